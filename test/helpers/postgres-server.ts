@@ -510,13 +510,13 @@ class LocalPgServer implements PgServer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.untrack();
     try {
       if (existsSync(join(this.dataDir, 'postmaster.pid'))) await this.pgCtl(['stop', '-m', 'immediate', '-w', '-t', '30']);
     } catch {
       this.killPostmaster();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
+      this.untrack(); // only now: the process may exit while we wait, and the exit handler must still clean up
     }
   }
 
@@ -626,7 +626,6 @@ class LocalPgBouncer implements PgBouncerServer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.untrack();
     if (!isExited(this.child)) {
       const exited = once(this.child, 'exit');
       this.child.kill('SIGTERM'); // pgBouncer 1.18: immediate shutdown
@@ -635,6 +634,7 @@ class LocalPgBouncer implements PgBouncerServer {
       clearTimeout(timer);
     }
     rmSync(this.dir, { recursive: true, force: true });
+    this.untrack(); // only now: the process may exit while we wait, and the exit handler must still clean up
   }
 
   stopSync(): void {
