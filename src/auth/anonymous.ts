@@ -1,0 +1,12 @@
+// Authentication when no JWT secret is configured: every request runs as the anonymous role;
+// a bearer token is refused with PostgREST's PGRST300 rather than silently ignored.
+import { errors } from '../errors/codes.js';
+import type { Authenticate } from './types.js';
+
+export function anonymousOnly(anonRole: string | null): Authenticate {
+  return async (headers) => {
+    if (/^bearer\s/i.test(headers.authorization ?? '')) throw errors.jwtSecretMissing();
+    if (anonRole === null) throw errors.anonDisabled();
+    return { role: anonRole, claims: { role: anonRole }, authenticated: false };
+  };
+}

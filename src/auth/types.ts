@@ -1,0 +1,11 @@
+// What authentication hands the pipeline: the role to switch to and the claims to expose.
+export interface AuthResult {
+  readonly role: string;
+  /** Exposed as request.jwt.claims (always includes the role claim). */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** True when a valid JWT was presented (42501 → 403 instead of 401). */
+  readonly authenticated: boolean;
+}
+
+/** Verifies the request's credentials (the Authorization header) into an AuthResult or throws an ApiError. */
+export type Authenticate = (headers: Readonly<Record<string, string | undefined>>) => Promise<AuthResult>;

@@ -1,0 +1,175 @@
+// Loads configuration once: CLI flags > config file > PESQUEL_* env (PGRST_* aliases, *_FILE variants)
+// > defaults; validates it and returns an immutable, typed Config. Nothing else reads process.env.
+import { readFileSync } from 'node:fs';
+import { optionAliases, optionSpecs, type OptionName, type OptionSpec } from './options.js';
+import { parseConfigFile } from './config-file.js';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError };
+
+type ValueOf<S extends OptionSpec> =
+  S['type'] extends 'int' ? number | null :
+  S['type'] extends 'bool' ? boolean :
+  S['type'] extends 'list' ? readonly string[] | null :
+  string | null;
+
+export type RawConfig = { readonly [K in OptionName]: ValueOf<(typeof optionSpecs)[K]> };
+
+export interface Config {
+  readonly dbUri: string | null;
+  readonly dbListenUri: string | null;
+  readonly dataDir: string;
+  readonly dbSchemas: readonly string[];
+  readonly dbAnonRole: string | null;
+  readonly dbExtraSearchPath: readonly string[];
+  readonly dbMaxRows: number | null;
+  readonly dbPool: number;
+  readonly dbPoolAcquisitionTimeout: number;
+  readonly dbPoolMaxIdletime: number;
+  readonly dbChannel: string;
+  readonly dbChannelEnabled: boolean;
+  readonly dbTxEnd: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
+  readonly dbAggregatesEnabled: boolean;
+  readonly dbPreRequest: string | null;
+  readonly dbPlanEnabled: boolean;
+  readonly dbInit: boolean;
+  readonly jwtSecret: string | null;
+  readonly jwtSecretIsBase64: boolean;
+  readonly jwtAud: string | null;
+  readonly jwtRoleClaimKey: string;
+  readonly jwtCacheMaxLifetime: number;
+  readonly serverHost: string;
+  readonly serverPort: number;
+  readonly serverCorsAllowedOrigins: readonly string[] | null;
+  readonly serverTimingEnabled: boolean;
+  readonly serverTraceHeader: string | null;
+  readonly adminServerHost: string;
+  readonly adminServerPort: number;
+  readonly adminUiPort: number;
+  readonly adminPassword: string | null;
+  readonly openapiMode: 'follow-privileges' | 'ignore-privileges' | 'disabled';
+  readonly openapiServerProxyUri: string | null;
+  readonly logLevel: 'crit' | 'error' | 'warn' | 'info' | 'debug';
+  /** app.settings.* from the config file or env, passed to each request as settings. */
+  readonly appSettings: Readonly<Record<string, string>>;
+}
+
+export interface ConfigSources {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Contents of the config file, already read. */
+  readonly file?: { readonly path: string; readonly text: string } | null;
+  /** Options from the command line, by option name. */
+  readonly flags?: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const envName = (prefix: string, name: string) => prefix + name.toUpperCase().replace(/[-.]/g, '_');
+
+/** Reads a value from `@path` (PostgREST) syntax. */
+function deref(setting: string, value: string): string {
+  if (!value.startsWith('@')) return value;
+  try {
+    return readFileSync(value.slice(1), 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(setting, `cannot read file ${value.slice(1)}: ${(err as Error).message}`);
+  }
+}
+
+function coerce(name: string, spec: OptionSpec, raw: string | boolean): unknown {
+  const t = spec.type;
+  if (typeof raw === 'boolean') {
+    if (t !== 'bool') throw new ConfigError(name, 'a value is required');
+    return raw;
+  }
+  const v = raw.trim();
+  if (t === 'string') return v === '' ? null : v;
+  if (t === 'int') {
+    if (v === '') return null;
+    if (!/^-?\d+$/.test(v)) throw new ConfigError(name, `expected a whole number, got '${raw}'`);
+    const n = Number(v);
+    if (spec.min !== undefined && n < spec.min) throw new ConfigError(name, `must be at least ${spec.min}, got ${n}`);
+    return n;
+  }
+  if (t === 'bool') {
+    const l = v.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(l)) return true;
+    if (['false', '0', 'no', 'off'].includes(l)) return false;
+    throw new ConfigError(name, `expected true or false, got '${raw}'`);
+  }
+  if (t === 'list') {
+    if (v === '') return null;
+    return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  }
+  if (!t.enum.includes(v)) throw new ConfigError(name, `expected one of ${t.enum.join(', ')}, got '${raw}'`);
+  return v;
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? {};
+  const values = new Map<string, unknown>();
+  const appSettings: Record<string, string> = {};
+
+  const set = (name: string, raw: string | boolean, from: string) => {
+    const canonical = (optionAliases[name] ?? name) as OptionName;
+    const spec: OptionSpec | undefined = optionSpecs[canonical];
+    if (!spec) throw new ConfigError(name, `unknown setting (from ${from})`);
+    values.set(canonical, coerce(canonical, spec, typeof raw === 'string' ? deref(canonical, raw) : raw));
+  };
+
+  // Lowest precedence first; later sources overwrite.
+  for (const [prefix, label] of [['PGRST_', 'PGRST_* environment'], ['PESQUEL_', 'PESQUEL_* environment']] as const) {
+    for (const name of [...Object.keys(optionSpecs), ...Object.keys(optionAliases)]) {
+      const direct = env[envName(prefix, name)];
+      const fileVar = envName(prefix, name) + '_FILE';
+      const file = env[fileVar];
+      if (file !== undefined && file !== '') {
+        try {
+          set(name, readFileSync(file, 'utf8').trim(), fileVar);
+        } catch (err) {
+          if (err instanceof ConfigError) throw err;
+          throw new ConfigError(name, `cannot read ${fileVar}=${file}: ${(err as Error).message}`);
+        }
+      } else if (direct !== undefined) {
+        set(name, direct, label);
+      }
+    }
+    for (const [k, v] of Object.entries(env)) {
+      if (k.startsWith(prefix + 'APP_SETTINGS_') && v !== undefined) {
+        appSettings[k.slice(prefix.length + 'APP_SETTINGS_'.length).toLowerCase()] = v;
+      }
+    }
+  }
+  if (sources.file) {
+    const entries = parseConfigFile(sources.file.text, sources.file.path);
+    for (const [k, v] of entries) {
+      if (k.startsWith('app.settings.')) appSettings[k.slice('app.settings.'.length)] = v;
+      else set(k, v, sources.file.path);
+    }
+  }
+  for (const [k, v] of Object.entries(sources.flags ?? {})) {
+    if (v !== undefined) set(k, v, `--${k}`);
+  }
+
+  const raw = Object.fromEntries(
+    Object.entries(optionSpecs).map(([name, spec]) => [name, values.has(name) ? values.get(name) : spec.default]),
+  ) as Record<string, unknown>;
+  const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [camel(k), v])) as Record<string, unknown>;
+  config.adminServerHost ??= config.serverHost;
+  config.appSettings = Object.freeze(appSettings);
+  return validate(Object.freeze(config) as unknown as Config);
+}
+
+function validate(c: Config): Config {
+  if (c.dbSchemas.length === 0) throw new ConfigError('db-schemas', 'at least one schema is required');
+  if (c.dbUri !== null && !/^postgres(ql)?:\/\//.test(c.dbUri)) {
+    throw new ConfigError('db-uri', "expected a URI starting with postgres:// or postgresql://");
+  }
+  if (c.jwtSecret !== null && !c.jwtSecret.startsWith('{') && !/^https?:\/\//.test(c.jwtSecret)) {
+    const len = c.jwtSecretIsBase64 ? Buffer.from(c.jwtSecret, 'base64').length : c.jwtSecret.length;
+    if (len < 32) throw new ConfigError('jwt-secret', 'must be at least 32 characters long');
+  }
+  if (!/^\.|^$/.test(c.jwtRoleClaimKey)) {
+    throw new ConfigError('jwt-role-claim-key', `expected a JSPath such as .role, got '${c.jwtRoleClaimKey}'`);
+  }
+  return c;
+}

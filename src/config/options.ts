@@ -1,0 +1,58 @@
+// Every configuration option PeSquel reads: PostgREST's names and defaults, plus PeSquel's own.
+// Names are kebab-case as in PostgREST's config file; env vars are PESQUEL_<UPPER_SNAKE> (PGRST_* too).
+
+export type OptionType = 'string' | 'int' | 'bool' | 'list' | { readonly enum: readonly string[] };
+
+export interface OptionSpec {
+  readonly type: OptionType;
+  readonly default: string | number | boolean | readonly string[] | null;
+  readonly doc: string;
+  /** Minimum for ints. */
+  readonly min?: number;
+}
+
+export const optionSpecs = {
+  'db-uri': { type: 'string', default: null, doc: 'PostgreSQL connection URI. Unset: the embedded database (PGlite) in data-dir.' },
+  'db-listen-uri': { type: 'string', default: null, doc: 'URI for the LISTEN connection (schema reloads); defaults to db-uri. Point it past pgBouncer.' },
+  'data-dir': { type: 'string', default: '.pesquel/data', doc: 'Data directory of the embedded database.' },
+  'db-schemas': { type: 'list', default: ['api'], doc: 'Exposed schemas; the first is the default.' },
+  'db-anon-role': { type: 'string', default: 'api_anon', doc: 'Role for requests without a JWT. Empty: anonymous access disabled.' },
+  'db-extra-search-path': { type: 'list', default: ['public'], doc: 'Schemas added to search_path after the request schema.' },
+  'db-max-rows': { type: 'int', default: null, min: 0, doc: 'Upper bound on rows returned by GET and RPC.' },
+  'db-pool': { type: 'int', default: 10, min: 1, doc: 'Connection pool size (server mode).' },
+  'db-pool-acquisition-timeout': { type: 'int', default: 10, min: 1, doc: 'Seconds to wait for a pooled connection before 504 PGRST003.' },
+  'db-pool-max-idletime': { type: 'int', default: 30, min: 1, doc: 'Seconds an idle pooled connection is kept.' },
+  'db-channel': { type: 'string', default: 'pgrst', doc: 'NOTIFY channel for schema/config reloads.' },
+  'db-channel-enabled': { type: 'bool', default: true, doc: 'Listen on db-channel.' },
+  'db-tx-end': { type: { enum: ['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override'] }, default: 'commit', doc: 'How request transactions end.' },
+  'db-aggregates-enabled': { type: 'bool', default: false, doc: 'Allow aggregate functions in select.' },
+  'db-pre-request': { type: 'string', default: null, doc: 'Function called before each request, after role and settings.' },
+  'db-plan-enabled': { type: 'bool', default: false, doc: 'Allow the application/vnd.pgrst.plan media type.' },
+  'db-init': { type: 'bool', default: true, doc: 'Apply the bundled init SQL when the api schema is missing.' },
+  'jwt-secret': { type: 'string', default: null, doc: 'HS* secret (≥ 32 characters), a JWK or JWKS (JSON), or an https:// JWKS URL.' },
+  'jwt-secret-is-base64': { type: 'bool', default: false, doc: 'jwt-secret is base64-encoded.' },
+  'jwt-aud': { type: 'string', default: null, doc: 'Expected aud claim.' },
+  'jwt-role-claim-key': { type: 'string', default: '.role', doc: 'JSPath of the role claim.' },
+  'jwt-cache-max-lifetime': { type: 'int', default: 0, min: 0, doc: 'Seconds a verified JWT is cached (0 = off).' },
+  'server-host': { type: 'string', default: '127.0.0.1', doc: 'Address the API listens on.' },
+  'server-port': { type: 'int', default: 3000, min: 0, doc: 'API port.' },
+  'server-cors-allowed-origins': { type: 'list', default: null, doc: 'Allowed CORS origins (unset: any).' },
+  'server-timing-enabled': { type: 'bool', default: false, doc: 'Send Server-Timing headers.' },
+  'server-trace-header': { type: 'string', default: null, doc: 'Request header echoed in the response (e.g. X-Request-Id).' },
+  'admin-server-host': { type: 'string', default: null, doc: 'Address of the admin server (defaults to server-host).' },
+  'admin-server-port': { type: 'int', default: 3001, min: 0, doc: 'Port of /live, /ready and /metrics (0: off).' },
+  'admin-ui-port': { type: 'int', default: 3002, min: 0, doc: 'Port of the web admin UI (0: off).' },
+  'admin-password': { type: 'string', default: null, doc: 'Admin UI password (embedded mode generates one at first start).' },
+  'openapi-mode': { type: { enum: ['follow-privileges', 'ignore-privileges', 'disabled'] }, default: 'follow-privileges', doc: 'OpenAPI at GET /.' },
+  'openapi-server-proxy-uri': { type: 'string', default: null, doc: 'Public base URL used in the OpenAPI document.' },
+  'log-level': { type: { enum: ['crit', 'error', 'warn', 'info', 'debug'] }, default: 'info', doc: 'Log level.' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof optionSpecs;
+
+/** PostgREST's legacy aliases. */
+export const optionAliases: Readonly<Record<string, OptionName>> = {
+  'db-schema': 'db-schemas',
+  'max-rows': 'db-max-rows',
+  'db-pool-timeout': 'db-pool-acquisition-timeout',
+};

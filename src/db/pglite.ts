@@ -1,0 +1,101 @@
+// The embedded backend: PostgreSQL 17 in-process (PGlite), persisted to a data directory.
+// PGlite is one session, so every use goes through one FIFO mutex: transactions never interleave.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { requestScript } from './request-script.js';
+import { Mutex } from './mutex.js';
+import type { Conn, Db, QueryResult, RequestResult, RequestTx } from './types.js';
+
+type Results = Awaited<ReturnType<PGlite['exec']>>;
+
+const toResult = (r: { rows: unknown[]; affectedRows?: number }): QueryResult =>
+  ({ rows: r.rows as Record<string, unknown>[], rowCount: r.affectedRows ?? r.rows.length });
+
+export class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  private readonly mutex = new Mutex();
+  private closed = false;
+
+  private constructor(readonly pg: PGlite) {}
+
+  /** `dataDir` null: in memory (tests). */
+  static async open(dataDir: string | null): Promise<PgliteDb> {
+    if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+    const pg = await PGlite.create(dataDir ?? 'memory://');
+    return new PgliteDb(pg);
+  }
+
+  private conn(): Conn {
+    return {
+      query: async <R>(text: string, values?: readonly unknown[]) => {
+        const r = await this.pg.query(text, values as unknown[] | undefined);
+        return toResult(r) as QueryResult<R>;
+      },
+      exec: async (script: string) => (await this.pg.exec(script)).map(toResult),
+    };
+  }
+
+  request(tx: RequestTx): Promise<RequestResult> {
+    return this.mutex.run(async () => {
+      const { script, beforeIndex, mainIndex, endsInline } = requestScript(tx);
+      let results: Results;
+      try {
+        results = await this.pg.exec(script);
+      } catch (err) {
+        await this.rollbackQuietly();
+        throw err;
+      }
+      const rows = (results[mainIndex]?.rows ?? []) as Record<string, unknown>[];
+      const before = tx.before.map((_, i) => (results[beforeIndex + i]?.rows ?? []) as Record<string, unknown>[]);
+      if (endsInline) return { rows, before, committed: tx.end === 'commit' };
+      const decision = typeof tx.end === 'function' ? tx.end(rows) : tx.end;
+      try {
+        await this.pg.exec(decision === 'commit' ? 'COMMIT' : 'ROLLBACK');
+      } catch (err) {
+        await this.rollbackQuietly();
+        throw err;
+      }
+      return { rows, before, committed: decision === 'commit' };
+    });
+  }
+
+  private async rollbackQuietly(): Promise<void> {
+    try {
+      await this.pg.exec('ROLLBACK');
+    } catch {
+      // Not in a transaction: nothing to undo.
+    }
+  }
+
+  withConnection<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      try {
+        return await fn(this.conn());
+      } finally {
+        // Leave no transaction open for the next user of the single session.
+        if (this.pg.isInTransaction()) await this.rollbackQuietly();
+      }
+    });
+  }
+
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.withConnection((c) => c.query<R>(text, values));
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    // LISTEN is a statement too: it must not slip into another caller's transaction.
+    const unlisten = await this.mutex.run(() => this.pg.listen(channel, onPayload));
+    return () => this.mutex.run(() => unlisten());
+  }
+
+  poolStats() {
+    return { max: 1, total: 1, idle: this.mutex.waiting === 0 ? 1 : 0, waiting: this.mutex.waiting };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Wait for the transaction in progress, then close so the data directory stays consistent.
+    await this.mutex.run(() => this.pg.close());
+  }
+}

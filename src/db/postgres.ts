@@ -1,0 +1,165 @@
+// The server backend: PostgreSQL 15–17 over a node-postgres pool, directly or through pgBouncer
+// in transaction mode. Only unnamed statements and transaction-local settings are used, so no
+// session state ever leaks between clients of a pooled server connection.
+import pg from 'pg';
+import { errors } from '../errors/codes.js';
+import { requestScript } from './request-script.js';
+import type { Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
+
+export interface PostgresOptions {
+  readonly uri: string;
+  /** LISTEN needs a session: give a direct URI when db-uri points at pgBouncer. */
+  readonly listenUri?: string | null;
+  readonly poolSize: number;
+  readonly acquisitionTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly applicationName?: string;
+  readonly onEvent?: (e: DbEvent) => void;
+}
+
+// Parse JSON ourselves only where needed: bodies are selected as text and passed through untouched.
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+const toResult = (r: pg.QueryResult): QueryResult =>
+  ({ rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? r.rows.length });
+
+export class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  private listener: pg.Client | null = null;
+  private readonly channels = new Map<string, Set<(payload: string) => void>>();
+
+  constructor(private readonly opts: PostgresOptions) {
+    this.pool = new pg.Pool({
+      connectionString: opts.uri,
+      max: opts.poolSize,
+      connectionTimeoutMillis: opts.acquisitionTimeoutMs,
+      idleTimeoutMillis: opts.idleTimeoutMs,
+      application_name: opts.applicationName ?? 'pesquel',
+      types,
+    });
+    // An idle client that loses its server must not crash the process.
+    this.pool.on('error', (err) => opts.onEvent?.({ type: 'connection-error', message: err.message }));
+  }
+
+  private async acquire(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/timeout exceeded when trying to connect/i.test(message) && this.pool.totalCount >= this.opts.poolSize) {
+        this.opts.onEvent?.({ type: 'pool-timeout' });
+        throw errors.poolTimeout();
+      }
+      this.opts.onEvent?.({ type: 'connection-error', message });
+      throw errors.dbConnection(message);
+    }
+  }
+
+  /** Runs fn on a pooled client; a client whose connection broke is destroyed, not reused. */
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.acquire();
+    let broken: Error | undefined;
+    try {
+      return await fn(client);
+    } catch (err) {
+      if (!(err instanceof Error) || !('severity' in err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  request(tx: RequestTx): Promise<RequestResult> {
+    return this.withClient(async (client) => {
+      const { script, beforeIndex, mainIndex, endsInline } = requestScript(tx);
+      let results: pg.QueryResult[];
+      try {
+        const r = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
+        results = Array.isArray(r) ? r : [r];
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      const rows = (results[mainIndex]?.rows ?? []) as Record<string, unknown>[];
+      const before = tx.before.map((_, i) => (results[beforeIndex + i]?.rows ?? []) as Record<string, unknown>[]);
+      if (endsInline) return { rows, before, committed: tx.end === 'commit' };
+      const decision = typeof tx.end === 'function' ? tx.end(rows) : tx.end;
+      try {
+        await client.query(decision === 'commit' ? 'COMMIT' : 'ROLLBACK');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      return { rows, before, committed: decision === 'commit' };
+    });
+  }
+
+  withConnection<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
+    return this.withClient((client) =>
+      fn({
+        query: async <R>(text: string, values?: readonly unknown[]) =>
+          toResult(await client.query(text, values as unknown[] | undefined)) as QueryResult<R>,
+        exec: async (script: string) => {
+          const r = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
+          return (Array.isArray(r) ? r : [r]).map(toResult);
+        },
+      }),
+    );
+  }
+
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.withConnection((c) => c.query<R>(text, values));
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    const client = await this.listenClient();
+    let set = this.channels.get(channel);
+    if (!set) {
+      set = new Set();
+      this.channels.set(channel, set);
+      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    }
+    set.add(onPayload);
+    return async () => {
+      set.delete(onPayload);
+    };
+  }
+
+  private async listenClient(): Promise<pg.Client> {
+    if (this.listener) return this.listener;
+    const client = new pg.Client({ connectionString: this.opts.listenUri ?? this.opts.uri, application_name: 'pesquel-listener' });
+    client.on('notification', (n) => {
+      for (const cb of this.channels.get(n.channel) ?? []) cb(n.payload ?? '');
+    });
+    client.on('error', (err) => {
+      this.opts.onEvent?.({ type: 'connection-error', message: err.message });
+      if (this.listener === client) this.listener = null;
+    });
+    client.on('end', () => {
+      if (this.listener === client) this.listener = null;
+    });
+    await client.connect();
+    this.listener = client;
+    return client;
+  }
+
+  /** True while the LISTEN connection is up (the caller re-listens after a loss). */
+  get listening(): boolean {
+    return this.listener !== null;
+  }
+
+  poolStats(): PoolStats {
+    return { max: this.opts.poolSize, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  async close(): Promise<void> {
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}

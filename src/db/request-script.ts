@@ -1,0 +1,27 @@
+// Turns a RequestTx into the SQL text sent to the server: one simple-protocol script so that
+// BEGIN, settings and the main statement cost a single round trip (values inlined as literals
+// by the one builder). Example:
+//   BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+//   SELECT set_config('role', 'api_anon', true), set_config('request.method', 'GET', true);
+//   WITH pgrst_source AS (...) SELECT ...;
+//   COMMIT;
+import { join, param, renderInline, sql, type Sql } from '../sql/sql.js';
+import type { RequestTx } from './types.js';
+
+export function settingsStatement(settings: RequestTx['settings']): Sql | null {
+  if (settings.length === 0) return null;
+  return sql`SELECT ${join(settings.map(([k, v]) => sql`set_config(${param(k)}, ${param(v)}, true)`))}`;
+}
+
+export function requestScript(tx: RequestTx): { script: string; beforeIndex: number; mainIndex: number; endsInline: boolean } {
+  const statements: string[] = [tx.readOnly ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY' : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE'];
+  const settings = settingsStatement(tx.settings);
+  if (settings) statements.push(renderInline(settings));
+  const beforeIndex = statements.length;
+  for (const b of tx.before) statements.push(renderInline(b));
+  const mainIndex = statements.length;
+  statements.push(renderInline(tx.main));
+  const endsInline = typeof tx.end === 'string';
+  if (typeof tx.end === 'string') statements.push(tx.end === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  return { script: statements.join(';\n'), beforeIndex, mainIndex, endsInline };
+}

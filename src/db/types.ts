@@ -1,0 +1,61 @@
+// The database interface every backend implements (PGlite in-process, PostgreSQL over a pool).
+// Only db/ imports a driver; the rest of PeSquel talks to this interface.
+import type { Sql } from '../sql/sql.js';
+
+export interface QueryResult<R = Record<string, unknown>> {
+  readonly rows: R[];
+  readonly rowCount: number;
+}
+
+/** One API request's transaction: settings, optional pre-statements, then the main statement. */
+export interface RequestTx {
+  readonly readOnly: boolean;
+  /** `set_config(name, value, true)` for each pair, in order (role first). */
+  readonly settings: ReadonlyArray<readonly [string, string]>;
+  /** Statements run before the main one (db-pre-request, EXPLAIN for planned counts). */
+  readonly before: readonly Sql[];
+  readonly main: Sql;
+  /**
+   * How the transaction ends. A constant lets the backend send the whole transaction in one
+   * round trip; a function decides from the main statement's rows (singular writes, max-affected).
+   */
+  readonly end: 'commit' | 'rollback' | ((rows: readonly Record<string, unknown>[]) => 'commit' | 'rollback');
+}
+
+export interface RequestResult {
+  readonly rows: readonly Record<string, unknown>[];
+  /** Rows of each `before` statement, in order. */
+  readonly before: ReadonlyArray<readonly Record<string, unknown>[]>;
+  readonly committed: boolean;
+}
+
+/** A connection held for a sequence of statements (catalog load, migrations, admin). */
+export interface Conn {
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Several statements in one simple-protocol message; one result per statement. */
+  exec(script: string): Promise<QueryResult[]>;
+}
+
+export interface PoolStats {
+  readonly max: number;
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+export type DbEvent =
+  | { readonly type: 'pool-timeout' }
+  | { readonly type: 'connection-error'; readonly message: string };
+
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  request(tx: RequestTx): Promise<RequestResult>;
+  /** Runs fn with one connection to itself; on PGlite, with exclusive use of the database. */
+  withConnection<T>(fn: (conn: Conn) => Promise<T>): Promise<T>;
+  /** A single statement in its own implicit transaction. */
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** LISTEN on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+// Constructors for every PGRST error PeSquel raises, with PostgREST's codes, statuses and messages.
+// docs/errors.md lists them; keep the two in step.
+import { ApiError, type ErrorDetails } from './api-error.js';
+
+const e = (code: string, status: number, message: string, details?: ErrorDetails, hint?: string | null, headers?: Record<string, string>) =>
+  new ApiError({ code, status, message, details: details ?? null, hint: hint ?? null, headers });
+
+export const errors = {
+  // Group 0: connection and pool
+  dbConnection: (details: string) => e('PGRST000', 503, 'Database client error. Retrying the connection.', details, null, { 'Retry-After': '5' }),
+  schemaCacheUnavailable: () => e('PGRST002', 503, 'Could not query the database for the schema cache. Retrying.', null, null, { 'Retry-After': '5' }),
+  poolTimeout: () => e('PGRST003', 504, 'Timed out acquiring connection from connection pool.'),
+
+  // Group 1: API request
+  /** A query-string parse error: `"failed to parse select (a,b(()" (line 1, column 6)`, details say what was expected. */
+  parse: (what: string, details: string, column?: number) =>
+    e('PGRST100', 400, column === undefined ? `"failed to parse ${what}"` : `"failed to parse ${what}" (line 1, column ${column})`, details),
+  rpcVerb: (method: string) => e('PGRST101', 405, `Cannot use the ${method} method on RPC`),
+  invalidBody: (message: string) => e('PGRST102', 400, message),
+  invalidRange: (details?: string) => e('PGRST103', 416, 'Requested range not satisfiable', details ?? null),
+  offsetBeyondTotal: (offset: number, total: number) =>
+    e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`),
+  invalidPutFilters: () => e('PGRST105', 405, 'Filters must include all and only primary key columns with \'eq\' operators'),
+  schemaNotExposed: (schema: string, exposed: readonly string[]) =>
+    e('PGRST106', 406, `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${exposed.join(', ')}`),
+  mediaTypeNotAcceptable: (accept: string) => e('PGRST107', 406, `None of these media types are available: ${accept}`),
+  filterOnMissingEmbed: (name: string) =>
+    e('PGRST108', 400, `'${name}' is not an embedded resource in this request`, null, `Verify that '${name}' is included in the 'select' query parameter.`),
+  invalidResponseHeaders: () => e('PGRST111', 500, 'response.headers guc must be a JSON array composed of objects with a single key and a string value'),
+  invalidResponseStatus: (value: string) => e('PGRST112', 500, 'response.status guc must be a valid status code', `Got: ${value}`),
+  putLimitOffset: () => e('PGRST114', 400, 'limit/offset querystring parameters are not allowed for PUT'),
+  putPkMismatch: () => e('PGRST115', 400, 'Payload values do not match URL in primary key column(s)'),
+  singularity: (rows: number) =>
+    e('PGRST116', 406, 'Cannot coerce the result to a single JSON object', `The result contains ${rows} rows`),
+  unsupportedVerb: (method: string) => e('PGRST117', 405, `Unsupported HTTP method: ${method}`),
+  relatedOrderNotToOne: (origin: string, target: string) =>
+    e('PGRST118', 400, `A related order on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`),
+  embedOperator: (name: string) =>
+    e('PGRST120', 400, `Bad operator on the '${name}' embedded resource`, "Only is null or not is null filters are allowed on embedded resources"),
+  raisePgrstJson: (details: string) => e('PGRST121', 500, "Could not parse JSON in the RAISE SQLSTATE 'PGRST' error", details),
+  invalidPreferences: (prefs: readonly string[]) =>
+    e('PGRST122', 400, 'Invalid preferences given with handling=strict', `Invalid preferences: ${prefs.join(', ')}`),
+  aggregatesDisabled: () => e('PGRST123', 400, 'Use of aggregate functions is not allowed'),
+  maxAffected: (rows: number) => e('PGRST124', 400, 'Query result exceeds max-affected preference constraint', `The query affects ${rows} rows`),
+  invalidPath: (path: string) => e('PGRST125', 404, `Invalid path specified in request URL`, `Path: ${path}`),
+  openApiDisabled: () => e('PGRST126', 404, 'Root endpoint metadata is disabled'),
+  notImplemented: (what: string) => e('PGRST127', 400, 'Feature not implemented', what),
+  maxAffectedRpc: () => e('PGRST128', 400, 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict'),
+
+  // Group 2: schema cache
+  noRelationship: (parent: string, child: string, schema: string, hint: string | null) =>
+    e('PGRST200', 400, `Could not find a relationship between '${parent}' and '${child}' in the schema cache`,
+      `Searched for a foreign key relationship between '${parent}' and '${child}' in the schema '${schema}', but no matches were found.`, hint),
+  ambiguousEmbed: (parent: string, child: string, details: readonly unknown[], hint: string) =>
+    e('PGRST201', 300, `Could not embed because more than one relationship was found for '${parent}' and '${child}'`, details, hint),
+  noFunction: (qualified: string, details: string, hint: string | null) =>
+    e('PGRST202', 404, `Could not find the function ${qualified} in the schema cache`, details, hint),
+  ambiguousFunction: (qualified: string, hint: string) =>
+    e('PGRST203', 300, `Could not choose the best candidate function between: ${qualified}`, null, hint),
+  noColumn: (column: string, table: string) =>
+    e('PGRST204', 400, `Could not find the '${column}' column of '${table}' in the schema cache`),
+  noTable: (qualified: string, hint: string | null) =>
+    e('PGRST205', 404, `Could not find the table '${qualified}' in the schema cache`, null, hint),
+
+  // Group 3: JWT
+  jwtSecretMissing: () => e('PGRST300', 500, 'Server lacks JWT secret'),
+  jwtDecode: (message: string) => e('PGRST301', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
+  anonDisabled: () => e('PGRST302', 401, 'Anonymous access is disabled', null, null, { 'WWW-Authenticate': 'Bearer' }),
+  jwtClaims: (message: string) => e('PGRST303', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
+
+  internal: (details: string | null = null) => e('PGRSTX00', 500, 'Internal server error', details),
+};
+
+export function bearerChallenge(description: string): string {
+  return `Bearer error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
+}

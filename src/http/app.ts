@@ -1,0 +1,118 @@
+// The composition root of the API: request → plan → sql → db → response, and errors → to-http.
+// createApp has no side effects: it returns a handler; only main.ts listens.
+import type { Authenticate, AuthResult } from '../auth/types.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/types.js';
+import { errors } from '../errors/codes.js';
+import { toHttp } from '../errors/to-http.js';
+import { parseRequest, type RawRequest } from '../request/parse-request.js';
+import type { ApiRequest } from '../request/types.js';
+import type { ApiResponse } from '../response/types.js';
+import type { SchemaCache } from '../schema-cache/types.js';
+import { corsHeaders, preflight } from './cors.js';
+import { handleRead } from './routes/read.js';
+import { handleRoot } from './routes/root.js';
+import { handleOptions } from './routes/options.js';
+import { handleWrite } from './routes/write.js';
+import { handleRpc } from './routes/rpc.js';
+import { requestSettings } from './settings.js';
+import { checkStrict } from './routes/prefer.js';
+import type { RequestTx } from '../db/types.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly schemaCache: () => SchemaCache | null;
+  readonly authenticate: Authenticate;
+  readonly onRequest?: (e: RequestEvent) => void;
+}
+
+export interface RequestEvent {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly role: string | null;
+  readonly errorCode: string | null;
+  readonly routeKind: 'root' | 'relation' | 'rpc' | 'other';
+  readonly unexpected?: unknown;
+}
+
+/** Everything a route needs to run its transaction. */
+export interface RouteContext {
+  readonly deps: AppDeps;
+  readonly req: ApiRequest;
+  readonly cache: SchemaCache;
+  readonly auth: AuthResult;
+  /** Runs statements in this request's transaction, with its role and settings. */
+  run(tx: Omit<RequestTx, 'settings'>): ReturnType<Db['request']>;
+}
+
+export type Handler = (raw: RawRequest) => Promise<ApiResponse>;
+
+export function createApp(deps: AppDeps): Handler {
+  const { config } = deps;
+  return async (raw) => {
+    const t0 = performance.now();
+    let auth: AuthResult | null = null;
+    let routeKind: RequestEvent['routeKind'] = 'other';
+    let response: ApiResponse;
+    let errorCode: string | null = null;
+    let unexpected: unknown;
+    try {
+      if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined) {
+        response = preflight(raw, config);
+      } else {
+        const cache = deps.schemaCache();
+        if (!cache) throw errors.schemaCacheUnavailable();
+        const req = parseRequest(raw, { schemas: config.dbSchemas });
+        routeKind = req.target.kind;
+        if (req.method === 'OPTIONS') {
+          response = handleOptions(req, cache);
+        } else {
+          checkStrict(req, cache);
+          auth = await deps.authenticate(req.headers);
+          const a = auth;
+          const ctx: RouteContext = {
+            deps, req, cache, auth: a,
+            run: (tx) => deps.db.request({
+              ...tx,
+              settings: requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache)),
+            }),
+          };
+          response = await route(ctx);
+          if (req.schemaNegotiated && req.target.kind !== 'root') response.headers['Content-Profile'] = req.schema;
+        }
+      }
+    } catch (err) {
+      const h = toHttp(err, auth?.authenticated ?? false);
+      errorCode = h.code;
+      unexpected = h.unexpected;
+      response = { status: h.status, headers: h.headers, body: raw.method === 'HEAD' ? null : h.body };
+    }
+    Object.assign(response.headers, corsHeaders(raw, config));
+    deps.onRequest?.({
+      method: raw.method, path: raw.url.split('?')[0] ?? '', status: response.status, ms: performance.now() - t0,
+      role: auth?.role ?? null, errorCode, routeKind, unexpected,
+    });
+    return response;
+  };
+}
+
+function timezoneFor(req: ApiRequest, cache: SchemaCache): string | null {
+  const tz = req.preferences.timezone;
+  return tz !== null && cache.timezones.has(tz) ? tz : null;
+}
+
+async function route(ctx: RouteContext): Promise<ApiResponse> {
+  const { req } = ctx;
+  switch (req.target.kind) {
+    case 'root':
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.unsupportedVerb(req.method);
+      return handleRoot(ctx);
+    case 'rpc':
+      return handleRpc(ctx);
+    case 'relation':
+      return req.method === 'GET' || req.method === 'HEAD' ? handleRead(ctx) : handleWrite(ctx);
+  }
+}

@@ -1,0 +1,114 @@
+// Starts PeSquel: opens the database, initialises it when needed, loads the schema cache, listens
+// for reloads and serves the API and the admin endpoints. Returns a handle to stop it cleanly.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/config.js';
+import { anonymousOnly } from '../auth/anonymous.js';
+import type { Authenticate } from '../auth/types.js';
+import { ensureInitialized } from '../db/init.js';
+import { openDb } from '../db/open.js';
+import type { Db } from '../db/types.js';
+import { SchemaCacheHolder } from '../schema-cache/holder.js';
+import type { Logger } from '../observability/logger.js';
+import { version } from '../version.js';
+import { createApp, type RequestEvent } from './app.js';
+import { nodeHandler } from './node-adapter.js';
+import { createAdminServer } from './admin-server.js';
+
+export interface Running {
+  readonly config: Config;
+  readonly db: Db;
+  readonly schema: SchemaCacheHolder;
+  readonly apiUrl: string;
+  readonly adminUrl: string | null;
+  readonly initialized: boolean;
+  reloadSchema(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Replaces anonymous-only auth (the auth module plugs in here). */
+  readonly authenticate?: Authenticate;
+  readonly onRequest?: (e: RequestEvent) => void;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+const urlOf = (host: string, a: AddressInfo) => `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${a.port}`;
+
+export async function startPesquel(config: Config, opts: StartOptions): Promise<Running> {
+  const log = opts.logger;
+  const db = await openDb(config, (e) => log.warn({ event: e.type, ...e }, 'database event'));
+  let initialized = false;
+  try {
+    if (config.dbInit) initialized = await ensureInitialized(db, config.dbSchemas[0]);
+  } catch (err) {
+    await db.close();
+    throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`);
+  }
+  const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => {
+    if (e.type === 'schema-loaded') log.info({ event: e.type, ms: Math.round(e.ms), tables: e.tables, functions: e.functions }, 'schema cache loaded');
+    else log.error({ event: e.type, message: e.message }, 'schema cache load failed');
+  });
+  try {
+    await schema.reload();
+  } catch (err) {
+    await db.close();
+    throw new Error(`could not load the schema cache: ${(err as Error).message}`);
+  }
+  const reloadSchema = async () => {
+    await schema.reload().catch(() => undefined);
+  };
+  if (config.dbChannelEnabled) {
+    await db.listen(config.dbChannel, (payload) => {
+      if (payload === '' || payload === 'reload schema') void reloadSchema();
+    });
+  }
+
+  const app = createApp({
+    config,
+    db,
+    schemaCache: () => schema.current(),
+    authenticate: opts.authenticate ?? anonymousOnly(config.dbAnonRole),
+    onRequest: (e) => {
+      opts.onRequest?.(e);
+      if (e.unexpected) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
+      log.info({ method: e.method, path: e.path, status: e.status, ms: Math.round(e.ms * 10) / 10, role: e.role, code: e.errorCode ?? undefined }, 'request');
+    },
+  });
+  const server = createServer(nodeHandler(app, { serverHeader: `pesquel/${version}` }));
+  server.keepAliveTimeout = 65_000;
+  const address = await listen(server, config.serverPort, config.serverHost);
+  const apiUrl = urlOf(config.serverHost, address);
+
+  let admin: Server | null = null;
+  let adminUrl: string | null = null;
+  if (config.adminServerPort > 0) {
+    admin = createAdminServer({ db, schema });
+    adminUrl = urlOf(config.adminServerHost, await listen(admin, config.adminServerPort, config.adminServerHost));
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish (idle keep-alive sockets are closed so
+      // they can't hold the server open), then close the database cleanly.
+      const stopped = Promise.all([server, admin].map((s) => s && new Promise<void>((r) => s.close(() => r()))));
+      server.closeIdleConnections();
+      admin?.closeIdleConnections();
+      await stopped;
+      await db.close();
+    })();
+    return closing;
+  };
+  return { config, db, schema, apiUrl, adminUrl, initialized, reloadSchema, close };
+}

@@ -1,0 +1,37 @@
+// Preference-Applied: echoes the preferences PeSquel honoured, and enforces handling=strict.
+import { errors } from '../../errors/codes.js';
+import type { ApiRequest } from '../../request/types.js';
+import type { ApiResponse } from '../../response/types.js';
+import type { SchemaCache } from '../../schema-cache/types.js';
+
+export interface Applied {
+  readonly count?: string | null;
+  readonly return?: string | null;
+  readonly resolution?: string | null;
+  readonly missing?: string | null;
+  readonly tx?: string | null;
+  readonly maxAffected?: number | null;
+}
+
+/** Throws PGRST122 under handling=strict when a preference was not understood. */
+export function checkStrict(req: ApiRequest, cache: SchemaCache): void {
+  const p = req.preferences;
+  if (p.handling !== 'strict') return;
+  const invalid = [...p.invalid];
+  if (p.timezone !== null && !cache.timezones.has(p.timezone)) invalid.push(`timezone=${p.timezone}`);
+  if (invalid.length > 0) throw errors.invalidPreferences(invalid);
+}
+
+export function preferenceApplied(res: ApiResponse, req: ApiRequest, cache: SchemaCache, applied: Applied): void {
+  const p = req.preferences;
+  const parts: string[] = [];
+  if (applied.resolution) parts.push(`resolution=${applied.resolution}`);
+  if (applied.missing) parts.push(`missing=${applied.missing}`);
+  if (applied.return) parts.push(`return=${applied.return}`);
+  if (applied.count) parts.push(`count=${applied.count}`);
+  if (p.handling !== null) parts.push(`handling=${p.handling}`);
+  if (p.timezone !== null && cache.timezones.has(p.timezone)) parts.push(`timezone=${p.timezone}`);
+  if (applied.maxAffected != null) parts.push(`max-affected=${applied.maxAffected}`);
+  if (applied.tx) parts.push(`tx=${applied.tx}`);
+  if (parts.length > 0) res.headers['Preference-Applied'] = parts.join(', ');
+}

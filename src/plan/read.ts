@@ -1,0 +1,70 @@
+// Plans GET/HEAD on a table, view or materialized view.
+// Example: GET /todos?select=id,title&completed=is.false&order=created_at.desc&limit=10
+//   → ReadPlan { root: { source: api.todos, select: [id, title], where: [completed IS FALSE], … } }
+import type { ApiRequest } from '../request/types.js';
+import type { SchemaCache } from '../schema-cache/types.js';
+import { negotiate } from './media.js';
+import { checkParamPaths, planNode, type PlanContext } from './node.js';
+import { findTable } from './resolve.js';
+import type { ReadNode, ReadPlan, Source } from './types.js';
+import type { Table } from '../schema-cache/types.js';
+
+export interface PlanSettings {
+  readonly maxRows: number | null;
+  readonly aggregatesEnabled: boolean;
+}
+
+export function planContext(req: ApiRequest, cache: SchemaCache, settings: PlanSettings): PlanContext {
+  const used = new Map<string, number>();
+  return {
+    cache,
+    schema: req.schema,
+    aggregatesEnabled: settings.aggregatesEnabled,
+    query: req.query,
+    nextAlias(base: string) {
+      const n = (used.get(base) ?? 0) + 1;
+      used.set(base, n);
+      return `${base}_${n}`;
+    },
+  };
+}
+
+/** Plans the root node of a read over `source` (a relation or a function call). */
+export function planRootNode(ctx: PlanContext, req: ApiRequest, source: Source, table: Table | null): ReadNode {
+  const node = planNode(ctx, { source, table, alias: source.name, select: req.query.select ?? [{ kind: 'star' }], path: [] });
+  checkParamPaths(ctx, node);
+  return node;
+}
+
+export function planRead(req: ApiRequest, cache: SchemaCache, settings: PlanSettings): ReadPlan {
+  const name = req.target.kind === 'relation' ? req.target.name : '';
+  const table = findTable(cache, req.schema, name);
+  const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept);
+  const ctx = planContext(req, cache, settings);
+  const root = planRootNode(ctx, req, { kind: 'relation', schema: table.schema, name: table.name }, table);
+  return {
+    kind: 'read',
+    root: withRange(root, req, settings.maxRows),
+    media,
+    count: req.preferences.count,
+    headOnly: req.method === 'HEAD',
+    maxRows: settings.maxRows,
+  };
+}
+
+/**
+ * The top-level page: `limit`/`offset` intersected with the Range header, capped by db-max-rows.
+ * Range 0-9 with offset=5 → offset 5, limit 5.
+ */
+export function withRange(root: ReadNode, req: ApiRequest, maxRows: number | null): ReadNode {
+  let lower = root.offset;
+  let upper = root.limit === null ? Infinity : root.offset + root.limit - 1;
+  if (req.range) {
+    const rUpper = req.range.limit === null ? Infinity : req.range.offset + req.range.limit - 1;
+    lower = Math.max(lower, req.range.offset);
+    upper = Math.min(upper, rUpper);
+  }
+  let limit = upper === Infinity ? null : Math.max(0, upper - lower + 1);
+  if (maxRows !== null) limit = limit === null ? maxRows : Math.min(limit, maxRows);
+  return { ...root, offset: lower, limit };
+}

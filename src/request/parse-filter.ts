@@ -1,0 +1,144 @@
+// Horizontal filters and logic trees:
+//   `age=gte.18`, `name=not.like.*son`, `id=in.(1,"a,b")`, `tags=cs.{a,b}`, `v=like(any).{O*,P*}`,
+//   `doc=fts(english).cat`, `or=(a.eq.1,and(b.gt.2,c.is.null))`.
+import { Scanner } from './scanner.js';
+import { parseField } from './parse-field.js';
+import {
+  ftsOperators, isValues, quantifiableOperators, simpleOperators,
+  type Condition, type Field, type Filter, type FtsOperator, type IsValue, type LogicTree, type Operation,
+  type QuantifiableOperator, type SimpleOperator,
+} from './types.js';
+
+type Context = 'param' | 'logic';
+
+const operatorList = 'not or operator (eq, gt, ...)';
+
+/** A filter parameter's value for `field`: `not.eq.5` → Filter. */
+export function parseFilter(field: Field, value: string, label: string): Filter {
+  const s = new Scanner(value, `filter (${label})`);
+  const f = parseOperationInto(s, field, 'param');
+  s.end();
+  return f;
+}
+
+/** An `or=(…)` / `and=(…)` value. */
+export function parseLogic(op: 'and' | 'or', negated: boolean, value: string): LogicTree {
+  const s = new Scanner(value, 'logic tree');
+  const tree = parseLogicBody(s, op, negated);
+  s.end();
+  return tree;
+}
+
+function parseLogicBody(s: Scanner, op: 'and' | 'or', negated: boolean): LogicTree {
+  s.expect('(');
+  const children: Condition[] = [];
+  do {
+    s.skipSpaces();
+    children.push(parseLogicCondition(s));
+    s.skipSpaces();
+  } while (s.eat(','));
+  s.expect(')', '"," or ")"');
+  return { kind: 'logic', op, negated, children };
+}
+
+function parseLogicCondition(s: Scanner): Condition {
+  const start = s.pos;
+  const negated = s.eat('not.');
+  for (const op of ['and', 'or'] as const) {
+    if (s.startsWith(`${op}(`)) {
+      s.pos += op.length;
+      return parseLogicBody(s, op, negated);
+    }
+  }
+  s.pos = start;
+  const field = parseField(s);
+  s.expect('.', '"." followed by an operator');
+  return parseOperationInto(s, field, 'logic');
+}
+
+function parseOperationInto(s: Scanner, field: Field, ctx: Context): Filter {
+  const negated = s.eat('not.');
+  return { kind: 'filter', field, negated, operation: parseOperation(s, ctx) };
+}
+
+function readWord(s: Scanner): string {
+  const start = s.pos;
+  while (/[a-z_]/.test(s.peek())) s.pos++;
+  return s.input.slice(start, s.pos);
+}
+
+function parseOperation(s: Scanner, ctx: Context): Operation {
+  const start = s.pos;
+  const op = readWord(s);
+  if ((ftsOperators as readonly string[]).includes(op)) {
+    let language: string | null = null;
+    if (s.eat('(')) {
+      language = s.name('a text search configuration');
+      s.expect(')');
+    }
+    s.expect('.');
+    return { kind: 'fts', op: op as FtsOperator, language, value: readValue(s, ctx) };
+  }
+  if (op === 'in') {
+    s.expect('.');
+    return { kind: 'in', values: readList(s, '(', ')') };
+  }
+  if (op === 'is') {
+    s.expect('.');
+    const v = readValue(s, ctx).toLowerCase();
+    if (!(isValues as readonly string[]).includes(v)) {
+      s.pos = s.input.length;
+      throw s.fail('null, not_null, true, false or unknown');
+    }
+    return { kind: 'is', value: v as IsValue };
+  }
+  if ((quantifiableOperators as readonly string[]).includes(op) && s.peek() === '(') {
+    s.pos++;
+    const q = readWord(s);
+    if (q !== 'any' && q !== 'all') throw s.fail('"any" or "all"');
+    s.expect(')');
+    s.expect('.');
+    if (s.peek() !== '{') throw s.fail('a list of values in curly braces ({a,b})');
+    return { kind: 'quantified', op: op as QuantifiableOperator, quantifier: q, values: readList(s, '{', '}') };
+  }
+  if ((simpleOperators as readonly string[]).includes(op)) {
+    s.expect('.');
+    return { kind: 'simple', op: op as SimpleOperator, value: readValue(s, ctx) };
+  }
+  s.pos = start;
+  throw s.fail(operatorList);
+}
+
+/** A scalar value: the rest of a parameter, or in a logic tree up to `,`/`)` (quotes and {…} allowed). */
+function readValue(s: Scanner, ctx: Context): string {
+  if (ctx === 'param') return s.rest();
+  if (s.peek() === '"') return s.quoted();
+  const start = s.pos;
+  let braces = 0;
+  while (!s.done) {
+    const c = s.peek();
+    if (c === '{') braces++;
+    else if (c === '}') braces--;
+    else if (braces <= 0 && (c === ',' || c === ')')) break;
+    s.pos++;
+  }
+  return s.input.slice(start, s.pos);
+}
+
+/** `(a,"b,c",d)` → ['a', 'b,c', 'd']; `()` → []. */
+function readList(s: Scanner, open: string, close: string): string[] {
+  s.expect(open);
+  const out: string[] = [];
+  if (s.eat(close)) return out;
+  do {
+    if (s.peek() === '"') {
+      out.push(s.quoted());
+    } else {
+      const start = s.pos;
+      while (!s.done && s.peek() !== ',' && s.peek() !== close) s.pos++;
+      out.push(s.input.slice(start, s.pos));
+    }
+  } while (s.eat(','));
+  s.expect(close, `"," or "${close}"`);
+  return out;
+}

@@ -1,0 +1,76 @@
+// The request stage: method, path, query string and headers → ApiRequest (pure; PGRST1xx errors).
+// Example: GET /todos?select=id&completed=is.false, Accept-Profile: api
+//   → { target: {kind:'relation', name:'todos'}, schema: 'api', query: {select:[…], filters:[…]}, … }
+import { errors } from '../errors/codes.js';
+import { parseAccept, parseCookies, parseMediaType, parsePrefer, parseRange } from './headers.js';
+import { parseQueryParams } from './query-params.js';
+import type { ApiRequest, Method, Target } from './types.js';
+
+export interface RawRequest {
+  readonly method: string;
+  /** Path and query string as received, e.g. `/todos?id=eq.1`. */
+  readonly url: string;
+  /** Lowercased header names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer | null;
+}
+
+export interface RequestSettings {
+  readonly schemas: readonly string[];
+}
+
+const methods: readonly Method[] = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'];
+
+export function parseTarget(pathname: string): Target {
+  const segments = pathname.split('/').slice(1);
+  if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop();
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw errors.invalidPath(pathname);
+    }
+  };
+  if (segments.length === 0) return { kind: 'root' };
+  if (segments.length === 1 && segments[0] !== '') return { kind: 'relation', name: decode(segments[0] as string) };
+  if (segments.length === 2 && segments[0] === 'rpc' && segments[1] !== '') return { kind: 'rpc', name: decode(segments[1] as string) };
+  throw errors.invalidPath(pathname);
+}
+
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+const all = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+export function parseRequest(raw: RawRequest, settings: RequestSettings): ApiRequest {
+  const method = raw.method.toUpperCase() as Method;
+  if (!methods.includes(method)) throw errors.unsupportedVerb(raw.method);
+  const q = raw.url.indexOf('?');
+  const pathname = q < 0 ? raw.url : raw.url.slice(0, q);
+  const search = new URLSearchParams(q < 0 ? '' : raw.url.slice(q + 1));
+  const target = parseTarget(pathname);
+
+  const readLike = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+  const profileHeader = first(raw.headers[readLike ? 'accept-profile' : 'content-profile']);
+  const defaultSchema = settings.schemas[0] as string;
+  const schema = profileHeader === undefined ? defaultSchema : profileHeader.trim();
+  if (!settings.schemas.includes(schema)) throw errors.schemaNotExposed(schema, settings.schemas);
+
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.headers)) if (v !== undefined) headers[k] = all(v).join(', ');
+  const contentTypeHeader = first(raw.headers['content-type']);
+
+  return {
+    method,
+    path: pathname,
+    target,
+    schema,
+    schemaNegotiated: settings.schemas.length > 1,
+    query: parseQueryParams(search),
+    preferences: parsePrefer(all(raw.headers.prefer)),
+    accept: parseAccept(first(raw.headers.accept)),
+    contentType: contentTypeHeader === undefined ? null : parseMediaType(contentTypeHeader),
+    range: method === 'GET' ? parseRange(first(raw.headers.range)) : null,
+    headers,
+    cookies: parseCookies(first(raw.headers.cookie)),
+    body: raw.body,
+  };
+}

@@ -1,0 +1,55 @@
+// Holds the current schema cache snapshot and swaps it atomically on reload. Concurrent reload
+// requests coalesce into one load; requests keep using the old snapshot until the new one is ready.
+import type { Db } from '../db/types.js';
+import { loadSchemaCache } from './load.js';
+import type { SchemaCache } from './types.js';
+
+export type SchemaEvent =
+  | { readonly type: 'schema-loaded'; readonly ms: number; readonly tables: number; readonly functions: number }
+  | { readonly type: 'schema-load-failed'; readonly message: string };
+
+export class SchemaCacheHolder {
+  private snapshot: SchemaCache | null = null;
+  private loading: Promise<SchemaCache> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly schemas: readonly string[],
+    private readonly onEvent: (e: SchemaEvent) => void = () => undefined,
+  ) {}
+
+  current(): SchemaCache | null {
+    return this.snapshot;
+  }
+
+  /** Loads a new snapshot; a reload asked for during a load runs once more after it. */
+  reload(): Promise<SchemaCache> {
+    if (this.loading) {
+      this.again = true;
+      return this.loading;
+    }
+    this.loading = this.loadLoop().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async loadLoop(): Promise<SchemaCache> {
+    let cache: SchemaCache;
+    do {
+      this.again = false;
+      const t0 = performance.now();
+      try {
+        cache = await loadSchemaCache(this.db, this.schemas);
+      } catch (err) {
+        this.onEvent({ type: 'schema-load-failed', message: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+      this.snapshot = cache;
+      const functions = [...cache.functions.values()].reduce((n, l) => n + l.length, 0);
+      this.onEvent({ type: 'schema-loaded', ms: performance.now() - t0, tables: cache.tables.size, functions });
+    } while (this.again);
+    return cache;
+  }
+}

@@ -1,0 +1,111 @@
+// The schema cache: an immutable snapshot of what the exposed schemas contain.
+// Built by load.ts from the catalog; read by plan/, openapi/ and admin; never mutated.
+
+export interface Column {
+  readonly name: string;
+  /** format_type() of the column, e.g. `character varying(20)`, `integer[]`. */
+  readonly type: string;
+  /** Base type name after domains, e.g. `int4`, `jsonb`, `_text`, `tsvector`. */
+  readonly baseType: string;
+  /** pg_type.typcategory of the base type: A array, B bool, C composite, D datetime, E enum, N numeric, S string, U user (json*), R range… */
+  readonly category: string;
+  readonly nullable: boolean;
+  readonly default: string | null;
+  readonly generated: boolean;
+  readonly maxLength: number | null;
+  readonly enumValues: readonly string[] | null;
+  readonly comment: string | null;
+  readonly position: number;
+}
+
+export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
+
+export interface Table {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: RelationKind;
+  readonly comment: string | null;
+  readonly insertable: boolean;
+  readonly updatable: boolean;
+  readonly deletable: boolean;
+  readonly columns: readonly Column[];
+  readonly columnsByName: ReadonlyMap<string, Column>;
+  readonly primaryKey: readonly string[];
+  /** Roles (that the connecting role may switch to) → privileges held on this relation. */
+  readonly privileges: ReadonlyMap<string, ReadonlySet<'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE'>>;
+  readonly rlsEnabled: boolean;
+}
+
+export interface FunctionArg {
+  readonly name: string;
+  readonly type: string;
+  readonly baseType: string;
+  readonly hasDefault: boolean;
+  readonly variadic: boolean;
+}
+
+export interface Func {
+  readonly schema: string;
+  readonly name: string;
+  readonly oid: number;
+  readonly args: readonly FunctionArg[];
+  readonly returnType: string;
+  /** The relation returned, when the function returns a table's row type (SETOF tbl / tbl). */
+  readonly returnsRelation: { readonly schema: string; readonly name: string } | null;
+  readonly returnsSet: boolean;
+  /** RETURNS TABLE(...) / OUT params: composite record columns. */
+  readonly returnsComposite: boolean;
+  readonly returnsScalar: boolean;
+  readonly returnsVoid: boolean;
+  readonly volatility: 'i' | 's' | 'v';
+  /** ROWS estimate: 1 marks a to-one computed relationship. */
+  readonly rows: number;
+  readonly comment: string | null;
+  /** Function-level SET settings: [name, value]. */
+  readonly settings: ReadonlyArray<readonly [string, string]>;
+  readonly executableBy: ReadonlySet<string>;
+}
+
+/** A foreign key constraint, as stored (child → parent). */
+export interface ForeignKey {
+  readonly name: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly refSchema: string;
+  readonly refTable: string;
+  readonly refColumns: readonly string[];
+}
+
+/** A view column that is a plain reference to a base-table column. */
+export interface ViewColumnSource {
+  readonly viewSchema: string;
+  readonly view: string;
+  readonly viewColumn: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+}
+
+export interface RoleInfo {
+  readonly name: string;
+  readonly superuser: boolean;
+  readonly bypassRls: boolean;
+  /** ALTER ROLE … SET settings applied to requests run as this role. */
+  readonly settings: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface SchemaCache {
+  readonly schemas: readonly string[];
+  /** Key: tableKey(schema, name) — names joined with NUL, which no identifier can contain. */
+  readonly tables: ReadonlyMap<string, Table>;
+  readonly functions: ReadonlyMap<string, readonly Func[]>;
+  readonly foreignKeys: readonly ForeignKey[];
+  readonly viewColumnSources: readonly ViewColumnSource[];
+  readonly roles: ReadonlyMap<string, RoleInfo>;
+  readonly timezones: ReadonlySet<string>;
+  readonly serverVersion: number;
+  readonly loadedAt: Date;
+}
+
+export const tableKey = (schema: string, name: string) => `${schema}\u0000${name}`;

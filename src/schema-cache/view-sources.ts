@@ -1,0 +1,100 @@
+// Maps view columns to the base-table columns they select (recursively through views), read
+// from each view's rewrite rule: every TARGETENTRY carries :resorigtbl and :resorigcol.
+// Embedding uses this to find relationships of views.
+import type { Conn } from '../db/types.js';
+import type { ViewColumnSource } from './types.js';
+
+const viewsSql = /* sql */ `
+SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, r.ev_action::text AS action
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN'
+WHERE c.relkind IN ('v', 'm')
+`;
+
+const relNamesSql = /* sql */ `
+SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind,
+  (SELECT json_object_agg(a.attnum, a.attname) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS cols
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.oid = ANY($1::oid[])
+`;
+
+interface Direct { view: number; viewColumn: string; rel: number; col: number }
+
+export async function loadViewColumnSources(conn: Conn, schemas: readonly string[]): Promise<ViewColumnSource[]> {
+  const views = (await conn.query<{ oid: unknown; schema: string; name: string; action: string }>(viewsSql)).rows;
+  if (views.length === 0) return [];
+  const direct: Direct[] = [];
+  for (const v of views) {
+    // Only the top-level target list: the first ":targetList (" of the query.
+    const tl = topTargetList(v.action);
+    for (const m of tl.matchAll(/\{TARGETENTRY .*?:resname (\S+) .*?:resorigtbl (\d+) :resorigcol (\d+)/gs)) {
+      const rel = Number(m[2]);
+      if (rel !== 0) direct.push({ view: Number(v.oid), viewColumn: unescapeName(m[1] as string), rel, col: Number(m[3]) });
+    }
+  }
+  const oids = [...new Set([...direct.map((d) => d.rel), ...views.map((v) => Number(v.oid))])];
+  const rels = new Map<number, { schema: string; name: string; kind: string; cols: Record<string, string> }>();
+  for (const r of (await conn.query<Record<string, unknown>>(relNamesSql, [oids])).rows) {
+    const cols = (typeof r.cols === 'string' ? JSON.parse(r.cols) : r.cols) as Record<string, string> | null;
+    rels.set(Number(r.oid), { schema: String(r.schema), name: String(r.name), kind: String(r.kind), cols: cols ?? {} });
+  }
+  const byView = new Map<number, Direct[]>();
+  for (const d of direct) byView.set(d.view, [...(byView.get(d.view) ?? []), d]);
+
+  // Resolve chains view → view → table down to base relations.
+  const out: ViewColumnSource[] = [];
+  const resolve = (rel: number, colName: string, depth: number): { rel: number; col: string } | null => {
+    const info = rels.get(rel);
+    if (!info) return null;
+    if (info.kind !== 'v' && info.kind !== 'm') return { rel, col: colName };
+    if (depth > 32) return null;
+    const next = (byView.get(rel) ?? []).find((d) => d.viewColumn === colName);
+    if (!next) return null;
+    const nextCol = rels.get(next.rel)?.cols[String(next.col)];
+    return nextCol === undefined ? null : resolve(next.rel, nextCol, depth + 1);
+  };
+  for (const d of direct) {
+    const view = rels.get(d.view);
+    if (!view || !schemas.includes(view.schema)) continue;
+    const col = rels.get(d.rel)?.cols[String(d.col)];
+    if (col === undefined) continue;
+    const base = resolve(d.rel, col, 0);
+    const baseInfo = base ? rels.get(base.rel) : undefined;
+    if (!base || !baseInfo) continue;
+    out.push({ viewSchema: view.schema, view: view.name, viewColumn: d.viewColumn, schema: baseInfo.schema, table: baseInfo.name, column: base.col });
+  }
+  return out;
+}
+
+/** The outer query's target list: the `:targetList (...)` directly inside `({QUERY ...})`. */
+function topTargetList(action: string): string {
+  let depth = 0;
+  for (let i = 0; i < action.length; i++) {
+    const ch = action[i];
+    if (ch === '\\') i++;
+    else if (ch === '(' || ch === '{') depth++;
+    else if (ch === ')' || ch === '}') depth--;
+    else if (depth === 2 && action.startsWith(':targetList (', i)) {
+      const open = i + ':targetList '.length;
+      return action.slice(open, matchingClose(action, open) + 1);
+    }
+  }
+  return '';
+}
+
+function matchingClose(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') i++;
+    else if (ch === '(' || ch === '{') depth++;
+    else if ((ch === ')' || ch === '}') && --depth === 0) return i;
+  }
+  return text.length - 1;
+}
+
+/** Node-tree text escapes spaces and specials in names with backslashes. */
+function unescapeName(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}

@@ -1,0 +1,63 @@
+// The main statement of a read, in PostgREST's shape: the page as `pgrst_source`, aggregated
+// into one row with the body (JSON, CSV or one object), counts and the response.* settings.
+//   WITH pgrst_source AS (SELECT …) SELECT <total> AS total_result_set,
+//     pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t), '[]')::text AS body, …
+//   FROM (SELECT * FROM pgrst_source) _postgrest_t
+import type { OutputMedia, ReadNode, ReadPlan } from '../plan/types.js';
+import { fromWhereSql, readNodeSql } from './read.js';
+import { sql, unsafeRaw, type Sql } from './sql.js';
+
+const row = unsafeRaw('_postgrest_t');
+
+export function bodySql(media: OutputMedia, headOnly: boolean): Sql {
+  if (headOnly) return sql`NULL::text`;
+  switch (media.kind) {
+    case 'object':
+      return media.stripNulls
+        ? sql`coalesce(json_strip_nulls(json_agg(${row})->0)::text, '')`
+        : sql`coalesce((json_agg(${row})->0)::text, '')`;
+    case 'array-stripped':
+      return sql`coalesce(json_strip_nulls(json_agg(${row}))::text, '[]')`;
+    case 'csv':
+      return sql`(SELECT coalesce(string_agg(CASE WHEN k ~ '[,"\n\r]' THEN '"' || replace(k, '"', '""') || '"' ELSE k END, ','), '') FROM (SELECT json_object_keys(r)::text AS k FROM (SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || chr(10) || coalesce(string_agg(substring(${row}::text, 2, length(${row}::text) - 2), chr(10)), '')`;
+    default:
+      return sql`coalesce(json_agg(${row}), '[]')::text`;
+  }
+}
+
+/** The exact total of rows matching the filters, ignoring the page. */
+export function exactCountSql(node: ReadNode, cap: number | null = null): Sql {
+  const inner = sql`SELECT 1 ${fromWhereSql(node)}`;
+  return cap === null
+    ? sql`(SELECT pg_catalog.count(*) FROM (${inner}) _pgrst_count)`
+    : sql`(SELECT pg_catalog.count(*) FROM (${inner} LIMIT ${unsafeRaw(String(cap + 1))}) _pgrst_count)`;
+}
+
+/** `EXPLAIN (FORMAT JSON)` of the count query: its top node's Plan Rows is the planned count. */
+export function plannedCountSql(node: ReadNode): Sql {
+  return sql`EXPLAIN (FORMAT JSON) SELECT 1 ${fromWhereSql(node)}`;
+}
+
+export function wrapSource(source: Sql, totalSql: Sql, body: Sql): Sql {
+  return sql`WITH pgrst_source AS (${source}) SELECT ${totalSql} AS total_result_set, pg_catalog.count(${row}) AS page_total, ${body} AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status FROM (SELECT * FROM pgrst_source) ${row}`;
+}
+
+export interface ReadStatements {
+  /** Run first when the count is planned/estimated: EXPLAIN output. */
+  readonly explain: Sql | null;
+  readonly main: Sql;
+}
+
+export function readStatements(plan: ReadPlan): ReadStatements {
+  const root = plan.root;
+  const total =
+    plan.count === 'exact' ? exactCountSql(root)
+    : plan.count === 'estimated' && plan.maxRows !== null ? exactCountSql(root, plan.maxRows)
+    : plan.count === 'estimated' ? exactCountSql(root)
+    : sql`NULL::bigint`;
+  const needsExplain = plan.count === 'planned' || (plan.count === 'estimated' && plan.maxRows !== null);
+  return {
+    explain: needsExplain ? plannedCountSql(root) : null,
+    main: wrapSource(readNodeSql(root), total, bodySql(plan.media, plan.headOnly)),
+  };
+}
