@@ -1,0 +1,141 @@
+// `pesquel setup`: generates the secrets, then creates or updates the Docker Compose stack
+// (PostgreSQL 17, pgBouncer, PeSquel, Traefik, optional pgAdmin) and waits until it is healthy.
+// Idempotent: a second run keeps data and secrets and only converges what differs.
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CliError } from '../cli-error.js';
+import { composeCapture, composeStep, ensureNetwork, NETWORK, stackVariables } from '../stack/compose.js';
+import type { ApiDbRoute, Stack, StackSettings } from '../stack/compose.js';
+import { servicesToRestart } from '../stack/consumers.js';
+import { writeDerivedFiles } from '../stack/derived.js';
+import { checkDocker } from '../stack/docker.js';
+import { DEFAULT_DOMAIN, hostsFileLines, hostsFilePath, parseDomain, systemResolver, unresolvedHosts } from '../stack/domain.js';
+import { ensurePrivateDir } from '../stack/files.js';
+import { isReady, parsePs, waitHealthy } from '../stack/health.js';
+import { parseOrExplain, portOption, secondsOption, stackDirOption } from '../stack/options.js';
+import { composeFilePath, secretsDir } from '../stack/paths.js';
+import { credentialLines, summaryLines } from '../stack/report.js';
+import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
+
+export const summary = 'Create secrets and start the Docker Compose stack';
+
+const usage = `Usage: pesquel setup [options]
+
+Generates ./secrets (never overwriting a file), creates the '${NETWORK}' Docker network, pulls and builds
+the images, starts PostgreSQL 17, pgBouncer, PeSquel and Traefik with Docker Compose, and waits
+until every service is healthy. Safe to run again: data and secrets are kept.
+
+Options:
+  --domain <name>        Domain of the URLs (default ${DEFAULT_DOMAIN}: api., admin., traefik.,
+                         pgadmin. subdomains). Prints hosts-file lines if it does not resolve.
+  --api-db <route>       Where the API sends queries: pgbouncer (default) or postgres (direct).
+  --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin').
+  --http-port <port>     Host port Traefik listens on (default 80).
+  --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432).
+  --dir <path>           Folder holding secrets/ (default: the current folder).
+  --no-pull              Do not pull newer images (missing ones are still pulled).
+  --timeout <seconds>    How long to wait for the services to become healthy (default 180).
+  --show-credentials     Print the generated credentials at the end.
+  -h, --help             Show this help.`;
+
+const PASSWORD_HOOK = '/docker-entrypoint-initdb.d/99-pesquel-passwords.sh';
+
+function parse(args: string[]) {
+  return parseOrExplain(() => parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      domain: { type: 'string' },
+      'api-db': { type: 'string' },
+      pgadmin: { type: 'boolean', default: false },
+      'http-port': { type: 'string' },
+      'postgres-port': { type: 'string' },
+      dir: { type: 'string' },
+      'no-pull': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      'show-credentials': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values, 'setup');
+}
+
+function apiDbOption(value: string | undefined): ApiDbRoute {
+  if (value === undefined || value === 'pgbouncer' || value === 'postgres') return value ?? 'pgbouncer';
+  throw new CliError(`--api-db must be 'pgbouncer' or 'postgres', not '${value}'.`, 2);
+}
+
+/** The uid:gid that can read the owner-only secrets inside the containers (none needed on Windows). */
+function secretsOwner(dir: string, rootless: boolean): StackSettings['owner'] {
+  if (process.platform === 'win32') return undefined;
+  if (rootless) return { uid: 0, gid: 0 }; // container root is the invoking user on the host
+  const st = statSync(dir);
+  return { uid: st.uid, gid: st.gid };
+}
+
+async function runningServices(stack: Stack): Promise<string[]> {
+  const ps = await composeCapture(stack, ['ps', '--format', 'json']);
+  if (ps.code !== 0) throw new CliError(`docker compose ps failed: ${ps.stderr.trim().split('\n')[0] ?? ''}`);
+  return parsePs(ps.stdout).filter(isReady).map((s) => s.service);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const o = parse(args);
+  if (o.help) {
+    console.log(usage);
+    return 0;
+  }
+  const domain = parseDomain(o.domain ?? DEFAULT_DOMAIN);
+  const apiDb = apiDbOption(o['api-db']);
+  const httpPort = portOption('http-port', o['http-port'], 80);
+  const postgresPort = portOption('postgres-port', o['postgres-port'], 5432);
+  const timeoutMs = secondsOption('timeout', o.timeout, 180) * 1000;
+  const stackDir = stackDirOption(o.dir);
+
+  const docker = await checkDocker(process.env);
+  console.log(`Docker is running (Compose ${docker.composeVersion}${docker.rootless ? ', rootless' : ''}).`);
+
+  const missing = await unresolvedHosts(domain, systemResolver());
+  if (missing.length > 0) {
+    console.log(`${domain} does not resolve on this machine. Add these lines to ${hostsFilePath()} (as administrator):`);
+    for (const line of hostsFileLines(missing)) console.log(`  ${line}`);
+    console.log('Continuing: the stack starts anyway, the URLs work once the names resolve.');
+  }
+
+  const dir = secretsDir(stackDir);
+  ensurePrivateDir(dir);
+  const secrets = ensurePrimarySecrets(dir, { domain });
+  const derived = writeDerivedFiles(dir, readPrimaryValues(dir));
+  console.log(`Secrets in ${dir}: ${secrets.created.length} created, ${secrets.kept.length} kept${derived.length > 0 ? `, ${derived.length} derived files updated` : ''}.`);
+  if (secrets.tightened.length > 0) console.log(`Restricted to owner-only (0600): ${secrets.tightened.join(', ')}.`);
+
+  const settings: StackSettings = { stackDir, domain, apiDb, httpPort, postgresPort, owner: secretsOwner(dir, docker.rootless) };
+  const stack: Stack = {
+    composeFile: composeFilePath(),
+    profiles: o.pgadmin ? ['pgadmin'] : [],
+    env: { ...process.env, ...stackVariables(settings) },
+  };
+  console.log(`Docker network '${NETWORK}': ${await ensureNetwork(stack.env)}.`);
+
+  const running = await runningServices(stack);
+  if (!o['no-pull']) await composeStep(stack, ['pull', '--ignore-buildable'], 'Pulling images');
+  await composeStep(stack, ['build'], 'Building images');
+  await composeStep(stack, ['up', '--detach', '--remove-orphans'], 'Starting the stack');
+
+  const list = async () => parsePs((await composeCapture(stack, ['ps', '--all', '--format', 'json'])).stdout);
+  const wait = { timeoutMs, intervalMs: 1000 };
+  await waitHealthy(list, ['postgres'], wait);
+  // Also converges a database created with older secrets (e.g. after `teardown --secrets`).
+  await composeStep(stack, ['exec', '-T', 'postgres', 'sh', PASSWORD_HOOK], 'Setting the database passwords');
+  const restart = servicesToRestart([...secrets.created, ...derived], running);
+  if (restart.length > 0) await composeStep(stack, ['restart', ...restart], 'Restarting services with new secrets');
+
+  const services = ['postgres', 'pgbouncer', 'pesquel', 'traefik', ...(o.pgadmin ? ['pgadmin'] : [])];
+  console.log(`Waiting for ${services.join(', ')} to be healthy...`);
+  await waitHealthy(list, services, wait);
+
+  const report = { domain, httpPort, postgresPort, apiDb, pgadmin: o.pgadmin, secretsDir: dir };
+  for (const line of summaryLines(report)) console.log(line);
+  if (o['show-credentials']) for (const line of credentialLines(dir)) console.log(line);
+  return 0;
+}

@@ -1,0 +1,22 @@
+// Where the stack's files are: the compose files shipped in this package's deploy/ folder, and the
+// operator's stack directory, whose secrets/ folder `pesquel setup` fills.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** deploy/ of this package: three levels up from src/cli/stack/ and from dist/cli/stack/ alike. */
+export function deployDir(): string {
+  return fileURLToPath(new URL('../../../deploy/', import.meta.url));
+}
+
+export function composeFilePath(): string {
+  return join(deployDir(), 'docker-compose.yml');
+}
+
+export function secretsDir(stackDir: string): string {
+  return join(stackDir, 'secrets');
+}
+
+/** Compose interpolates this into file paths: forward slashes work on every OS, backslashes not always. */
+export function composePath(path: string): string {
+  return path.replace(/\\/g, '/');
+}
