@@ -53,7 +53,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     if (config.dbInit) initialized = await ensureInitialized(db, config.dbSchemas[0]);
   } catch (err) {
     await db.close();
-    throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`);
+    throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
   }
   const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => {
     if (e.type === 'schema-loaded') log.info({ event: e.type, ms: Math.round(e.ms), tables: e.tables, functions: e.functions }, 'schema cache loaded');
@@ -63,7 +63,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     await schema.reload();
   } catch (err) {
     await db.close();
-    throw new Error(`could not load the schema cache: ${(err as Error).message}`);
+    throw new Error(`could not load the schema cache: ${(err as Error).message}`, { cause: err });
   }
   const reloadSchema = async () => {
     await schema.reload().catch(() => undefined);

@@ -5,7 +5,6 @@
 import type { OrderExpr, ReadNode, SelectExpr, Source } from '../plan/types.js';
 import { embedJoinSql, embedSelectSql, embedWhereSql } from './embed.js';
 import { columnSql, whereSql, withCast } from './expr.js';
-import { castType } from './operators.js';
 import { empty, ident, join, qualified, sql, unsafeRaw, type Sql } from './sql.js';
 
 export function sourceSql(source: Source, alias: string): Sql {
