@@ -63,3 +63,12 @@ describe('config', () => {
     assert.throws(() => loadConfig({ file: { path: 'p.conf', text: 'ok = "1"\nthis is wrong' } }), /p\.conf:2/);
   });
 });
+
+describe('docs/configuration.md', () => {
+  it('documents every option (regenerate with npx tsx scripts/gen-config-doc.ts)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { optionSpecs } = await import('../../src/config/options.js');
+    const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(optionSpecs)) assert.ok(doc.includes(`| \`${name}\` |`), `${name} is missing`);
+  });
+});
