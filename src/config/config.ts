@@ -29,6 +29,7 @@ export interface Config {
   readonly dbChannel: string;
   readonly dbChannelEnabled: boolean;
   readonly dbTxEnd: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
+  readonly dbHoistedTxSettings: readonly string[] | null;
   readonly dbAggregatesEnabled: boolean;
   readonly dbPreRequest: string | null;
   readonly dbPlanEnabled: boolean;
@@ -49,6 +50,10 @@ export interface Config {
   readonly adminPassword: string | null;
   readonly openapiMode: 'follow-privileges' | 'ignore-privileges' | 'disabled';
   readonly openapiServerProxyUri: string | null;
+  readonly migrationsDir: string;
+  readonly backupDir: string;
+  readonly backupKeep: number;
+  readonly backupMaxAgeDays: number;
   readonly logLevel: 'crit' | 'error' | 'warn' | 'info' | 'debug';
   /** app.settings.* from the config file or env, passed to each request as settings. */
   readonly appSettings: Readonly<Record<string, string>>;

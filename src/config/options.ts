@@ -25,6 +25,7 @@ export const optionSpecs = {
   'db-channel': { type: 'string', default: 'pgrst', doc: 'NOTIFY channel for schema/config reloads.' },
   'db-channel-enabled': { type: 'bool', default: true, doc: 'Listen on db-channel.' },
   'db-tx-end': { type: { enum: ['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override'] }, default: 'commit', doc: 'How request transactions end.' },
+  'db-hoisted-tx-settings': { type: 'list', default: ['statement_timeout', 'plan_filter.statement_cost_limit', 'default_transaction_isolation'], doc: 'Function SET settings applied to the whole transaction of an RPC call.' },
   'db-aggregates-enabled': { type: 'bool', default: false, doc: 'Allow aggregate functions in select.' },
   'db-pre-request': { type: 'string', default: null, doc: 'Function called before each request, after role and settings.' },
   'db-plan-enabled': { type: 'bool', default: false, doc: 'Allow the application/vnd.pgrst.plan media type.' },
@@ -45,6 +46,10 @@ export const optionSpecs = {
   'admin-password': { type: 'string', default: null, doc: 'Admin UI password (embedded mode generates one at first start).' },
   'openapi-mode': { type: { enum: ['follow-privileges', 'ignore-privileges', 'disabled'] }, default: 'follow-privileges', doc: 'OpenAPI at GET /.' },
   'openapi-server-proxy-uri': { type: 'string', default: null, doc: 'Public base URL used in the OpenAPI document.' },
+  'migrations-dir': { type: 'string', default: 'migrations', doc: 'Directory of the forward-only SQL migrations (pesquel migrate).' },
+  'backup-dir': { type: 'string', default: '.pesquel/backups', doc: 'Where pesquel backup writes and /metrics looks for the newest backup.' },
+  'backup-keep': { type: 'int', default: 7, min: 1, doc: 'Backups kept by pesquel backup (older ones are deleted).' },
+  'backup-max-age-days': { type: 'int', default: 30, min: 0, doc: 'Backups older than this many days are deleted (0 = no age limit); the newest is always kept.' },
   'log-level': { type: { enum: ['crit', 'error', 'warn', 'info', 'debug'] }, default: 'info', doc: 'Log level.' },
 } as const satisfies Record<string, OptionSpec>;
 

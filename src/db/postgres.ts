@@ -23,6 +23,8 @@ const types = {
     oid === 20 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text'),
 };
 
+const listenSql = (channel: string) => `LISTEN "${channel.replace(/"/g, '""')}"`;
+
 const toResult = (r: pg.QueryResult): QueryResult =>
   ({ rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? r.rows.length });
 
@@ -31,6 +33,8 @@ export class PostgresDb implements Db {
   readonly pool: pg.Pool;
   private listener: pg.Client | null = null;
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly opts: PostgresOptions) {
     this.pool = new pg.Pool({
@@ -116,12 +120,12 @@ export class PostgresDb implements Db {
   }
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
-    const client = await this.listenClient();
     let set = this.channels.get(channel);
     if (!set) {
       set = new Set();
       this.channels.set(channel, set);
-      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      const client = await this.listenClient();
+      await client.query(listenSql(channel));
     }
     set.add(onPayload);
     return async () => {
@@ -135,19 +139,46 @@ export class PostgresDb implements Db {
     client.on('notification', (n) => {
       for (const cb of this.channels.get(n.channel) ?? []) cb(n.payload ?? '');
     });
-    client.on('error', (err) => {
-      this.opts.onEvent?.({ type: 'connection-error', message: err.message });
-      if (this.listener === client) this.listener = null;
-    });
-    client.on('end', () => {
-      if (this.listener === client) this.listener = null;
-    });
+    const lost = (message: string) => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      if (this.closed) return;
+      this.opts.onEvent?.({ type: 'listener-lost', message });
+      this.scheduleReconnect(1);
+    };
+    client.on('error', (err) => lost(err.message));
+    client.on('end', () => lost('connection ended'));
     await client.connect();
     this.listener = client;
     return client;
   }
 
-  /** True while the LISTEN connection is up (the caller re-listens after a loss). */
+  /**
+   * Reconnects the LISTEN session after the database went away, with backoff (0.25 s doubling to
+   * 5 s), and LISTENs on every channel again. Notifications sent meanwhile are lost, hence the event.
+   */
+  private scheduleReconnect(attempt: number): void {
+    if (this.closed || this.reconnectTimer) return;
+    const wait = Math.min(5000, 250 * 2 ** (attempt - 1));
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void (async () => {
+        try {
+          const client = await this.listenClient();
+          for (const channel of this.channels.keys()) await client.query(listenSql(channel));
+          if (!this.closed) this.opts.onEvent?.({ type: 'listener-reconnected', attempts: attempt });
+        } catch {
+          const broken = this.listener;
+          this.listener = null;
+          await broken?.end().catch(() => undefined);
+          this.scheduleReconnect(attempt + 1);
+        }
+      })();
+    }, wait);
+    this.reconnectTimer.unref();
+  }
+
+  /** True while the LISTEN connection is up. */
   get listening(): boolean {
     return this.listener !== null;
   }
@@ -157,6 +188,8 @@ export class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const l = this.listener;
     this.listener = null;
     await l?.end().catch(() => undefined);

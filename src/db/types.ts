@@ -45,7 +45,11 @@ export interface PoolStats {
 
 export type DbEvent =
   | { readonly type: 'pool-timeout' }
-  | { readonly type: 'connection-error'; readonly message: string };
+  | { readonly type: 'connection-error'; readonly message: string }
+  /** The LISTEN connection broke (database restart); the backend reconnects by itself. */
+  | { readonly type: 'listener-lost'; readonly message: string }
+  /** LISTEN works again: notifications sent while it was down were lost, so reload what they would have. */
+  | { readonly type: 'listener-reconnected'; readonly attempts: number };
 
 export interface Db {
   readonly kind: 'pglite' | 'postgres';

@@ -1,22 +1,43 @@
-// The admin server (PostgREST's admin-server-port): GET /live and GET /ready.
+// The admin server (PostgREST's admin-server-port): GET /live (the process answers), GET /ready
+// (the database answers and the schema cache is loaded) and GET /metrics (Prometheus text format).
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import type { Db } from '../db/types.js';
 import type { SchemaCacheHolder } from '../schema-cache/holder.js';
 
 export interface AdminDeps {
   readonly db: Db;
   readonly schema: SchemaCacheHolder;
+  readonly metrics?: Registry;
+  /** How long /ready waits for the database before answering 503. */
+  readonly readyTimeoutMs?: number;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+  });
 }
 
 export function createAdminServer(deps: AdminDeps): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/live') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    } else if (path === '/live') {
       res.writeHead(200).end();
     } else if (path === '/ready') {
-      void deps.db.query('SELECT 1').then(
+      // A busy pool must not make a healthy server look down for long: bounded wait.
+      void withTimeout(deps.db.query('SELECT 1'), deps.readyTimeoutMs ?? 5000).then(
         () => res.writeHead(deps.schema.current() ? 200 : 503).end(),
         () => res.writeHead(503).end(),
+      );
+    } else if (path === '/metrics' && deps.metrics) {
+      const registry = deps.metrics;
+      void registry.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(err)),
       );
     } else {
       res.writeHead(404).end();

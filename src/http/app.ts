@@ -18,6 +18,7 @@ import { handleRpc } from './routes/rpc.js';
 import { requestSettings } from './settings.js';
 import { checkStrict } from './routes/prefer.js';
 import type { RequestTx } from '../db/types.js';
+import { ServerTiming } from './server-timing.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -35,6 +36,8 @@ export interface RequestEvent {
   readonly role: string | null;
   readonly errorCode: string | null;
   readonly routeKind: 'root' | 'relation' | 'rpc' | 'other';
+  /** success: a valid JWT; failure: credentials refused (PGRST30x); anonymous otherwise. */
+  readonly auth: 'anonymous' | 'success' | 'failure';
   readonly unexpected?: unknown;
 }
 
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): Handler {
   const { config } = deps;
   return async (raw) => {
     const t0 = performance.now();
+    const timing = config.serverTimingEnabled ? new ServerTiming(t0) : null;
     let auth: AuthResult | null = null;
     let routeKind: RequestEvent['routeKind'] = 'other';
     let response: ApiResponse;
@@ -66,21 +70,26 @@ export function createApp(deps: AppDeps): Handler {
         const cache = deps.schemaCache();
         if (!cache) throw errors.schemaCacheUnavailable();
         const req = parseRequest(raw, { schemas: config.dbSchemas });
+        timing?.mark('parse');
         routeKind = req.target.kind;
         if (req.method === 'OPTIONS') {
           response = handleOptions(req, cache);
         } else {
           checkStrict(req, cache);
           auth = await deps.authenticate(req.headers);
+          timing?.mark('jwt');
           const a = auth;
           const ctx: RouteContext = {
             deps, req, cache, auth: a,
-            run: (tx) => deps.db.request({
-              ...tx,
-              settings: requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache)),
-            }),
+            run: (tx) => {
+              const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
+              timing?.mark('plan');
+              const result = deps.db.request({ ...tx, settings });
+              return timing ? result.finally(() => timing.mark('transaction')) : result;
+            },
           };
           response = await route(ctx);
+          timing?.mark('response');
           if (req.schemaNegotiated && req.target.kind !== 'root') response.headers['Content-Profile'] = req.schema;
         }
       }
@@ -91,9 +100,11 @@ export function createApp(deps: AppDeps): Handler {
       response = { status: h.status, headers: h.headers, body: raw.method === 'HEAD' ? null : h.body };
     }
     Object.assign(response.headers, corsHeaders(raw, config));
+    if (timing) response.headers['Server-Timing'] = timing.header();
+    const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
       method: raw.method, path: raw.url.split('?')[0] ?? '', status: response.status, ms: performance.now() - t0,
-      role: auth?.role ?? null, errorCode, routeKind, unexpected,
+      role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected,
     });
     return response;
   };

@@ -10,10 +10,14 @@ import { openDb } from '../db/open.js';
 import type { Db } from '../db/types.js';
 import { SchemaCacheHolder } from '../schema-cache/holder.js';
 import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createObserver, type Observe } from '../observability/observer.js';
+import { newestBackupAt } from '../backup/manifest.js';
 import { version } from '../version.js';
 import { createApp, type RequestEvent } from './app.js';
 import { nodeHandler } from './node-adapter.js';
 import { createAdminServer } from './admin-server.js';
+import { startControl } from './control.js';
 
 export interface Running {
   readonly config: Config;
@@ -22,6 +26,9 @@ export interface Running {
   readonly apiUrl: string;
   readonly adminUrl: string | null;
   readonly initialized: boolean;
+  readonly metrics: Metrics;
+  /** Reports an operational event (e.g. an auth decision at a login endpoint) to the logs and /metrics. */
+  readonly observe: Observe;
   reloadSchema(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,7 +54,15 @@ const urlOf = (host: string, a: AddressInfo) => `http://${host === '0.0.0.0' || 
 
 export async function startPesquel(config: Config, opts: StartOptions): Promise<Running> {
   const log = opts.logger;
-  const db = await openDb(config, (e) => log.warn({ event: e.type, ...e }, 'database event'));
+  let onReconnect = () => undefined as void;
+  let observe: Observe = () => undefined;
+  const db = await openDb(config, (e) => {
+    observe(e);
+    // Notifications sent while LISTEN was down are lost: reload as if one had arrived.
+    if (e.type === 'listener-reconnected') onReconnect();
+  });
+  const metrics = createMetrics({ pool: () => db.poolStats(), lastBackupAt: async () => newestBackupAt(config.backupDir) });
+  observe = createObserver(log, metrics);
   let initialized = false;
   try {
     if (config.dbInit) initialized = await ensureInitialized(db, config.dbSchemas[0]);
@@ -55,10 +70,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     await db.close();
     throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
   }
-  const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => {
-    if (e.type === 'schema-loaded') log.info({ event: e.type, ms: Math.round(e.ms), tables: e.tables, functions: e.functions }, 'schema cache loaded');
-    else log.error({ event: e.type, message: e.message }, 'schema cache load failed');
-  });
+  const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => observe(e));
   try {
     await schema.reload();
   } catch (err) {
@@ -68,6 +80,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   const reloadSchema = async () => {
     await schema.reload().catch(() => undefined);
   };
+  onReconnect = () => void reloadSchema();
   if (config.dbChannelEnabled) {
     await db.listen(config.dbChannel, (payload) => {
       if (payload === '' || payload === 'reload schema') void reloadSchema();
@@ -81,8 +94,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     authenticate: opts.authenticate ?? anonymousOnly(config.dbAnonRole),
     onRequest: (e) => {
       opts.onRequest?.(e);
-      if (e.unexpected) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
-      log.info({ method: e.method, path: e.path, status: e.status, ms: Math.round(e.ms * 10) / 10, role: e.role, code: e.errorCode ?? undefined }, 'request');
+      observe({ type: 'request', ...e });
     },
   });
   const server = createServer(nodeHandler(app, { serverHeader: `pesquel/${version}` }));
@@ -93,9 +105,11 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   let admin: Server | null = null;
   let adminUrl: string | null = null;
   if (config.adminServerPort > 0) {
-    admin = createAdminServer({ db, schema });
+    admin = createAdminServer({ db, schema, metrics: metrics.registry });
     adminUrl = urlOf(config.adminServerHost, await listen(admin, config.adminServerPort, config.adminServerHost));
   }
+
+  const control = await startControl(config, db, { observe, reloadSchema });
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -106,9 +120,10 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
       server.closeIdleConnections();
       admin?.closeIdleConnections();
       await stopped;
+      await control?.close();
       await db.close();
     })();
     return closing;
   };
-  return { config, db, schema, apiUrl, adminUrl, initialized, reloadSchema, close };
+  return { config, db, schema, apiUrl, adminUrl, initialized, metrics, observe, reloadSchema, close };
 }

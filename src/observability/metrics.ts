@@ -1,0 +1,79 @@
+// PeSquel's Prometheus metrics (prom-client, one registry per server): requests, latency, pool,
+// schema cache, auth and backup age. PostgREST's names (pgrst_*) where PostgREST has the metric.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface PoolSample {
+  readonly max: number;
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+export interface MetricsSources {
+  /** Sampled at scrape time. */
+  readonly pool: () => PoolSample;
+  /** Time of the newest backup in backup-dir, or null when there is none. */
+  readonly lastBackupAt?: () => Promise<Date | null>;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'route_kind' | 'method' | 'status'>;
+  readonly requestDuration: Histogram<'route_kind' | 'method'>;
+  readonly poolTimeouts: Counter;
+  readonly connectionErrors: Counter;
+  readonly schemaLoads: Counter<'status'>;
+  readonly schemaQueryTime: Gauge;
+  readonly schemaLoadDuration: Histogram;
+  readonly auth: Counter<'outcome' | 'method'>;
+  readonly listenerReconnects: Counter;
+  readonly migrationsApplied: Counter;
+  readonly backups: Counter;
+}
+
+// Request latencies on one machine span 0.5 ms (cached read) to seconds (pool wait, big export).
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(sources: MetricsSources): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'pesquel_' });
+
+  new Gauge({ name: 'pgrst_db_pool_max', help: 'Maximum number of connections in the pool.', registers,
+    collect() { this.set(sources.pool().max); } });
+  new Gauge({ name: 'pgrst_db_pool_available', help: 'Pool connections open and idle, ready for a request.', registers,
+    collect() { this.set(sources.pool().idle); } });
+  new Gauge({ name: 'pgrst_db_pool_waiting', help: 'Requests waiting to acquire a pool connection.', registers,
+    collect() { this.set(sources.pool().waiting); } });
+  new Gauge({ name: 'pesquel_db_pool_size', help: 'Pool connections currently open (busy or idle).', registers,
+    collect() { this.set(sources.pool().total); } });
+
+  const lastBackupAt = sources.lastBackupAt;
+  if (lastBackupAt) {
+    // NaN when backup-dir holds no backup: an alert on `> 86400` stays quiet, `absent`/NaN checks catch it.
+    new Gauge({ name: 'pesquel_backup_age_seconds', help: 'Seconds since the newest backup in backup-dir was written (NaN: none).', registers,
+      async collect() { const at = await lastBackupAt().catch(() => null); this.set(at ? (Date.now() - at.getTime()) / 1000 : NaN); } });
+    new Gauge({ name: 'pesquel_backup_last_timestamp_seconds', help: 'Unix time of the newest backup in backup-dir (0: none).', registers,
+      async collect() { const at = await lastBackupAt().catch(() => null); this.set(at ? at.getTime() / 1000 : 0); } });
+  }
+
+  return {
+    registry,
+    requests: new Counter({ name: 'pesquel_http_requests_total', help: 'API requests answered, by route kind, method and status.',
+      labelNames: ['route_kind', 'method', 'status'] as const, registers }),
+    requestDuration: new Histogram({ name: 'pesquel_http_request_duration_seconds', help: 'API request latency, from request to response.',
+      labelNames: ['route_kind', 'method'] as const, buckets: latencyBuckets, registers }),
+    poolTimeouts: new Counter({ name: 'pgrst_db_pool_timeouts_total', help: 'Pool acquisitions that timed out (answered 504 PGRST003).', registers }),
+    connectionErrors: new Counter({ name: 'pesquel_db_connection_errors_total', help: 'Failed or lost database connections.', registers }),
+    schemaLoads: new Counter({ name: 'pgrst_schema_cache_loads_total', help: 'Schema cache loads, by status (SUCCESS or FAIL).',
+      labelNames: ['status'] as const, registers }),
+    schemaQueryTime: new Gauge({ name: 'pgrst_schema_cache_query_time_seconds', help: 'Duration of the last successful schema cache load.', registers }),
+    schemaLoadDuration: new Histogram({ name: 'pesquel_schema_cache_load_duration_seconds', help: 'Schema cache load durations.',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
+    auth: new Counter({ name: 'pesquel_auth_total', help: 'Authentication decisions, by outcome (success, failure) and method.',
+      labelNames: ['outcome', 'method'] as const, registers }),
+    listenerReconnects: new Counter({ name: 'pesquel_db_listener_reconnects_total', help: 'Reconnections of the LISTEN connection (schema reloads).', registers }),
+    migrationsApplied: new Counter({ name: 'pesquel_migrations_applied_total', help: 'Migrations applied through this server.', registers }),
+    backups: new Counter({ name: 'pesquel_backups_total', help: 'Backups written through this server.', registers }),
+  };
+}

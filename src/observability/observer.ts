@@ -1,0 +1,67 @@
+// The one place where typed events become log lines and metric updates, so that a request, a
+// pool timeout or a schema reload is described the same way in the logs and in /metrics.
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { OpsEvent, RequestFinished } from './events.js';
+
+export type Observe = (e: OpsEvent) => void;
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+function onRequest(log: Logger, m: Metrics | null, e: RequestFinished): void {
+  if (m) {
+    m.requests.inc({ route_kind: e.routeKind, method: e.method, status: String(e.status) });
+    m.requestDuration.observe({ route_kind: e.routeKind, method: e.method }, e.ms / 1000);
+    if (e.auth === 'success' || e.auth === 'failure') m.auth.inc({ outcome: e.auth, method: 'jwt' });
+  }
+  if (e.unexpected !== undefined) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
+  // Exactly these fields: never headers, bodies or query strings, which may carry tokens.
+  log.info({ method: e.method, path: e.path, status: e.status, ms: round(e.ms), role: e.role, code: e.errorCode ?? undefined }, 'request');
+}
+
+export function createObserver(log: Logger, metrics: Metrics | null): Observe {
+  return (e) => {
+    switch (e.type) {
+      case 'request':
+        return onRequest(log, metrics, e);
+      case 'auth':
+        metrics?.auth.inc({ outcome: e.outcome, method: e.method });
+        if (e.outcome === 'failure') log.warn({ event: 'auth-failed', method: e.method, reason: e.reason }, 'authentication failed');
+        else log.debug({ event: 'auth', method: e.method }, 'authenticated');
+        return;
+      case 'pool-timeout':
+        metrics?.poolTimeouts.inc();
+        log.warn({ event: e.type }, 'timed out waiting for a pool connection (PGRST003)');
+        return;
+      case 'connection-error':
+        metrics?.connectionErrors.inc();
+        log.warn({ event: e.type, message: e.message }, 'database connection error');
+        return;
+      case 'listener-lost':
+        log.warn({ event: e.type, message: e.message }, 'LISTEN connection lost; reconnecting');
+        return;
+      case 'listener-reconnected':
+        metrics?.listenerReconnects.inc();
+        log.info({ event: e.type, attempts: e.attempts }, 'LISTEN connection restored; reloading the schema cache');
+        return;
+      case 'schema-loaded':
+        metrics?.schemaLoads.inc({ status: 'SUCCESS' });
+        metrics?.schemaQueryTime.set(e.ms / 1000);
+        metrics?.schemaLoadDuration.observe(e.ms / 1000);
+        log.info({ event: e.type, ms: Math.round(e.ms), tables: e.tables, functions: e.functions }, 'schema cache loaded');
+        return;
+      case 'schema-load-failed':
+        metrics?.schemaLoads.inc({ status: 'FAIL' });
+        log.error({ event: e.type, message: e.message }, 'schema cache load failed');
+        return;
+      case 'migrations-applied':
+        metrics?.migrationsApplied.inc(e.applied.length);
+        log.info({ event: e.type, applied: e.applied }, `applied ${e.applied.length} migration(s)`);
+        return;
+      case 'backup-written':
+        metrics?.backups.inc();
+        log.info({ event: e.type, file: e.file, bytes: e.bytes, ms: Math.round(e.ms) }, 'backup written');
+        return;
+    }
+  };
+}
