@@ -1,5 +1,13 @@
-// SchemaCache → OpenAPI 3 document (placeholder replaced by the OpenAPI module).
-import type { SchemaCache } from '../schema-cache/types.js';
+// SchemaCache → OpenAPI 3.0 document for one exposed schema, as one role sees it.
+// Example: generateOpenApi(cache, { schema: 'api', role: 'api_anon', serverUrl: 'http://localhost:3000' })
+//   → { openapi: '3.0.3', paths: { '/todos': { get, post, patch, delete }, '/rpc/f': { post } }, components: … }
+import type { Func, SchemaCache, Table } from '../schema-cache/types.js';
+import { version } from '../version.js';
+import { functionPath } from './functions.js';
+import { KeyMaker } from './keys.js';
+import { commonParameters, errorSchema, profileParameters } from './parameters.js';
+import { relationPath, type Privilege } from './relations.js';
+import { ref, type DocContext, type PathItem } from './types.js';
 
 export interface OpenApiOptions {
   readonly schema: string;
@@ -8,8 +16,76 @@ export interface OpenApiOptions {
   readonly serverUrl: string;
 }
 
+const uncallable = new Set(['trigger', 'event_trigger']);
+
+function tablesOf(cache: SchemaCache, opts: OpenApiOptions): Table[] {
+  return [...cache.tables.values()]
+    .filter((t) => t.schema === opts.schema)
+    .filter((t) => opts.role === null || (t.privileges.get(opts.role)?.size ?? 0) > 0)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function functionsOf(cache: SchemaCache, opts: OpenApiOptions): Func[][] {
+  return [...cache.functions.values()]
+    .map((fns) => fns.filter((f) => f.schema === opts.schema && !uncallable.has(f.returnType))
+      .filter((f) => opts.role === null || f.executableBy.has(opts.role)))
+    .filter((fns) => fns.length > 0)
+    .sort((a, b) => (a[0] as Func).name.localeCompare((b[0] as Func).name));
+}
+
 export function generateOpenApi(cache: SchemaCache, opts: OpenApiOptions): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  for (const t of cache.tables.values()) if (t.schema === opts.schema) paths[`/${t.name}`] = {};
-  return { openapi: '3.0.3', info: { title: 'PeSquel API', version: '0.1.0' }, servers: [{ url: opts.serverUrl }], paths };
+  const needsProfile = cache.schemas.length > 1 && cache.schemas[0] !== opts.schema;
+  const schemaKeys = new KeyMaker();
+  const errorKey = schemaKeys.key('PostgrestError');
+  const ctx: DocContext = {
+    schemas: {},
+    parameters: { ...commonParameters, ...(needsProfile ? profileParameters(opts.schema) : {}) },
+    schemaKeys,
+    parameterKeys: new KeyMaker(),
+    functionKeys: new KeyMaker(),
+    tableRefs: new Map(),
+    needsProfile,
+  };
+  ctx.schemas[errorKey] = errorSchema;
+
+  const paths: Record<string, PathItem | Record<string, unknown>> = {
+    '/': {
+      get: {
+        tags: ['Introspection'], summary: 'This OpenAPI description', operationId: 'openapi',
+        responses: { 200: { description: 'OK', content: { 'application/openapi+json': { schema: { type: 'object' } } } } },
+      },
+    },
+  };
+  const tags: { name: string; description?: string }[] = [];
+  for (const t of tablesOf(cache, opts)) {
+    const privs = t.privileges.get(opts.role ?? '');
+    const allowed = (p: Privilege) => opts.role === null || (privs?.has(p) ?? false);
+    paths[`/${encodeURIComponent(t.name)}`] = relationPath(ctx, t, allowed);
+    tags.push({ name: t.name, ...(t.comment ? { description: t.comment } : {}) });
+  }
+  for (const fns of functionsOf(cache, opts)) {
+    paths[`/rpc/${encodeURIComponent((fns[0] as Func).name)}`] = functionPath(ctx, fns);
+  }
+
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'PeSquel API',
+      version,
+      description: `The \`${opts.schema}\` schema as a PostgREST-compatible REST API. Filter rows with \`?column=operator.value\`, `
+        + 'choose columns with `select`, page with `limit`/`offset` or the `Range` header; errors have the shape `{code, details, hint, message}`.',
+    },
+    servers: [{ url: opts.serverUrl }],
+    tags,
+    paths,
+    components: {
+      schemas: ctx.schemas,
+      parameters: ctx.parameters,
+      responses: { error: { description: 'Error', content: { 'application/json': { schema: ref('schemas', errorKey) } } } },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT whose `role` claim names the database role.' } },
+    },
+    // Anonymous access is allowed (the anon role); a bearer token switches role.
+    security: [{ bearerAuth: [] }, {}],
+    'x-pesquel-schema': opts.schema,
+  };
 }
