@@ -45,12 +45,19 @@ export const errors = {
   invalidPath: (path: string) => e('PGRST125', 404, `Invalid path specified in request URL`, `Path: ${path}`),
   openApiDisabled: () => e('PGRST126', 404, 'Root endpoint metadata is disabled'),
   notImplemented: (what: string) => e('PGRST127', 400, 'Feature not implemented', what),
+  /** PeSquel: PostgREST ignores these (its issue #4352: a DELETE removed every row); PeSquel refuses them. */
+  writeEmbedFilter: (method: string, what: string) =>
+    e('PGRST127', 400, `Embedded resources cannot restrict the rows of a ${method}`, what,
+      'Filter on the columns of the table itself (e.g. id=in.(...)), or use a function (/rpc) for conditional changes.'),
+  /** PeSquel: GET/HEAD run read-only, so only STABLE and IMMUTABLE functions may be called with them. */
+  volatileRpcRead: (method: string, fn: string) =>
+    e('PGRST101', 405, `Cannot use the ${method} method on RPC`, `${fn} is VOLATILE: call it with POST.`),
   maxAffectedRpc: () => e('PGRST128', 400, 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict'),
 
   // Group 2: schema cache
-  noRelationship: (parent: string, child: string, schema: string, hint: string | null) =>
+  noRelationship: (parent: string, child: string, schema: string, hint: string | null, embedHint: string | null = null) =>
     e('PGRST200', 400, `Could not find a relationship between '${parent}' and '${child}' in the schema cache`,
-      `Searched for a foreign key relationship between '${parent}' and '${child}' in the schema '${schema}', but no matches were found.`, hint),
+      `Searched for a foreign key relationship between '${parent}' and '${child}${embedHint === null ? '' : `' using the hint '${embedHint}`}' in the schema '${schema}', but no matches were found.`, hint),
   ambiguousEmbed: (parent: string, child: string, details: readonly unknown[], hint: string) =>
     e('PGRST201', 300, `Could not embed because more than one relationship was found for '${parent}' and '${child}'`, details, hint),
   noFunction: (qualified: string, details: string, hint: string | null) =>

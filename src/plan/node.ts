@@ -3,7 +3,7 @@
 import { ApiError } from '../errors/api-error.js';
 import { errors } from '../errors/codes.js';
 import { fieldOutputName } from '../request/parse-field.js';
-import type { Condition, QueryParams, SelectItem } from '../request/types.js';
+import type { AtPath, Condition, FilterParam, OrderTerm, QueryParams, SelectItem } from '../request/types.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
 import { columnExpr, isTsvector } from './resolve.js';
 import { planEmbed } from './embed.js';
@@ -18,21 +18,72 @@ export interface PlanContext {
   nextAlias(base: string): string;
 }
 
+/** Query parameters addressed to a node, their paths relative to it. */
+export interface NodeParams {
+  readonly filters: readonly FilterParam[];
+  readonly order: readonly AtPath<readonly OrderTerm[]>[];
+  readonly limit: readonly AtPath<number>[];
+  readonly offset: readonly AtPath<number>[];
+}
+
 export interface NodeInput {
   readonly source: Source;
   readonly table: Table | null;
   readonly alias: string;
   readonly select: readonly SelectItem[];
+  /** Output keys from the root to this node ([] for the root). */
   readonly path: readonly string[];
+  /** The parameters for this node and below; the root takes all of ctx.query's. */
+  readonly params?: NodeParams;
 }
 
-const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+type EmbedItem = Extract<SelectItem, { kind: 'embed' }>;
+
+/**
+ * The first embed of `select` that `segment` names, by alias or by name (PostgREST's rule:
+ * `clients.name=eq.x` reaches `clients(*)` and `c:clients(*)`). Returns its index or -1.
+ */
+export function embedIndex(select: readonly SelectItem[], segment: string): number {
+  return select.findIndex((s) => s.kind === 'embed' && (s.alias === segment || s.name === segment));
+}
+
+/** Splits params into this node's own and those for each embed (by select index). */
+function routeParams(select: readonly SelectItem[], params: NodeParams): { own: NodeParams; byEmbed: Map<number, NodeParams> } {
+  const own: { [K in keyof NodeParams]: NodeParams[K][number][] } = { filters: [], order: [], limit: [], offset: [] };
+  const byEmbed = new Map<number, typeof own>();
+  const route = <K extends keyof NodeParams>(key: K) => {
+    for (const p of params[key]) {
+      if (p.path.length === 0) { (own[key] as unknown[]).push(p); continue; }
+      const i = embedIndex(select, p.path[0] as string);
+      if (i < 0) continue; // checkParamPaths reports it (PGRST108)
+      const child = byEmbed.get(i) ?? { filters: [], order: [], limit: [], offset: [] };
+      byEmbed.set(i, child);
+      (child[key] as unknown[]).push({ ...p, path: p.path.slice(1) });
+    }
+  };
+  route('filters');
+  route('order');
+  route('limit');
+  route('offset');
+  return { own, byEmbed };
+}
+
+/** Legacy `rel(count)`: a bare `count` in an embed of a relation without such a column. */
+function isLegacyCount(item: SelectItem, table: Table | null, embedded: boolean): boolean {
+  return embedded && item.kind === 'field' && item.field.name === 'count' && item.field.path.length === 0
+    && item.aggregate === null && table !== null && !table.columnsByName.has('count');
+}
 
 export function planNode(ctx: PlanContext, input: NodeInput): ReadNode {
-  const { table, path } = input;
-  const embeds: EmbedPlan[] = [];
+  const { table } = input;
+  const { own, byEmbed } = routeParams(input.select, input.params ?? ctx.query);
+  const embeds: { plan: EmbedPlan; item: EmbedItem }[] = [];
   const select: SelectExpr[] = [];
-  for (const item of input.select) {
+  input.select.forEach((item, index) => {
+    if (isLegacyCount(item, table, input.path.length > 0) && item.kind === 'field') {
+      select.push({ kind: 'count', cast: item.cast, as: item.alias ?? 'count' });
+      return;
+    }
     switch (item.kind) {
       case 'star':
         select.push({ kind: 'star' });
@@ -53,39 +104,41 @@ export function planNode(ctx: PlanContext, input: NodeInput): ReadNode {
         });
         break;
       case 'embed': {
-        const embed = planEmbed(ctx, input, item);
-        embeds.push(embed);
+        const params = byEmbed.get(index) ?? { filters: [], order: [], limit: [], offset: [] };
+        const embed = planEmbed(ctx, input, item, params);
+        embeds.push({ plan: embed, item });
         select.push({ kind: 'embed', embed });
         break;
       }
     }
-  }
+  });
 
-  // Parameters addressed to this node's path; those naming an embed that isn't there → PGRST108.
   const where: Cond[] = [];
-  for (const f of ctx.query.filters) {
-    if (!samePath(f.path, path)) continue;
+  for (const f of own.filters) {
     if (f.parsed instanceof ApiError) throw f.parsed;
     where.push(planCondition(f.parsed, table, embeds));
   }
   const order: OrderExpr[] = [];
-  for (const o of ctx.query.order) {
-    if (!samePath(o.path, path)) continue;
+  for (const o of own.order) {
     for (const t of o.value) {
       const embedAlias = t.relation === null ? null : relatedOrderAlias(t.relation, embeds, input);
       order.push({ embedAlias, expr: columnExpr(embedAlias === null ? table : null, t.field), direction: t.direction, nulls: t.nulls });
     }
   }
-  const limit = ctx.query.limit.find((l) => samePath(l.path, path))?.value ?? null;
-  const offset = ctx.query.offset.find((l) => samePath(l.path, path))?.value ?? 0;
+  const limit = own.limit[0]?.value ?? null;
+  const offset = own.offset[0]?.value ?? 0;
   return { source: input.source, alias: input.alias, select, where, order, limit, offset };
 }
 
-function planCondition(c: Condition, table: Table | null, embeds: readonly EmbedPlan[]): Cond {
+type PlannedEmbeds = readonly { plan: EmbedPlan; item: EmbedItem }[];
+
+const findEmbed = (embeds: PlannedEmbeds, name: string) => embeds.find((e) => e.item.alias === name || e.item.name === name)?.plan;
+
+function planCondition(c: Condition, table: Table | null, embeds: PlannedEmbeds): Cond {
   if (c.kind === 'logic') {
     return { kind: 'logic', op: c.op, negated: c.negated, children: c.children.map((x) => planCondition(x, table, embeds)) };
   }
-  const embed = c.field.path.length === 0 ? embeds.find((e) => e.as === c.field.name) : undefined;
+  const embed = c.field.path.length === 0 ? findEmbed(embeds, c.field.name) : undefined;
   if (embed) {
     // Only `is.null` / `not.is.null` (or is.not_null) make sense on an embedded resource.
     const op = c.operation;
@@ -102,25 +155,27 @@ function planCondition(c: Condition, table: Table | null, embeds: readonly Embed
   };
 }
 
-function relatedOrderAlias(relation: string, embeds: readonly EmbedPlan[], input: NodeInput): string {
-  const e = embeds.find((x) => x.as === relation);
+function relatedOrderAlias(relation: string, embeds: PlannedEmbeds, input: NodeInput): string {
+  const e = findEmbed(embeds, relation);
   if (!e) throw errors.filterOnMissingEmbed(relation);
   if (e.cardinality !== 'one') {
-    throw errors.relatedOrderNotToOne(input.source.kind === 'relation' ? input.source.name : input.alias, relation);
+    throw errors.relatedOrderNotToOne(input.table?.name ?? input.source.name, relation);
   }
   return e.node.alias;
 }
 
-/** Checks that every parameter with an embed path names an embed of the plan. */
+/**
+ * Checks that every parameter with an embed path reaches an embed of the plan, following the
+ * same first-match-by-alias-or-name rule as planNode; otherwise 400 PGRST108.
+ */
 export function checkParamPaths(ctx: PlanContext, root: ReadNode): void {
-  const paths = new Set<string>();
-  const visit = (node: ReadNode, path: readonly string[]) => {
-    paths.add(JSON.stringify(path));
-    for (const s of node.select) if (s.kind === 'embed') visit(s.embed.node, [...path, s.embed.as]);
-  };
-  visit(root, []);
   const all = [...ctx.query.filters, ...ctx.query.order, ...ctx.query.limit, ...ctx.query.offset];
   for (const p of all) {
-    if (!paths.has(JSON.stringify(p.path))) throw errors.filterOnMissingEmbed(p.path[p.path.length - 1] ?? '');
+    let node = root;
+    for (const segment of p.path) {
+      const found = node.select.find((s) => s.kind === 'embed' && (s.embed.as === segment || s.embed.name === segment));
+      if (!found || found.kind !== 'embed') throw errors.filterOnMissingEmbed(segment);
+      node = found.embed.node;
+    }
   }
 }

@@ -46,7 +46,13 @@ export interface OrderExpr {
 
 /** Where a read node's rows come from. */
 export type Source =
-  | { readonly kind: 'relation'; readonly schema: string; readonly name: string }
+  | {
+      readonly kind: 'relation';
+      readonly schema: string;
+      readonly name: string;
+      /** Read this relation's rows from a CTE of the statement instead (a write's RETURNING rows). */
+      readonly from?: string;
+    }
   | {
       readonly kind: 'function';
       readonly schema: string;
@@ -67,19 +73,39 @@ export interface ReadNode {
   readonly offset: number;
 }
 
-/** A related resource embedded in its parent's rows (filled in by the embedding planner). */
+/**
+ * A related resource embedded in its parent's rows: compiled to a lateral subquery aliased
+ * `node.alias`, correlated with the parent by `join`.
+ */
 export interface EmbedPlan {
   readonly node: ReadNode;
-  /** Output key in the parent object. */
+  /** The name used in `select` (relation, FK or column name); filters may address it or `as`. */
+  readonly name: string;
+  /** Output key in the parent object (alias or name). */
   readonly as: string;
   readonly cardinality: 'one' | 'many';
   readonly joinType: 'inner' | 'left';
-  readonly spread: boolean;
-  /** Join condition columns: parent column → child column (after junction for M2M). */
+  /** `rel()`: joined for filtering only, adds nothing to the output. */
+  readonly empty: boolean;
+  /** `...rel(...)`: the columns lifted into the parent instead of one object/array (else null). */
+  readonly spread: readonly SpreadColumn[] | null;
   readonly join: JoinSpec;
 }
 
+/**
+ * A column a spread lifts into its parent. `name` is the child's output column (null: `count()`).
+ * To-one spreads compute `aggregate` in the parent (PostgREST hoists them); to-many give arrays.
+ */
+export interface SpreadColumn {
+  readonly name: string | null;
+  readonly as: string;
+  readonly aggregate: AggregateFn | null;
+  readonly aggregateCast: string | null;
+}
+
+/** How the child's rows are correlated with the parent row. */
 export type JoinSpec =
+  /** child.column = parent.column for each [parent column, child column]. */
   | { readonly kind: 'columns'; readonly pairs: ReadonlyArray<readonly [string, string]> }
   | {
       readonly kind: 'junction';
@@ -91,7 +117,8 @@ export type JoinSpec =
       /** junction column → child column */
       readonly childPairs: ReadonlyArray<readonly [string, string]>;
     }
-  | { readonly kind: 'function'; readonly schema: string; readonly name: string; readonly parentRelation: string };
+  /** Computed relationship: the child rows are `schema.name(parent_row)`. */
+  | { readonly kind: 'function'; readonly schema: string; readonly name: string };
 
 export type OutputMedia =
   | { readonly kind: 'json' }
@@ -110,4 +137,54 @@ export interface ReadPlan {
   readonly count: CountMethod;
   readonly headOnly: boolean;
   readonly maxRows: number | null;
+}
+
+/** What a POST/PATCH/PUT/DELETE changes (compiled by sql/write.ts). */
+export type Mutation =
+  | {
+      readonly kind: 'insert';
+      /** One INSERT per group: rows (indexes into the body array, null = all) sharing a column list. */
+      readonly groups: ReadonlyArray<{ readonly columns: readonly string[]; readonly rows: readonly number[] | null }>;
+      readonly onConflict: { readonly columns: readonly string[]; readonly action: 'update' | 'nothing' } | null;
+    }
+  | {
+      readonly kind: 'update';
+      /** Columns set from the body, or to DEFAULT (missing=default with ?columns=). */
+      readonly set: ReadonlyArray<{ readonly column: string; readonly value: 'body' | 'default' }>;
+      readonly where: readonly Cond[];
+    }
+  | { readonly kind: 'delete'; readonly where: readonly Cond[] };
+
+export interface WritePlan {
+  readonly kind: 'write';
+  readonly method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  readonly schema: string;
+  readonly name: string;
+  /** The body rows as one JSON array text (null for DELETE). */
+  readonly body: string | null;
+  readonly mutation: Mutation;
+  /** What RETURNING yields: nothing (return=minimal), the primary key (Location), or whole rows. */
+  readonly returning: 'none' | 'pk' | 'all';
+  /** return=representation: select/embeds over the RETURNING rows. */
+  readonly representation: ReadNode | null;
+  readonly primaryKey: readonly string[];
+  readonly media: OutputMedia;
+  readonly count: boolean;
+  /** Upserts tell inserted from updated rows (201 vs 200). */
+  readonly detectInserted: boolean;
+  /** Prefer: max-affected with handling=strict. */
+  readonly maxAffected: number | null;
+}
+
+/** /rpc/<fn>: the call as a read over the function, plus how its result is shaped. */
+export interface CallPlan {
+  readonly kind: 'call';
+  readonly read: ReadPlan;
+  /** JSON arguments, parsed once into `pgrst_args` (null when arguments are inline literals). */
+  readonly argsJson: { readonly text: string; readonly columns: ReadonlyArray<{ readonly name: string; readonly type: import('../sql/sql.js').Sql }> } | null;
+  readonly result: 'set' | 'single' | 'scalar' | 'scalar-set' | 'void';
+  readonly readOnly: boolean;
+  /** Function SET settings hoisted into the transaction (db-hoisted-tx-settings). */
+  readonly settings: ReadonlyArray<readonly [string, string]>;
+  readonly maxAffected: number | null;
 }

@@ -4,6 +4,7 @@ import { relationsSql } from './sql/relations.sql.js';
 import { functionsSql } from './sql/functions.sql.js';
 import { foreignKeysSql, rolesSql, serverSql } from './sql/misc.sql.js';
 import { loadViewColumnSources } from './view-sources.js';
+import { buildRelationships, loadRelationshipInputs } from './relationships.js';
 import {
   tableKey,
   type Column, type ForeignKey, type Func, type RelationKind, type RoleInfo, type SchemaCache, type Table,
@@ -41,6 +42,7 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
   const roleRows = (await conn.query<Row>(rolesSql)).rows;
   const server = (await conn.query<Row>(serverSql)).rows[0] ?? {};
   const viewColumnSources = await loadViewColumnSources(conn, schemas);
+  const relationshipInputs = await loadRelationshipInputs(conn, schemas);
 
   const tables = new Map<string, Table>();
   for (const r of relRows) {
@@ -100,6 +102,7 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
     functions,
     foreignKeys,
     viewColumnSources,
+    relationships: buildRelationships({ tables, foreignKeys, viewColumnSources, ...relationshipInputs }),
     roles,
     timezones: new Set(json<string[] | null>(server.timezones) ?? []),
     serverVersion: Number(server.version ?? 0),

@@ -87,6 +87,44 @@ export interface ViewColumnSource {
   readonly column: string;
 }
 
+export interface QualifiedName { readonly schema: string; readonly name: string }
+
+/** A junction table linking two relations many-to-many (its FKs are part of its primary key). */
+export interface Junction {
+  readonly schema: string;
+  readonly name: string;
+  /** FK from the junction to the origin side, and to the foreign side. */
+  readonly constraint1: string;
+  readonly constraint2: string;
+  /** [origin column, junction column] and [junction column, foreign column]. */
+  readonly sourceColumns: ReadonlyArray<readonly [string, string]>;
+  readonly targetColumns: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * A relationship seen from its origin `table` (PostgREST's Relationship): a foreign key in either
+ * direction (also inferred through views), a many-to-many junction, or a computed relationship
+ * (a function `fn(table) RETURNS SETOF foreignTable`). Built once per snapshot by relationships.ts.
+ */
+export type Relationship =
+  | (RelationshipEnds & {
+      readonly kind: 'fk';
+      readonly cardinality: 'many-to-one' | 'one-to-many' | 'one-to-one';
+      readonly constraint: string;
+      /** [origin column, foreign column] pairs of the constraint. */
+      readonly columns: ReadonlyArray<readonly [string, string]>;
+    })
+  | (RelationshipEnds & { readonly kind: 'm2m'; readonly junction: Junction })
+  | (RelationshipEnds & { readonly kind: 'computed'; readonly function: QualifiedName; readonly toOne: boolean });
+
+export interface RelationshipEnds {
+  readonly table: QualifiedName;
+  readonly foreignTable: QualifiedName;
+  readonly tableIsView: boolean;
+  readonly foreignTableIsView: boolean;
+  readonly isSelf: boolean;
+}
+
 export interface RoleInfo {
   readonly name: string;
   readonly superuser: boolean;
@@ -102,6 +140,8 @@ export interface SchemaCache {
   readonly functions: ReadonlyMap<string, readonly Func[]>;
   readonly foreignKeys: readonly ForeignKey[];
   readonly viewColumnSources: readonly ViewColumnSource[];
+  /** Relationships by tableKey of their origin relation (only relations of exposed schemas). */
+  readonly relationships: ReadonlyMap<string, readonly Relationship[]>;
   readonly roles: ReadonlyMap<string, RoleInfo>;
   readonly timezones: ReadonlySet<string>;
   readonly serverVersion: number;

@@ -26,11 +26,8 @@ export async function loadViewColumnSources(conn: Conn, schemas: readonly string
   if (views.length === 0) return [];
   const direct: Direct[] = [];
   for (const v of views) {
-    // Only the top-level target list: the first ":targetList (" of the query.
-    const tl = topTargetList(v.action);
-    for (const m of tl.matchAll(/\{TARGETENTRY .*?:resname (\S+) .*?:resorigtbl (\d+) :resorigcol (\d+)/gs)) {
-      const rel = Number(m[2]);
-      if (rel !== 0) direct.push({ view: Number(v.oid), viewColumn: unescapeName(m[1] as string), rel, col: Number(m[3]) });
+    for (const e of targetEntries(topTargetList(v.action))) {
+      if (e.rel !== 0 && e.name !== null && !e.junk) direct.push({ view: Number(v.oid), viewColumn: e.name, rel: e.rel, col: e.col });
     }
   }
   const oids = [...new Set([...direct.map((d) => d.rel), ...views.map((v) => Number(v.oid))])];
@@ -92,6 +89,46 @@ function matchingClose(text: string, open: number): number {
     else if ((ch === ')' || ch === '}') && --depth === 0) return i;
   }
   return text.length - 1;
+}
+
+interface Entry { name: string | null; rel: number; col: number; junk: boolean }
+
+/**
+ * The TARGETENTRY nodes of a target list, reading only each entry's own fields: an entry's
+ * expression may hold sub-queries with target entries of their own.
+ */
+export function targetEntries(list: string): Entry[] {
+  const out: Entry[] = [];
+  for (let i = list.indexOf('{TARGETENTRY'); i >= 0; i = list.indexOf('{TARGETENTRY', i)) {
+    const end = matchingClose(list, i);
+    const fields = topLevelFields(list.slice(i + 1, end));
+    const name = fields.get('resname');
+    out.push({
+      name: name === undefined || name === '<>' ? null : unescapeName(name),
+      rel: Number(fields.get('resorigtbl') ?? 0),
+      col: Number(fields.get('resorigcol') ?? 0),
+      junk: fields.get('resjunk') === 'true',
+    });
+    i = end + 1;
+  }
+  return out;
+}
+
+/** `:key value` pairs at depth 0 of a node's text (values of nested nodes are skipped). */
+function topLevelFields(node: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  let depth = 0;
+  for (let i = 0; i < node.length; i++) {
+    const ch = node[i];
+    if (ch === '\\') i++;
+    else if (ch === '(' || ch === '{') depth++;
+    else if (ch === ')' || ch === '}') depth--;
+    else if (depth === 0 && ch === ':') {
+      const m = /^:(\w+) ((?:\\.|[^\s(){}])*)/.exec(node.slice(i));
+      if (m) fields.set(m[1] as string, m[2] as string);
+    }
+  }
+  return fields;
 }
 
 /** Node-tree text escapes spaces and specials in names with backslashes. */

@@ -58,7 +58,9 @@ export function condSql(alias: string, c: Cond): Sql {
       return c.negated ? sql`NOT (${inner})` : inner;
     }
     case 'embed-null':
-      return sql`${ident(c.alias)} IS ${unsafeRaw(c.isNull ? 'NULL' : 'NOT NULL')}`;
+      // The embed's lateral row is absent (NULL) when it has no rows; `IS NULL` would also be
+      // true for a present row whose columns are all NULL.
+      return sql`${ident(c.alias)} IS ${unsafeRaw(c.isNull ? 'NOT DISTINCT' : 'DISTINCT')} FROM NULL`;
   }
 }
 

@@ -3,33 +3,41 @@
 //   SELECT "todos"."id", "todos"."title" FROM "api"."todos" AS "todos"
 //   WHERE ("todos"."completed" IS FALSE) ORDER BY "todos"."created_at" DESC LIMIT 10 OFFSET 0
 import type { OrderExpr, ReadNode, SelectExpr, Source } from '../plan/types.js';
-import { embedJoinSql, embedSelectSql, embedWhereSql } from './embed.js';
+import { embedCorrelation, embedJoinSql, embedOutputs, hoistsAggregates } from './embed.js';
 import { columnSql, whereSql, withCast } from './expr.js';
 import { empty, ident, join, qualified, sql, unsafeRaw, type Sql } from './sql.js';
 
 export function sourceSql(source: Source, alias: string): Sql {
-  if (source.kind === 'relation') return sql`${qualified(source.schema, source.name)} AS ${ident(alias)}`;
-  const args = join(source.args.map((a) => sql`${ident(a.name)} := ${a.variadic ? sql`VARIADIC ` : empty}${a.value}`));
+  if (source.kind === 'relation') {
+    // A write's representation reads the RETURNING rows from a CTE, under the relation's alias.
+    if (source.from !== undefined) return sql`${ident(source.from)} AS ${ident(alias)}`;
+    return sql`${qualified(source.schema, source.name)} AS ${ident(alias)}`;
+  }
+  // An unnamed parameter (a function taking the whole body) is passed by position.
+  const args = join(source.args.map((a) => {
+    const value = sql`${a.variadic ? sql`VARIADIC ` : empty}${a.value}`;
+    return a.name === '' ? value : sql`${ident(a.name)} := ${value}`;
+  }));
   const call = sql`${qualified(source.schema, source.name)}(${args})`;
   // A scalar function's value is exposed as a column named after the function, as PostgREST does.
   return source.returnsScalar ? sql`${call} AS ${ident(alias)}(${ident(source.name)})` : sql`${call} AS ${ident(alias)}`;
 }
 
-function selectItemSql(alias: string, s: SelectExpr): Sql | null {
+function selectItemSql(alias: string, s: SelectExpr, grouped: boolean): Sql[] {
   switch (s.kind) {
     case 'star':
-      return sql`${ident(alias)}.*`;
+      return [sql`${ident(alias)}.*`];
     case 'count': {
       const e = withCast(sql`pg_catalog.count(*)`, s.cast);
-      return sql`${e} AS ${ident(s.as)}`;
+      return [sql`${e} AS ${ident(s.as)}`];
     }
     case 'column': {
       let e = withCast(columnSql(alias, s.expr), s.cast);
       if (s.aggregate) e = withCast(sql`${unsafeRaw(s.aggregate)}(${e})`, s.aggregateCast);
-      return s.as === null ? e : sql`${e} AS ${ident(s.as)}`;
+      return [s.as === null ? e : sql`${e} AS ${ident(s.as)}`];
     }
     case 'embed':
-      return embedSelectSql(s.embed);
+      return embedOutputs(s.embed, grouped).map((o) => sql`${o.expr} AS ${ident(o.as)}`);
   }
 }
 
@@ -44,29 +52,39 @@ function orderSql(alias: string, order: readonly OrderExpr[]): Sql {
   return sql` ORDER BY ${join(terms)}`;
 }
 
-/** Non-aggregated output columns become the GROUP BY when the select has aggregates. */
-function groupBySql(alias: string, select: readonly SelectExpr[]): Sql {
-  const hasAggregate = select.some((s) => s.kind === 'count' || (s.kind === 'column' && s.aggregate !== null));
-  if (!hasAggregate) return empty;
+/** True when the node aggregates: its own aggregates or those hoisted from to-one spreads. */
+function isGrouped(node: ReadNode): boolean {
+  return node.select.some((s) => s.kind === 'count' || (s.kind === 'column' && s.aggregate !== null)) || hoistsAggregates(node);
+}
+
+/** Non-aggregated output columns (and embeds) become the GROUP BY when the select has aggregates. */
+function groupBySql(node: ReadNode): Sql {
+  if (!isGrouped(node)) return empty;
   const keys: Sql[] = [];
-  for (const s of select) {
-    if (s.kind === 'column' && s.aggregate === null) keys.push(withCast(columnSql(alias, s.expr), s.cast));
-    if (s.kind === 'embed') keys.push(embedSelectSql(s.embed, false));
+  for (const s of node.select) {
+    if (s.kind === 'column' && s.aggregate === null) keys.push(withCast(columnSql(node.alias, s.expr), s.cast));
+    if (s.kind === 'embed') keys.push(...embedOutputs(s.embed, true).filter((o) => o.groupKey).map((o) => o.expr));
   }
   return keys.length === 0 ? empty : sql` GROUP BY ${join(keys)}`;
 }
 
-/** FROM … joins … WHERE …: shared by the page query and the exact count. */
-export function fromWhereSql(node: ReadNode): Sql {
-  const joins = node.select.flatMap((s) => (s.kind === 'embed' ? [embedJoinSql(s.embed, node)] : []));
-  const embedConds = node.select.flatMap((s) => (s.kind === 'embed' ? embedWhereSql(s.embed) : []));
-  return sql`FROM ${sourceSql(node.source, node.alias)}${join(joins, '')}${whereSql(node.alias, node.where, embedConds)}`;
+/** How an embedded node is joined to its parent (set by the parent; absent for the root). */
+export interface NodeSqlOptions { readonly from?: Sql; readonly where?: readonly Sql[] }
+
+/** FROM … lateral joins of the embeds … WHERE …: shared by the page query and the exact count. */
+export function fromWhereSql(node: ReadNode, opts: NodeSqlOptions = {}): Sql {
+  const joins = node.select.flatMap((s) => {
+    if (s.kind !== 'embed') return [];
+    const child = s.embed.node;
+    return [embedJoinSql(s.embed, readNodeSql(child, embedCorrelation(s.embed, node.alias, sourceSql(child.source, child.alias))))];
+  });
+  return sql`FROM ${opts.from ?? sourceSql(node.source, node.alias)}${join(joins, '')}${whereSql(node.alias, node.where, opts.where ?? [])}`;
 }
 
-export function readNodeSql(node: ReadNode): Sql {
-  const items = node.select.map((s) => selectItemSql(node.alias, s)).filter((x): x is Sql => x !== null);
+export function readNodeSql(node: ReadNode, opts: NodeSqlOptions = {}): Sql {
+  const grouped = isGrouped(node);
+  const items = node.select.flatMap((s) => selectItemSql(node.alias, s, grouped));
   const limit = node.limit === null ? empty : sql` LIMIT ${unsafeRaw(String(Math.trunc(node.limit)))}`;
   const offset = node.offset > 0 ? sql` OFFSET ${unsafeRaw(String(Math.trunc(node.offset)))}` : empty;
-  return sql`SELECT ${join(items)} ${fromWhereSql(node)}${groupBySql(node.alias, node.select)}${orderSql(node.alias, node.order)}${limit}${offset}`;
+  return sql`SELECT ${join(items)} ${fromWhereSql(node, opts)}${groupBySql(node)}${orderSql(node.alias, node.order)}${limit}${offset}`;
 }
-
