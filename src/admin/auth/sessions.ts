@@ -1,0 +1,72 @@
+// Signed-in admin sessions: a random cookie token (only its SHA-256 is kept) mapped to a CSRF
+// token that every state-changing request must echo in X-CSRF-Token. Sessions live in memory:
+// a restart signs everyone out. Idle sessions expire.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface Session { readonly csrf: string; lastSeen: number }
+
+const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export class Sessions {
+  private readonly byDigest = new Map<string, Session>();
+
+  constructor(private readonly idleMs = 12 * 3600_000, private readonly now = () => Date.now()) {}
+
+  create(): { token: string; session: Session } {
+    this.sweep();
+    const token = randomBytes(32).toString('base64url');
+    const session = { csrf: randomBytes(24).toString('base64url'), lastSeen: this.now() };
+    this.byDigest.set(digest(token), session);
+    return { token, session };
+  }
+
+  get(token: string | undefined): Session | null {
+    if (!token) return null;
+    const key = digest(token);
+    const s = this.byDigest.get(key);
+    if (!s) return null;
+    if (this.now() - s.lastSeen > this.idleMs) {
+      this.byDigest.delete(key);
+      return null;
+    }
+    s.lastSeen = this.now();
+    return s;
+  }
+
+  delete(token: string | undefined): void {
+    if (token) this.byDigest.delete(digest(token));
+  }
+
+  private sweep(): void {
+    const t = this.now();
+    for (const [k, s] of this.byDigest) if (t - s.lastSeen > this.idleMs) this.byDigest.delete(k);
+  }
+}
+
+export function csrfMatches(session: Session, header: string | undefined): boolean {
+  if (!header) return false;
+  const a = Buffer.from(session.csrf);
+  const b = Buffer.from(header);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** At most `max` failed sign-ins per client address per window; counts reset on success. */
+export class LoginLimiter {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  constructor(private readonly max = 10, private readonly windowMs = 60_000, private readonly now = () => Date.now()) {}
+
+  blocked(addr: string): boolean {
+    const f = this.failures.get(addr);
+    if (!f) return false;
+    if (this.now() - f.since > this.windowMs) { this.failures.delete(addr); return false; }
+    return f.count >= this.max;
+  }
+
+  fail(addr: string): void {
+    const f = this.failures.get(addr);
+    if (!f || this.now() - f.since > this.windowMs) this.failures.set(addr, { count: 1, since: this.now() });
+    else f.count++;
+  }
+
+  succeed(addr: string): void { this.failures.delete(addr); }
+}

@@ -1,0 +1,102 @@
+// Admin access to a PostgreSQL server: one small pool of its own (the API's pool stays for the
+// API), which closes connections idle for a few seconds so the admin holds none between clicks.
+// Every value is read as text; a run records its backend pid so cancel can pg_cancel_backend it.
+import pg from 'pg';
+import type { AdminConn, AdminDb, AdminResult } from './admin-db.js';
+
+const textTypes = { getTypeParser: () => (v: string) => v };
+
+export interface PgAdminOptions {
+  readonly uri: string;
+  /** One connection runs the editor's statement, one serves cancel and catalog reads. */
+  readonly max?: number;
+  readonly idleMs?: number;
+  readonly onError?: (message: string) => void;
+}
+
+export class PgAdminDb implements AdminDb {
+  readonly kind = 'postgres' as const;
+  readonly canCancel = true;
+  private readonly pool: pg.Pool;
+  private readonly runs = new Map<string, number>();
+  private readonly pids = new Set<number>();
+  private readonly max: number;
+
+  constructor(opts: PgAdminOptions) {
+    this.max = opts.max ?? 3;
+    this.pool = new pg.Pool({
+      connectionString: opts.uri,
+      max: this.max,
+      idleTimeoutMillis: opts.idleMs ?? 5_000,
+      connectionTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+      application_name: 'pesquel-admin',
+      types: textTypes,
+    });
+    this.pool.on('error', (err) => opts.onError?.(err.message));
+    this.pool.on('connect', (c) => { const pid = (c as unknown as { processID?: number }).processID; if (pid) this.pids.add(pid); });
+    this.pool.on('remove', (c) => { const pid = (c as unknown as { processID?: number }).processID; if (pid) this.pids.delete(pid); });
+  }
+
+  private conn(client: pg.PoolClient): AdminConn {
+    const query = async (text: string, values?: readonly (string | null)[]): Promise<AdminResult> => {
+      const r = await client.query({ text, values: values as unknown[] | undefined });
+      const fields = (r.fields ?? []).map((f) => ({ name: f.name, typeOid: f.dataTypeID }));
+      const rows = r.rows as Record<string, string | null>[];
+      return { rows, fields, rowCount: r.command === 'SELECT' || fields.length > 0 ? rows.length : (r.rowCount ?? 0) };
+    };
+    return {
+      query,
+      rows: async <R>(text: string, values?: readonly (string | null)[]) => (await query(text, values)).rows as R[],
+    };
+  }
+
+  async use<T>(fn: (c: AdminConn) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const c = this.conn(client);
+      try {
+        return await fn(c);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    } catch (err) {
+      // A driver (not SQL) error means the connection is unusable: drop it from the pool.
+      if (!(err instanceof Error) || !('severity' in err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  run<T>(runId: string, fn: (c: AdminConn) => Promise<T>): Promise<T> {
+    return this.use(async (c) => {
+      const [row] = await c.rows<{ pid: string }>('SELECT pg_backend_pid()::text AS pid');
+      this.runs.set(runId, Number(row?.pid));
+      try {
+        return await fn(c);
+      } finally {
+        this.runs.delete(runId);
+      }
+    });
+  }
+
+  async cancel(runId: string): Promise<boolean> {
+    const pid = this.runs.get(runId);
+    if (pid === undefined) return false;
+    return this.use(async (c) => (await c.rows<{ ok: string }>('SELECT pg_cancel_backend($1::int)::text AS ok', [String(pid)]))[0]?.ok === 'true');
+  }
+
+  ownPids(): readonly number[] {
+    return [...this.pids];
+  }
+
+  stats() {
+    return { max: this.max, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

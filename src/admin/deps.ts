@@ -1,0 +1,25 @@
+// What the admin API's routes share: the admin's database access and store, the API it can call
+// as another role, sessions and the password check. Built once by server.ts.
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { AdminDb } from './db/admin-db.js';
+import type { AdminStore } from './store.js';
+import type { LoginLimiter, Sessions } from './auth/sessions.js';
+import type { PasswordCheck } from './auth/password.js';
+
+export interface AdminDeps {
+  readonly config: Config;
+  readonly adb: AdminDb;
+  readonly store: AdminStore;
+  /** The API's database (for its pool status). */
+  readonly apiDb: Db;
+  /** Where the REST API listens, for "run an API request as". */
+  readonly apiUrl: string;
+  /** Reloads the API's schema cache after DDL run from the admin. */
+  readonly reloadSchema: () => Promise<void>;
+  readonly sessions: Sessions;
+  readonly limiter: LoginLimiter;
+  readonly password: PasswordCheck;
+  readonly logger: Logger;
+}

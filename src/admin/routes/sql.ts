@@ -1,0 +1,92 @@
+// The SQL editor's API: run a script (optionally as a role or JWT), cancel it, EXPLAIN ANALYZE a
+// statement (rolled back, so a plan never changes data), and the tabs and history kept server-side.
+import { AdminError, pgErrorBody } from '../errors.js';
+import type { AdminDeps } from '../deps.js';
+import { field, intParam, type Route } from '../http-kit.js';
+import { changesSchema, runScript } from '../sql-runner.js';
+import { runAsSettings, type RunAs } from '../run-as.js';
+import { splitStatements } from '../sql-split.js';
+
+const explainPrefix = 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ';
+
+const summary = (r: Awaited<ReturnType<typeof runScript>>) =>
+  r.error ? `error ${r.error.code}: ${r.error.message}` : r.results.map((x) => `${x.command} ${x.rowCount}`).join(', ');
+
+export function sqlRoutes(d: AdminDeps): Route[] {
+  return [
+    {
+      method: 'POST', path: '/api/sql/run',
+      handler: async (ctx) => {
+        const body = await ctx.json<{ runId?: string; sql?: string; runAs?: RunAs }>();
+        const script = body.sql ?? '';
+        const settings = runAsSettings(body.runAs, d.config);
+        const result = await d.adb.run(body.runId ?? '', async (c) => {
+          const r = await runScript(c, script, settings);
+          // Recorded on the same connection: on PGlite this keeps it in one turn of the mutex.
+          await d.store.addHistory(c, { sql: script, ms: r.ms, ok: r.error === null, summary: summary(r) }).catch(() => undefined);
+          return r;
+        });
+        if (changesSchema(script)) await d.reloadSchema();
+        return { json: result };
+      },
+    },
+    {
+      method: 'POST', path: '/api/sql/cancel',
+      handler: async (ctx) => {
+        const runId = field(await ctx.json(), 'runId');
+        if (!d.adb.canCancel) {
+          return { json: { cancelled: false, reason: 'the embedded database runs each statement to its end: it cannot be cancelled' } };
+        }
+        return { json: { cancelled: await d.adb.cancel(runId) } };
+      },
+    },
+    {
+      method: 'POST', path: '/api/sql/explain',
+      handler: async (ctx) => {
+        const body = await ctx.json<{ sql?: string; runAs?: RunAs; runId?: string }>();
+        const statements = splitStatements(body.sql ?? '');
+        if (statements.length !== 1) throw new AdminError(400, 'one-statement', 'EXPLAIN ANALYZE takes exactly one statement: select it or put the cursor in it');
+        const stmt = statements[0]!;
+        const settings = runAsSettings(body.runAs, d.config);
+        return {
+          json: await d.adb.run(body.runId ?? '', async (c) => {
+            await c.query('BEGIN');
+            try {
+              for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
+              const r = await c.query(explainPrefix + stmt.text);
+              const plan = JSON.parse(Object.values(r.rows[0] ?? {})[0] ?? '[]') as unknown;
+              return { plan, statement: stmt.text };
+            } catch (err) {
+              // Point the error into the editor's text, past the EXPLAIN prefix.
+              const e = pgErrorBody(err);
+              if (e?.position) return { error: { ...e, position: Math.max(1, e.position - explainPrefix.length + stmt.offset) } };
+              if (e) return { error: e };
+              throw err;
+            } finally {
+              await c.query('ROLLBACK').catch(() => undefined);
+            }
+          }),
+        };
+      },
+    },
+    { method: 'GET', path: '/api/sql/tabs', handler: async () => ({ json: await d.store.tabs() }) },
+    {
+      method: 'PUT', path: '/api/sql/tabs',
+      handler: async (ctx) => {
+        const b = await ctx.json();
+        const id = field(b, 'id');
+        if (!/^[\w-]{1,64}$/.test(id)) throw new AdminError(400, 'bad-id', 'a tab id is 1–64 letters, digits, - or _');
+        await d.store.saveTab({ id, title: String(b.title ?? 'Query').slice(0, 200), sql: String(b.sql ?? ''), position: Number(b.position) | 0 });
+        return { json: { saved: true } };
+      },
+    },
+    {
+      method: 'DELETE', path: '/api/sql/tabs',
+      handler: async (ctx) => {
+        await d.store.deleteTab(ctx.url.searchParams.get('id') ?? '');
+        return { json: { deleted: true } };
+      },
+    },
+    { method: 'GET', path: '/api/sql/history', handler: async (ctx) => ({ json: await d.store.history(intParam(ctx.url, 'limit', 100, 500)) }) },
+  ];
+}

@@ -1,0 +1,111 @@
+// The admin UI server: its JSON API under /api (sessions, CSRF, same-origin checks) and the built
+// client for every other path, on admin-ui-port. startAdminUi() is called by http/main.ts.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/types.js';
+import { PgliteDb } from '../db/pglite.js';
+import type { Logger } from '../observability/logger.js';
+import type { AdminDb } from './db/admin-db.js';
+import { PgliteAdminDb } from './db/pglite-admin.js';
+import { PgAdminDb } from './db/pg-admin.js';
+import { AdminStore } from './store.js';
+import { passwordCheck } from './auth/password.js';
+import { csrfMatches, LoginLimiter, Sessions } from './auth/sessions.js';
+import { cookieValue, sameOrigin } from './auth/proxy.js';
+import { AdminError } from './errors.js';
+import { errorReply, parseJson, send, type Route } from './http-kit.js';
+import type { AdminDeps } from './deps.js';
+import { staticFiles, defaultClientDir } from './static.js';
+import { cookieName, sessionRoutes } from './routes/session.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { dataRoutes } from './routes/data.js';
+import { sqlRoutes } from './routes/sql.js';
+import { securityRoutes } from './routes/security.js';
+import { activityRoutes } from './routes/activity.js';
+
+export interface AdminUiOptions {
+  readonly config: Config;
+  readonly db: Db;
+  readonly apiUrl: string;
+  readonly logger: Logger;
+  readonly reloadSchema: () => Promise<void>;
+  /** Overrides admin-ui-port (tests pass 0 for a free port). */
+  readonly port?: number;
+  readonly host?: string;
+  readonly clientDir?: string;
+}
+
+export interface AdminUi {
+  readonly url: string;
+  /** The password generated at this start (first start without admin-password), else null. */
+  readonly generatedPassword: string | null;
+  close(): Promise<void>;
+}
+
+function adminDb(o: AdminUiOptions): AdminDb {
+  if (o.db instanceof PgliteDb) return new PgliteAdminDb(o.db);
+  const uri = o.config.adminDbUri ?? o.config.dbListenUri ?? o.config.dbUri;
+  if (!uri) throw new Error('admin UI: no database URI');
+  return new PgAdminDb({ uri, onError: (message) => o.logger.warn({ event: 'admin-db-error', message }, 'admin UI connection error') });
+}
+
+export function createHandler(deps: AdminDeps, routes: readonly Route[], files: ReturnType<typeof staticFiles>) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://admin.invalid');
+    const method = req.method ?? 'GET';
+    try {
+      if (!url.pathname.startsWith('/api/')) {
+        if (method !== 'GET' && method !== 'HEAD') throw new AdminError(405, 'method', 'method not allowed');
+        return send(res, await files(url.pathname));
+      }
+      const route = routes.find((r) => r.path === url.pathname && r.method === method);
+      if (!route) throw new AdminError(404, 'no-route', `no ${method} ${url.pathname}`);
+      const session = deps.sessions.get(cookieValue(req, cookieName));
+      if (method !== 'GET') {
+        if (!sameOrigin(req)) throw new AdminError(403, 'cross-origin', 'request from another origin refused');
+        if (!route.public && (!session || !csrfMatches(session, req.headers['x-csrf-token'] as string | undefined))) {
+          throw new AdminError(session ? 403 : 401, session ? 'csrf' : 'signed-out', session ? 'missing or wrong CSRF token: reload the page' : 'sign in first');
+        }
+      }
+      if (!route.public && !session) throw new AdminError(401, 'signed-out', 'sign in first');
+      send(res, await route.handler({ req, url, session, json: () => parseJson(req) }));
+    } catch (err) {
+      send(res, errorReply(err, (e) => deps.logger.error({ err: e, method, path: url.pathname }, 'admin UI: unexpected error')));
+    }
+  };
+}
+
+export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
+  const adb = adminDb(o);
+  try {
+    const store = new AdminStore(adb);
+    await store.setup();
+    const password = await passwordCheck(o.config.adminPassword, store);
+    const deps: AdminDeps = {
+      config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
+      sessions: new Sessions(), limiter: new LoginLimiter(), password, logger: o.logger,
+    };
+    const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps)];
+    const server: Server = createServer(createHandler(deps, routes, staticFiles(o.clientDir ?? defaultClientDir)));
+    const host = o.host ?? o.config.adminServerHost;
+    const address = await new Promise<AddressInfo>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? o.config.adminUiPort, host, () => resolve(server.address() as AddressInfo));
+    });
+    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${shown}:${address.port}`,
+      generatedPassword: password.generated,
+      close: async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await closed;
+        await adb.close();
+      },
+    };
+  } catch (err) {
+    await adb.close().catch(() => undefined);
+    throw err;
+  }
+}

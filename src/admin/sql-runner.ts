@@ -1,0 +1,69 @@
+// Runs an SQL editor script statement by statement on one connection: each statement's columns,
+// rows (capped), row count and time; the first error stops the script and reports its position in
+// the script. With "run as", everything runs in one transaction after role and claims are set.
+import type { AdminConn } from './db/admin-db.js';
+import { pgErrorBody, type PgErrorBody } from './errors.js';
+import { leavesTransactionOpen, splitStatements } from './sql-split.js';
+
+export const maxRows = 1000;
+
+export interface StatementResult {
+  readonly statement: string;
+  readonly offset: number;
+  readonly command: string;
+  readonly columns: readonly { name: string; typeOid: number }[];
+  readonly rows: (string | null)[][];
+  readonly rowCount: number;
+  readonly truncated: boolean;
+  readonly ms: number;
+}
+
+export interface ScriptResult {
+  readonly results: StatementResult[];
+  /** The error and where it is: `position` is 1-based in the whole script. */
+  readonly error: (PgErrorBody & { statementIndex: number }) | null;
+  readonly notices: string[];
+  readonly ms: number;
+}
+
+const commandOf = (text: string) => /^[\s(]*([a-z]+)/i.exec(text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, ''))?.[1]?.toUpperCase() ?? '';
+
+export async function runScript(c: AdminConn, script: string, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
+  const statements = splitStatements(script);
+  const results: StatementResult[] = [];
+  const notices: string[] = [];
+  const t0 = performance.now();
+  let error: ScriptResult['error'] = null;
+  const wrapped = settings.length > 0;
+  if (wrapped) {
+    await c.query('BEGIN');
+    for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
+  }
+  for (const [index, s] of statements.entries()) {
+    const start = performance.now();
+    try {
+      const r = await c.query(s.text);
+      results.push({
+        statement: s.text, offset: s.offset, command: commandOf(s.text), columns: r.fields,
+        rows: r.rows.slice(0, maxRows).map((row) => r.fields.map((f) => row[f.name] ?? null)),
+        rowCount: r.rowCount, truncated: r.rows.length > maxRows, ms: performance.now() - start,
+      });
+    } catch (err) {
+      const body = pgErrorBody(err);
+      if (!body) throw err;
+      error = { ...body, ...(body.position ? { position: body.position + s.offset } : {}), statementIndex: index };
+      break;
+    }
+  }
+  if (wrapped) {
+    await c.query(error ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
+    notices.push(error ? 'run as: the transaction was rolled back' : 'run as: the transaction was committed');
+  } else if (leavesTransactionOpen(error ? statements.slice(0, error.statementIndex + 1) : statements)) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    notices.push('a transaction was left open and has been rolled back (each run ends its transactions)');
+  }
+  return { results, error, notices, ms: performance.now() - t0 };
+}
+
+export const changesSchema = (script: string) =>
+  splitStatements(script).some((s) => /^(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|TRUNCATE)$/.test(commandOf(s.text)));

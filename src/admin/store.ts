@@ -1,0 +1,73 @@
+// The admin's own state, kept in the database so it survives reloads, restarts and container
+// rebuilds: the SQL editor's tabs and history and the generated password's hash, in the
+// `pesquel_admin` schema (never exposed by the API: it is not in db-schemas, PUBLIC has no access).
+import type { AdminConn, AdminDb } from './db/admin-db.js';
+
+const setupSql = [
+  'CREATE SCHEMA IF NOT EXISTS pesquel_admin',
+  'REVOKE ALL ON SCHEMA pesquel_admin FROM PUBLIC',
+  'CREATE TABLE IF NOT EXISTS pesquel_admin.settings (key text PRIMARY KEY, value text NOT NULL)',
+  `CREATE TABLE IF NOT EXISTS pesquel_admin.tabs (
+     id text PRIMARY KEY, title text NOT NULL, sql text NOT NULL DEFAULT '',
+     position int NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE IF NOT EXISTS pesquel_admin.history (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sql text NOT NULL, ran_at timestamptz NOT NULL DEFAULT now(),
+     ms double precision, ok boolean NOT NULL, summary text)`,
+];
+
+export interface Tab { readonly id: string; readonly title: string; readonly sql: string; readonly position: number }
+export interface HistoryEntry { readonly id: string; readonly sql: string; readonly ranAt: string; readonly ms: number | null; readonly ok: boolean; readonly summary: string | null }
+
+const historyLimit = 500;
+
+export class AdminStore {
+  constructor(private readonly db: AdminDb) {}
+
+  async setup(): Promise<void> {
+    await this.db.use(async (c) => {
+      // Skip the DDL when the schema is there: it would take locks and log notices at every start.
+      const [found] = await c.rows("SELECT 1 AS x FROM pg_class WHERE oid = to_regclass('pesquel_admin.history')");
+      if (!found) for (const s of setupSql) await c.query(s);
+    });
+  }
+
+  async setting(key: string): Promise<string | null> {
+    const [row] = await this.db.use((c) => c.rows<{ value: string }>('SELECT value FROM pesquel_admin.settings WHERE key = $1', [key]));
+    return row?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db.use((c) => c.query(
+      'INSERT INTO pesquel_admin.settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]));
+  }
+
+  async tabs(): Promise<Tab[]> {
+    const rows = await this.db.use((c) => c.rows<{ id: string; title: string; sql: string; position: string }>(
+      'SELECT id, title, sql, position FROM pesquel_admin.tabs ORDER BY position, updated_at'));
+    return rows.map((r) => ({ ...r, position: Number(r.position) }));
+  }
+
+  async saveTab(tab: Tab): Promise<void> {
+    await this.db.use((c) => c.query(
+      `INSERT INTO pesquel_admin.tabs (id, title, sql, position) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, sql = excluded.sql, position = excluded.position, updated_at = now()`,
+      [tab.id, tab.title, tab.sql, String(tab.position)]));
+  }
+
+  async deleteTab(id: string): Promise<void> {
+    await this.db.use((c) => c.query('DELETE FROM pesquel_admin.tabs WHERE id = $1', [id]));
+  }
+
+  /** Records a run on the connection that ran it (one mutex turn on PGlite), keeping the newest entries. */
+  async addHistory(c: AdminConn, e: { sql: string; ms: number; ok: boolean; summary: string }): Promise<void> {
+    await c.query('INSERT INTO pesquel_admin.history (sql, ms, ok, summary) VALUES ($1, $2, $3, $4)', [e.sql, String(e.ms), String(e.ok), e.summary]);
+    await c.query(`DELETE FROM pesquel_admin.history WHERE id <= (SELECT max(id) - ${historyLimit} FROM pesquel_admin.history)`);
+  }
+
+  async history(limit: number): Promise<HistoryEntry[]> {
+    const rows = await this.db.use((c) => c.rows<{ id: string; sql: string; ran_at: string; ms: string | null; ok: string; summary: string | null }>(
+      `SELECT id::text, sql, to_char(ran_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ran_at, ms::text, ok::text, summary
+       FROM pesquel_admin.history ORDER BY id DESC LIMIT $1`, [String(limit)]));
+    return rows.map((r) => ({ id: r.id, sql: r.sql, ranAt: r.ran_at, ms: r.ms === null ? null : Number(r.ms), ok: r.ok === 'true', summary: r.summary }));
+  }
+}

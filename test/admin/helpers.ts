@@ -1,0 +1,77 @@
+// Starts PeSquel (test harness) plus the admin UI on a free port, with a signed-in client that
+// keeps the session cookie and sends the CSRF token. On PostgreSQL the admin connects as a
+// superuser login role made for the test (as admin-db-uri would name one in production).
+import { backendKinds, startTestApi, type BackendKind, type TestApi } from '../helpers/backends.js';
+import { startAdminUi, type AdminUi } from '../../src/admin/server.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+export const adminPassword = 'admin-test-password-123';
+
+export interface AdminClient {
+  readonly url: string;
+  csrf: string;
+  cookie: string;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** JSON call that throws on a non-2xx status. */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export interface AdminFixture {
+  readonly api: TestApi;
+  readonly ui: AdminUi;
+  readonly client: AdminClient;
+  close(): Promise<void>;
+}
+
+export async function superuserUri(api: TestApi): Promise<string> {
+  await api.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pesquel_admin_test') THEN CREATE ROLE pesquel_admin_test LOGIN SUPERUSER PASSWORD 'admin-test-pw'; END IF; END $$");
+  const u = new URL(api.config.dbUri as string);
+  u.username = 'pesquel_admin_test';
+  u.password = 'admin-test-pw';
+  return u.toString();
+}
+
+export function adminClient(url: string): AdminClient {
+  const c: AdminClient = {
+    url, csrf: '', cookie: '',
+    fetch: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (c.cookie) headers.set('Cookie', c.cookie);
+      if (c.csrf && !headers.has('X-CSRF-Token')) headers.set('X-CSRF-Token', c.csrf);
+      return fetch(url + path, { ...init, headers });
+    },
+    call: async <T>(method: string, path: string, body?: unknown) => {
+      const r = await c.fetch(path, {
+        method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+      });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+      return JSON.parse(text) as T;
+    },
+  };
+  return c;
+}
+
+export async function signIn(c: AdminClient, password = adminPassword): Promise<Response> {
+  const r = await fetch(c.url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ password }) });
+  if (r.ok) {
+    c.cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    c.csrf = ((await r.clone().json()) as { csrf: string }).csrf;
+  }
+  return r;
+}
+
+export async function startAdmin(kind: BackendKind, fixtures: string[] = []): Promise<AdminFixture> {
+  const api = await startTestApi(kind, { fixtures, options: { 'admin-password': adminPassword } });
+  const config = kind === 'pglite' ? api.config : { ...api.config, adminDbUri: await superuserUri(api) };
+  const ui = await startAdminUi({
+    config, db: api.running.db, apiUrl: api.url, logger: createLogger('error'), reloadSchema: () => api.reload(), port: 0, host: '127.0.0.1',
+  });
+  const client = adminClient(ui.url);
+  const r = await signIn(client);
+  if (!r.ok) throw new Error(`sign-in failed: ${r.status}`);
+  return { api, ui, client, close: async () => { await ui.close(); await api.close(); } };
+}
+
+/** The backends the admin tests run on: pgBouncer adds nothing, the admin connects directly. */
+export const adminKinds = () => backendKinds().filter((k) => k !== 'pgbouncer');
