@@ -5,7 +5,8 @@ export class Mutex {
 
   get waiting(): number { return this.queued; }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Waits for the lock; the returned function releases it (call it exactly once). */
+  async acquire(): Promise<() => void> {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => { release = r; });
@@ -15,6 +16,11 @@ export class Mutex {
     } finally {
       this.queued--;
     }
+    return release;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
     try {
       return await fn();
     } finally {

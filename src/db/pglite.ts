@@ -13,7 +13,8 @@ const toResult = (r: { rows: unknown[]; affectedRows?: number }): QueryResult =>
 
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
-  private readonly mutex = new Mutex();
+  /** Shared with the wire-protocol server (pglite-wire.ts), which holds it across a client transaction. */
+  readonly mutex = new Mutex();
   private closed = false;
 
   private constructor(readonly pg: PGlite) {}

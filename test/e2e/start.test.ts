@@ -36,7 +36,7 @@ async function apiUrl(p: Proc, ms = 60_000): Promise<string> {
 describe('pesquel start (embedded)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pesquel-e2e-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const args = ['start', '--data-dir', join(dir, 'data'), '--port', '0', '--admin-server-port', '0', '--admin-ui-port', '0'];
+  const args = ['start', '--data-dir', join(dir, 'data'), '--port', '0', '--admin-server-port', '0', '--admin-ui-port', '0', '--embedded-psql-port', '0'];
 
   it('initialises the data directory, serves /todos and stops cleanly on SIGTERM', async () => {
     const p = pesquel(args);

@@ -78,7 +78,7 @@ export async function startTestApi(kind: BackendKind, opts: TestApiOptions = {})
   let bouncer: PgBouncerServer | null = null;
   let dataDir: string | null = null;
   const env: Record<string, string> = {};
-  const base: Record<string, string> = { 'server-port': '0', 'admin-server-port': '0', 'admin-ui-port': '0', 'log-level': 'error', ...opts.options };
+  const base: Record<string, string> = { 'server-port': '0', 'admin-server-port': '0', 'admin-ui-port': '0', 'embedded-psql-port': '0', 'log-level': 'error', ...opts.options };
 
   let superSql: TestApi['sql'];
   let closeSuper: () => Promise<void> = async () => undefined;

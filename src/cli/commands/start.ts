@@ -44,8 +44,9 @@ export async function run(args: string[]): Promise<number> {
   if (running.adminUrl) lines.push(`  Health:        ${running.adminUrl}/ready`);
   if (config.dbUri === null) {
     lines.push(`  Database:      embedded PostgreSQL 17 in ${resolve(config.dataDir)}${running.initialized ? ' (initialised now)' : ''}`);
-    lines.push(`  psql:          the embedded database is private to this process; for psql, run PeSquel on PostgreSQL`);
-    lines.push(`                 (pesquel setup, or --db-url) and connect with: psql "<db-uri>"`);
+    lines.push(running.psqlUrl
+      ? `  psql:          psql "${running.psqlUrl}"  (loopback only; password in ${resolve(config.dataDir, 'pesquel-psql-password')})`
+      : `  psql:          off (set --embedded-psql-port to a free port)`);
   } else {
     lines.push(`  Database:      ${redact(config.dbUri)}${running.initialized ? ' (initialised now)' : ''}`);
     lines.push(`  psql:          psql "${redact(config.dbUri)}"`);
