@@ -19,6 +19,7 @@ export interface Config {
   readonly dbUri: string | null;
   readonly dbListenUri: string | null;
   readonly dataDir: string;
+  readonly embeddedPsqlPort: number;
   readonly dbSchemas: readonly string[];
   readonly dbAnonRole: string | null;
   readonly dbExtraSearchPath: readonly string[];

@@ -15,6 +15,7 @@ export const optionSpecs = {
   'db-uri': { type: 'string', default: null, doc: 'PostgreSQL connection URI. Unset: the embedded database (PGlite) in data-dir.' },
   'db-listen-uri': { type: 'string', default: null, doc: 'URI for the LISTEN connection (schema reloads); defaults to db-uri. Point it past pgBouncer.' },
   'data-dir': { type: 'string', default: '.pesquel/data', doc: 'Data directory of the embedded database.' },
+  'embedded-psql-port': { type: 'int', default: 5433, min: 0, doc: 'Loopback port where psql can connect to the embedded database (0: off). The password is kept in <data-dir>/pesquel-psql-password.' },
   'db-schemas': { type: 'list', default: ['api'], doc: 'Exposed schemas; the first is the default.' },
   'db-anon-role': { type: 'string', default: 'api_anon', doc: 'Role for requests without a JWT. Empty: anonymous access disabled.' },
   'db-extra-search-path': { type: 'list', default: ['public'], doc: 'Schemas added to search_path after the request schema.' },

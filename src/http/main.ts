@@ -19,6 +19,7 @@ import { nodeHandler } from './node-adapter.js';
 import { createAdminServer } from './admin-server.js';
 import { startControl } from './control.js';
 import { startAdminUi } from '../admin/server.js';
+import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
 
 export interface Running {
   readonly config: Config;
@@ -26,6 +27,8 @@ export interface Running {
   readonly schema: SchemaCacheHolder;
   readonly apiUrl: string;
   readonly adminUrl: string | null;
+  /** psql URL of the embedded database (embedded-psql-port), null in server mode or when off. */
+  readonly psqlUrl: string | null;
   /** The web admin UI (admin-ui-port), null when off. */
   readonly adminUiUrl: string | null;
   readonly initialized: boolean;
@@ -112,6 +115,13 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     adminUrl = urlOf(config.adminServerHost, await listen(admin, config.adminServerPort, config.adminServerHost));
   }
 
+  let psql: EmbeddedPsql | null = null;
+  try {
+    psql = await startEmbeddedPsql(db, config.dataDir, config.embeddedPsqlPort);
+  } catch (err) {
+    log.warn({ event: 'embedded-psql-unavailable', port: config.embeddedPsqlPort, message: (err as Error).message }, 'psql endpoint not started (set embedded-psql-port)');
+  }
+
   const control = await startControl(config, db, { observe, reloadSchema });
 
   const adminUi = config.adminUiPort > 0 ? await startAdminUi({ config, db, apiUrl, logger: log, reloadSchema }) : null;
@@ -128,11 +138,12 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
       server.closeIdleConnections();
       admin?.closeIdleConnections();
       await stopped;
+      await psql?.close();
       await control?.close();
       await adminUi?.close();
       await db.close();
     })();
     return closing;
   };
-  return { config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, initialized, metrics, observe, reloadSchema, close };
+  return { config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, psqlUrl: psql?.url ?? null, initialized, metrics, observe, reloadSchema, close };
 }
