@@ -40,6 +40,23 @@ export interface Config {
   readonly jwtAud: string | null;
   readonly jwtRoleClaimKey: string;
   readonly jwtCacheMaxLifetime: number;
+  readonly dbAllowPrivilegedRoles: boolean;
+  readonly authEnabled: boolean;
+  readonly authSignup: 'open' | 'disabled' | 'admin-only';
+  readonly authAdminRole: string | null;
+  readonly authDefaultRole: string;
+  readonly authRoles: readonly string[] | null;
+  readonly authSigningAlg: 'ES256' | 'EdDSA' | 'RS256' | 'HS256';
+  readonly authKeyRotation: number;
+  readonly authAccessTokenLifetime: number;
+  readonly authRefreshTokenLifetime: number;
+  readonly authPasswordMinLength: number;
+  readonly authRateLimitIp: number;
+  readonly authRateLimitAccount: number;
+  readonly authCookieMode: boolean;
+  readonly authCookieSecure: boolean;
+  readonly authCookieSamesite: 'strict' | 'lax';
+  readonly authTrustProxy: boolean;
   readonly serverHost: string;
   readonly serverPort: number;
   readonly serverCorsAllowedOrigins: readonly string[] | null;
@@ -175,8 +192,25 @@ function validate(c: Config): Config {
     const len = c.jwtSecretIsBase64 ? Buffer.from(c.jwtSecret, 'base64').length : c.jwtSecret.length;
     if (len < 32) throw new ConfigError('jwt-secret', 'must be at least 32 characters long');
   }
+  validateAuth(c);
   if (!/^\.|^$/.test(c.jwtRoleClaimKey)) {
     throw new ConfigError('jwt-role-claim-key', `expected a JSPath such as .role, got '${c.jwtRoleClaimKey}'`);
   }
   return c;
+}
+
+const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//;
+
+function validateAuth(c: Config): void {
+  const s = c.jwtSecret;
+  if (s !== null && /^https?:\/\//i.test(s) && !/^https:\/\//i.test(s) && !loopback.test(s)) {
+    throw new ConfigError('jwt-secret', 'a JWKS URL must use https:// (plain http only on the loopback address)');
+  }
+  if (c.authEnabled && c.authSigningAlg === 'HS256' && (s === null || s.startsWith('{') || /^https?:\/\//i.test(s))) {
+    throw new ConfigError('auth-signing-alg', 'HS256 signs with jwt-secret, which must then be an HS secret (not a JWK, JWKS or URL)');
+  }
+  if (c.authEnabled && c.authSignup === 'admin-only' && c.authAdminRole === null) {
+    throw new ConfigError('auth-signup', 'admin-only needs auth-admin-role (the role whose tokens may sign users up)');
+  }
+  if (c.authDefaultRole === '') throw new ConfigError('auth-default-role', 'a role name is required');
 }

@@ -19,12 +19,15 @@ import { requestSettings } from './settings.js';
 import { checkStrict } from './routes/prefer.js';
 import type { RequestTx } from '../db/types.js';
 import { ServerTiming } from './server-timing.js';
+import { preRequestStatement, withPreRequest } from '../auth/pre-request.js';
 
 export interface AppDeps {
   readonly config: Config;
   readonly db: Db;
   readonly schemaCache: () => SchemaCache | null;
   readonly authenticate: Authenticate;
+  /** Routes outside the PostgREST grammar (the auth service: /auth/*); null when not theirs. */
+  readonly routes?: (raw: RawRequest) => Promise<ApiResponse> | null;
   readonly onRequest?: (e: RequestEvent) => void;
 }
 
@@ -55,6 +58,7 @@ export type Handler = (raw: RawRequest) => Promise<ApiResponse>;
 
 export function createApp(deps: AppDeps): Handler {
   const { config } = deps;
+  const preRequest = config.dbPreRequest === null ? null : preRequestStatement(config.dbPreRequest);
   return async (raw) => {
     const t0 = performance.now();
     const timing = config.serverTimingEnabled ? new ServerTiming(t0) : null;
@@ -63,9 +67,12 @@ export function createApp(deps: AppDeps): Handler {
     let response: ApiResponse;
     let errorCode: string | null = null;
     let unexpected: unknown;
+    let own: Promise<ApiResponse> | null;
     try {
       if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined) {
         response = preflight(raw, config);
+      } else if ((own = deps.routes?.(raw) ?? null) !== null) {
+        response = await own;
       } else {
         const cache = deps.schemaCache();
         if (!cache) throw errors.schemaCacheUnavailable();
@@ -84,7 +91,7 @@ export function createApp(deps: AppDeps): Handler {
             run: (tx) => {
               const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
               timing?.mark('plan');
-              const result = deps.db.request({ ...tx, settings });
+              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ ...t, settings }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
           };

@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
-import { anonymousOnly } from '../auth/anonymous.js';
+import { setupAuth } from '../auth/setup.js';
+import { withClientAddress } from '../auth/service/client-address.js';
 import type { Authenticate } from '../auth/types.js';
 import { ensureInitialized } from '../db/init.js';
 import { openDb } from '../db/open.js';
@@ -93,17 +94,30 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     });
   }
 
+  let auth;
+  try {
+    // JWT verification, the auth service, and the refusal of superuser/BYPASSRLS request roles.
+    auth = await setupAuth({ config, db, schemaCache: () => schema.current(), warn: (m) => log.warn({ event: 'auth' }, m), onDecision: (e) => observe(e) });
+    for (const warning of await auth.check()) log.warn({ event: 'auth-safety' }, warning);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+
   const app = createApp({
     config,
     db,
     schemaCache: () => schema.current(),
-    authenticate: opts.authenticate ?? anonymousOnly(config.dbAnonRole),
+    authenticate: opts.authenticate ?? auth.authenticate,
+    routes: auth.routes,
     onRequest: (e) => {
       opts.onRequest?.(e);
       observe({ type: 'request', ...e });
     },
   });
-  const server = createServer(nodeHandler(app, { serverHeader: `pesquel/${version}` }));
+  const handle = nodeHandler(app, { serverHeader: `pesquel/${version}` });
+  // The socket address feeds the auth service's per-IP rate limits.
+  const server = createServer((req, res) => withClientAddress(req.socket.remoteAddress, () => handle(req, res)));
   server.keepAliveTimeout = 65_000;
   const address = await listen(server, config.serverPort, config.serverHost);
   const apiUrl = urlOf(config.serverHost, address);

@@ -1,0 +1,72 @@
+// Checks a compact JWS against the configured keys, with PostgREST's PGRST301 messages:
+// parts count, algorithm, key selection by `kid` (refreshing the sources once on an unknown
+// kid) and the signature. Returns the payload text; claims are validated in claims.ts.
+import { compactVerify, importJWK, type JWK } from 'jose';
+import { errors } from '../../errors/codes.js';
+import { keyFits, supportedAlgs, type KeySource, type VerifyKey } from './keys.js';
+
+export const decodeMessages = {
+  empty: 'Empty JWT is sent in Authorization header',
+  parts: (n: number) => `Expected 3 parts in JWT; got ${n}`,
+  key: 'No suitable key or wrong key type',
+  alg: 'Wrong or unsupported encoding algorithm',
+  crypto: 'JWT cryptographic operation failed',
+} as const;
+
+type Imported = Awaited<ReturnType<typeof importJWK>>;
+const imported = new WeakMap<VerifyKey, Map<string, Promise<Imported>>>();
+
+/** The key in the form jose wants for `alg` (CryptoKeys are bound to one algorithm; cached). */
+function importFor(key: VerifyKey, alg: string): Promise<Imported> | Uint8Array {
+  if (key.material instanceof Uint8Array) return key.material;
+  let byAlg = imported.get(key);
+  if (!byAlg) imported.set(key, (byAlg = new Map()));
+  let p = byAlg.get(alg);
+  if (!p) byAlg.set(alg, (p = importJWK(key.material as JWK, alg)));
+  return p;
+}
+
+function header(token: string): { alg: unknown; kid: unknown } {
+  try {
+    const h = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as unknown;
+    if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new Error('not an object');
+    return h as { alg: unknown; kid: unknown };
+  } catch {
+    throw errors.jwtDecode(decodeMessages.crypto);
+  }
+}
+
+async function candidates(sources: readonly KeySource[], kid: string | null): Promise<VerifyKey[]> {
+  const all = (await Promise.all(sources.map((s) => s.keys()))).flat();
+  // A token's kid selects keys with that kid; keys without a kid (an HS secret) stay eligible.
+  return kid === null ? all : all.filter((k) => k.kid === null || k.kid === kid);
+}
+
+/** Verifies the signature; returns the payload bytes as text. Throws PGRST301 ApiErrors. */
+export async function verifySignature(token: string, sources: readonly KeySource[]): Promise<string> {
+  if (token === '') throw errors.jwtDecode(decodeMessages.empty);
+  const parts = token.split('.').length;
+  if (parts !== 3) throw errors.jwtDecode(decodeMessages.parts(parts));
+  const h = header(token);
+  const alg = typeof h.alg === 'string' ? h.alg : '';
+  if (!supportedAlgs.has(alg)) throw errors.jwtDecode(decodeMessages.alg);
+  const kid = typeof h.kid === 'string' ? h.kid : null;
+
+  let keys = await candidates(sources, kid);
+  if (kid !== null && !keys.some((k) => k.kid === kid)) {
+    // Unknown kid: the issuer may have rotated its keys since we last looked.
+    const refreshed = await Promise.all(sources.map((s) => s.refresh()));
+    if (refreshed.some(Boolean)) keys = await candidates(sources, kid);
+  }
+  const fitting = keys.filter((k) => keyFits(k, alg));
+  if (fitting.length === 0) throw errors.jwtDecode(decodeMessages.key);
+  for (const key of fitting) {
+    try {
+      const { payload } = await compactVerify(token, await importFor(key, alg), { algorithms: [alg] });
+      return new TextDecoder().decode(payload);
+    } catch {
+      // Try the next key: a JWKS without kids is searched key by key.
+    }
+  }
+  throw errors.jwtDecode(decodeMessages.crypto);
+}

@@ -1,0 +1,73 @@
+// Decides which roles a request may switch to. PostgreSQL enforces membership for a non-superuser
+// connecting role, but the embedded database connects as a superuser that may become anyone: so
+// PeSquel allows only roles the `authenticator` role could switch to (as on a server), never the
+// switching role itself, and never a superuser or BYPASSRLS role unless explicitly allowed.
+import { ApiError } from '../errors/api-error.js';
+import type { Db } from '../db/types.js';
+import type { SchemaCache } from '../schema-cache/types.js';
+
+export interface RoleFacts {
+  readonly superuser: boolean;
+  readonly bypassRls: boolean;
+  /** The switching role may become this role. */
+  readonly member: boolean;
+  /** This is the switching role itself (it holds the auth tables' privileges). */
+  readonly self: boolean;
+}
+
+const rolesSql = /* sql */ `
+WITH me AS (
+  SELECT CASE WHEN u.rolsuper AND a.oid IS NOT NULL THEN a.oid ELSE u.oid END AS oid
+  FROM pg_roles u LEFT JOIN pg_roles a ON a.rolname = 'authenticator'
+  WHERE u.rolname = current_user
+)
+SELECT r.rolname AS name, r.rolsuper AS superuser, r.rolbypassrls AS bypassrls,
+  pg_has_role(me.oid, r.oid, 'MEMBER') AS member, r.oid = me.oid AS self
+FROM pg_roles r CROSS JOIN me`;
+
+export const deniedRole = (role: string) => new ApiError({
+  code: '42501',
+  status: 403,
+  message: `permission denied to set role "${role}"`,
+  hint: 'Requests may only run as non-superuser roles without BYPASSRLS that the authenticator role is a member of.',
+});
+
+export class RoleGuard {
+  private roles = new Map<string, RoleFacts>();
+  private loadedFor: SchemaCache | null | undefined;
+  private loadedAt = -Infinity;
+
+  constructor(
+    private readonly db: Db,
+    private readonly schemaCache: () => SchemaCache | null,
+    private readonly allowPrivileged: boolean,
+  ) {}
+
+  async load(): Promise<void> {
+    const r = await this.db.query<{ name: string; superuser: boolean; bypassrls: boolean; member: boolean; self: boolean }>(rolesSql);
+    this.roles = new Map(r.rows.map((x) => [x.name, { superuser: x.superuser, bypassRls: x.bypassrls, member: x.member, self: x.self }]));
+    this.loadedAt = Date.now();
+  }
+
+  facts(role: string): RoleFacts | undefined {
+    return this.roles.get(role);
+  }
+
+  /** Throws 403 42501 for a role requests must not run as; unknown roles are left to PostgreSQL (22023 → 401). */
+  async check(role: string): Promise<void> {
+    const cache = this.schemaCache();
+    // Roles and grants may have changed with the schema (the init SQL NOTIFYs a reload).
+    if (cache !== this.loadedFor) {
+      this.loadedFor = cache;
+      await this.load();
+    }
+    let facts = this.roles.get(role);
+    if (!facts && Date.now() - this.loadedAt > 1000) {
+      await this.load();
+      facts = this.roles.get(role);
+    }
+    if (!facts) return;
+    if (!facts.member || facts.self) throw deniedRole(role);
+    if ((facts.superuser || facts.bypassRls) && !this.allowPrivileged) throw deniedRole(role);
+  }
+}
