@@ -1,0 +1,135 @@
+// Plans POST/PATCH/PUT/DELETE on a table or view: the mutation, what RETURNING yields, and the
+// representation (select/embeds planned by planNode over the RETURNING rows).
+// Example: POST /todos?select=id,title, Prefer: return=representation, body [{"title":"a"}]
+//   → { mutation: insert (title), returning: 'all', representation: SELECT id, title FROM pgrst_mutation AS todos }
+import { errors } from '../errors/codes.js';
+import { parseRowsBody, type RowsPayload } from '../request/body.js';
+import type { ApiRequest } from '../request/types.js';
+import type { SchemaCache, Table } from '../schema-cache/types.js';
+import { negotiate } from './media.js';
+import { checkParamPaths, planNode } from './node.js';
+import { planContext } from './read.js';
+import { findTable } from './resolve.js';
+import { checkNoEmbedRestriction, checkPutBody, putKey } from './write-checks.js';
+import type { Cond, Mutation, ReadNode, WritePlan } from './types.js';
+
+export interface WriteSettings {
+  readonly aggregatesEnabled: boolean;
+}
+
+type WriteMethod = WritePlan['method'];
+
+/** The CTE the RETURNING rows are read from. */
+export const mutationCte = 'pgrst_mutation';
+
+export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSettings): WritePlan {
+  const method = req.method as WriteMethod;
+  const name = req.target.kind === 'relation' ? req.target.name : '';
+  const table = findTable(cache, req.schema, name);
+  if (method !== 'POST') checkNoEmbedRestriction(req);
+  // A relation PostgreSQL cannot write this way (e.g. an aggregating view): 405, as OPTIONS says.
+  const allowed = method === 'POST' ? table.insertable : method === 'PATCH' ? table.updatable
+    : method === 'DELETE' ? table.deletable : table.insertable && table.updatable;
+  if (!allowed) throw errors.unsupportedVerb(method);
+  const prefs = req.preferences;
+  const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept);
+  const wantsLocation = method === 'POST' && prefs.return === 'headers-only' && table.primaryKey.length > 0;
+
+  const key = method === 'PUT' ? putKey(req, table) : null;
+  const payload = method === 'DELETE' ? null : parseRowsBody(req.body, req.contentType, req.query.columns === null);
+  if (key !== null && payload !== null) checkPutBody(payload, key);
+
+  const mutation = planMutation(req, cache, settings, table, method, payload);
+  return {
+    kind: 'write',
+    method,
+    schema: table.schema,
+    name: table.name,
+    body: payload?.json ?? null,
+    mutation,
+    returning: prefs.return === 'representation' ? 'all' : wantsLocation ? 'pk' : 'none',
+    representation: prefs.return === 'representation' ? planRepresentation(req, cache, settings, table) : null,
+    primaryKey: table.primaryKey,
+    media,
+    count: prefs.count !== null,
+    detectInserted: method === 'PUT' || (method === 'POST' && prefs.resolution === 'merge-duplicates'),
+    maxAffected: prefs.handling === 'strict' && prefs.maxAffected !== null && (method === 'PATCH' || method === 'DELETE') ? prefs.maxAffected : null,
+  };
+}
+
+function planMutation(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, table: Table, method: WriteMethod, payload: RowsPayload | null): Mutation {
+  if (method === 'DELETE') return { kind: 'delete', where: rootFilters(req, cache, settings, table) };
+  const p = payload as RowsPayload;
+  const columns = writeColumns(req, table, p);
+  const missingDefault = req.preferences.missing === 'default' && req.query.columns !== null;
+  if (method === 'PATCH') {
+    if (p.rows.length > 1) throw errors.invalidBody('A PATCH body must be a single JSON object');
+    const row = p.rows[0];
+    const set = row === undefined ? [] : columns.map((column) => ({
+      column,
+      value: missingDefault && !(column in row) ? 'default' as const : 'body' as const,
+    }));
+    return { kind: 'update', set, where: rootFilters(req, cache, settings, table) };
+  }
+  const onConflict = method === 'PUT'
+    ? { columns: table.primaryKey, action: 'update' as const }
+    : req.preferences.resolution === null ? null
+    : { columns: req.query.onConflict ?? table.primaryKey, action: req.preferences.resolution === 'merge-duplicates' ? 'update' as const : 'nothing' as const };
+  return { kind: 'insert', groups: missingDefault ? groupByKeys(p, columns) : [{ columns, rows: null }], onConflict };
+}
+
+/** `?columns=` or the body's keys; every one must be a column of the relation (PGRST204). */
+function writeColumns(req: ApiRequest, table: Table, payload: RowsPayload): readonly string[] {
+  const columns = req.query.columns ?? payload.keys;
+  for (const c of columns) if (!table.columnsByName.has(c)) throw errors.noColumn(c, table.name);
+  return [...new Set(columns)];
+}
+
+/** missing=default: rows lacking some columns are inserted separately so those columns take their DEFAULT. */
+function groupByKeys(payload: RowsPayload, columns: readonly string[]): Array<{ columns: readonly string[]; rows: number[] | null }> {
+  const groups = new Map<string, { columns: string[]; rows: number[] }>();
+  payload.rows.forEach((row, i) => {
+    const present = columns.filter((c) => c in row);
+    const k = JSON.stringify(present);
+    const g = groups.get(k) ?? { columns: present, rows: [] };
+    g.rows.push(i + 1); // WITH ORDINALITY counts from 1
+    groups.set(k, g);
+  });
+  const all = [...groups.values()];
+  if (all.length <= 1) return [{ columns: all[0]?.columns ?? [...columns], rows: null }];
+  return all;
+}
+
+function writeContext(req: ApiRequest, cache: SchemaCache, settings: WriteSettings) {
+  return planContext(req, cache, { maxRows: null, aggregatesEnabled: settings.aggregatesEnabled });
+}
+
+/** The filters of the target rows (top-level parameters only; embedded ones were refused). */
+function rootFilters(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, table: Table): readonly Cond[] {
+  const ctx = writeContext(req, cache, settings);
+  return planNode(ctx, { source: { kind: 'relation', schema: table.schema, name: table.name }, table, alias: table.name, select: [], path: [] }).where;
+}
+
+/**
+ * select= over the RETURNING rows. Top-level filters, limit and offset chose the rows to change;
+ * they must not filter the returned rows again (a PATCH may change the filtered column).
+ */
+function planRepresentation(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, table: Table): ReadNode {
+  const q = req.query;
+  const query = {
+    ...q,
+    filters: q.filters.filter((f) => f.path.length > 0),
+    limit: q.limit.filter((l) => l.path.length > 0),
+    offset: q.offset.filter((o) => o.path.length > 0),
+  };
+  const ctx = writeContext({ ...req, query }, cache, settings);
+  const node = planNode(ctx, {
+    source: { kind: 'relation', schema: table.schema, name: table.name, from: mutationCte },
+    table,
+    alias: table.name,
+    select: q.select ?? [{ kind: 'star' }],
+    path: [],
+  });
+  checkParamPaths(ctx, node);
+  return node;
+}

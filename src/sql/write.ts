@@ -1,0 +1,94 @@
+// Compiles a WritePlan into one statement: the body parsed once, the mutation(s) as CTEs, the
+// representation read from their RETURNING rows, and one result row with counts and the body.
+// Example: POST /todos (body [{"title":"a"}], return=representation) →
+//   WITH pgrst_payload AS (SELECT $1::json AS v),
+//   pgrst_w1 AS (INSERT INTO "api"."todos" AS "todos" ("title") SELECT pgrst_new."title"
+//     FROM json_populate_recordset(NULL::"api"."todos", (SELECT v FROM pgrst_payload)) AS pgrst_new RETURNING "todos".*),
+//   pgrst_mutation AS (SELECT * FROM pgrst_w1),
+//   pgrst_source AS (SELECT "todos".* FROM "pgrst_mutation" AS "todos")
+//   SELECT (SELECT pg_catalog.count(*) FROM pgrst_mutation) AS affected, … body … FROM (SELECT * FROM pgrst_source) _postgrest_t
+import type { Mutation, WritePlan } from '../plan/types.js';
+import { whereSql } from './expr.js';
+import { readNodeSql } from './read.js';
+import { bodySql } from './statement.js';
+import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql } from './sql.js';
+
+const payload = sql`(SELECT v FROM pgrst_payload)`;
+const row = unsafeRaw('_postgrest_t');
+
+function returningSql(plan: WritePlan): Sql {
+  const alias = ident(plan.name);
+  if (plan.detectInserted) return sql`${alias} AS pgrst_row, (${alias}.xmax = 0) AS pgrst_inserted`;
+  switch (plan.returning) {
+    case 'all': return sql`${alias}.*`;
+    case 'pk': return join(plan.primaryKey.map((c) => sql`${alias}.${ident(c)}`));
+    case 'none': return sql`1 AS pgrst_one`;
+  }
+}
+
+function insertSql(plan: WritePlan, m: Extract<Mutation, { kind: 'insert' }>, returning: Sql): Sql[] {
+  const target = qualified(plan.schema, plan.name);
+  return m.groups.map((g) => {
+    const cols = join(g.columns.map((c) => ident(c)));
+    const values = join(g.columns.map((c) => sql`pgrst_new.${ident(c)}`));
+    const from = g.rows === null
+      ? sql`json_populate_recordset(NULL::${target}, ${payload}) AS pgrst_new`
+      : sql`json_array_elements(${payload}) WITH ORDINALITY AS pgrst_e(v, i), json_populate_record(NULL::${target}, pgrst_e.v) AS pgrst_new WHERE pgrst_e.i IN (${unsafeRaw(g.rows.map((i) => String(Math.trunc(i))).join(', '))})`;
+    const head = g.columns.length === 0
+      ? sql`INSERT INTO ${target} AS ${ident(plan.name)} SELECT FROM ${from}`
+      : sql`INSERT INTO ${target} AS ${ident(plan.name)} (${cols}) SELECT ${values} FROM ${from}`;
+    return sql`${head}${onConflictSql(m.onConflict, g.columns)} RETURNING ${returning}`;
+  });
+}
+
+function onConflictSql(c: Extract<Mutation, { kind: 'insert' }>['onConflict'], columns: readonly string[]): Sql {
+  if (c === null) return empty;
+  const target = c.columns.length === 0 ? empty : sql` (${join(c.columns.map((x) => ident(x)))})`;
+  if (c.action === 'nothing' || columns.length === 0) return sql` ON CONFLICT${target} DO NOTHING`;
+  return sql` ON CONFLICT${target} DO UPDATE SET ${join(columns.map((x) => sql`${ident(x)} = EXCLUDED.${ident(x)}`))}`;
+}
+
+function mutationSql(plan: WritePlan, returning: Sql): Sql[] {
+  const m = plan.mutation;
+  const target = qualified(plan.schema, plan.name);
+  const alias = ident(plan.name);
+  switch (m.kind) {
+    case 'insert':
+      return insertSql(plan, m, returning);
+    case 'update': {
+      // An empty body changes nothing and returns nothing (as PostgREST).
+      if (m.set.length === 0) return [sql`SELECT ${returning} FROM ${target} AS ${alias} WHERE false`];
+      const set = join(m.set.map((s) => sql`${ident(s.column)} = ${s.value === 'default' ? sql`DEFAULT` : sql`pgrst_new.${ident(s.column)}`}`));
+      const from = sql`(SELECT * FROM json_populate_recordset(NULL::${target}, ${payload}) LIMIT 1) AS pgrst_new`;
+      return [sql`UPDATE ${target} AS ${alias} SET ${set} FROM ${from}${whereSql(plan.name, m.where)} RETURNING ${returning}`];
+    }
+    case 'delete':
+      return [sql`DELETE FROM ${target} AS ${alias}${whereSql(plan.name, m.where)} RETURNING ${returning}`];
+  }
+}
+
+function sourceSql(plan: WritePlan): Sql {
+  if (plan.representation) return readNodeSql(plan.representation);
+  if (plan.returning === 'pk') return sql`SELECT ${join(plan.primaryKey.map((c) => ident(c)))} FROM pgrst_mutation`;
+  return sql`SELECT * FROM pgrst_mutation`;
+}
+
+function resultBodySql(plan: WritePlan): Sql {
+  if (plan.representation) return bodySql(plan.media, false);
+  if (plan.returning === 'pk') return sql`(json_agg(${row})->0)::text`;
+  return sql`NULL::text`;
+}
+
+export function writeStatement(plan: WritePlan): Sql {
+  const ctes: Sql[] = [];
+  if (plan.body !== null) ctes.push(sql`pgrst_payload AS (SELECT ${param(plan.body)}::json AS v)`);
+  const writes = mutationSql(plan, returningSql(plan));
+  writes.forEach((w, i) => ctes.push(sql`${unsafeRaw(`pgrst_w${i + 1}`)} AS (${w})`));
+  const all = join(writes.map((_, i) => unsafeRaw(`SELECT * FROM pgrst_w${i + 1}`)), ' UNION ALL ');
+  ctes.push(plan.detectInserted
+    ? sql`pgrst_mutation AS (SELECT (pgrst_row).* FROM (${all}) pgrst_w)`
+    : sql`pgrst_mutation AS (${all})`);
+  ctes.push(sql`pgrst_source AS (${sourceSql(plan)})`);
+  const inserted = plan.detectInserted ? sql`(SELECT pg_catalog.count(*) FROM (${all}) pgrst_w WHERE pgrst_inserted)` : sql`NULL::bigint`;
+  return sql`WITH ${join(ctes)} SELECT (SELECT pg_catalog.count(*) FROM pgrst_mutation) AS affected, pg_catalog.count(${row}) AS page_total, ${resultBodySql(plan)} AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, ${inserted} AS inserted FROM (SELECT * FROM pgrst_source) ${row}`;
+}
