@@ -1,0 +1,89 @@
+// Learns the exact SQL PeSquel sends for each scenario: a pass-through TCP proxy in front of
+// PostgreSQL records every simple-protocol Query message ('Q'), so baselines replay the same text.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface CapturedQuery {
+  readonly conn: number;
+  readonly text: string;
+}
+
+/** Frontend message reader: the untyped startup packet(s) first, then type byte + length + payload. */
+class FrontendReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private startup = true;
+
+  constructor(private readonly onQuery: (text: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    for (;;) {
+      const off = this.startup ? 0 : 1;
+      if (this.buf.length < off + 4) return;
+      const len = this.buf.readInt32BE(off);
+      if (this.buf.length < off + len) return;
+      if (this.startup) {
+        const code = this.buf.readInt32BE(4);
+        // SSLRequest / GSSENCRequest are followed by another startup packet.
+        if (code !== 80877103 && code !== 80877104) this.startup = false;
+      } else if (this.buf[0] === 0x51) {
+        this.onQuery(this.buf.subarray(5, off + len - 1).toString('utf8'));
+      }
+      this.buf = this.buf.subarray(off + len);
+    }
+  }
+}
+
+export class CaptureProxy {
+  readonly queries: CapturedQuery[] = [];
+  private readonly sockets = new Set<Socket>();
+  private constructor(private readonly server: Server, readonly port: number) {}
+
+  static async start(upstreamHost: string, upstreamPort: number): Promise<CaptureProxy> {
+    let proxy: CaptureProxy | null = null;
+    let conns = 0;
+    const server = createServer((client) => {
+      const id = ++conns;
+      const upstream = connect({ host: upstreamHost, port: upstreamPort });
+      proxy?.sockets.add(client);
+      proxy?.sockets.add(upstream);
+      const reader = new FrontendReader((text) => proxy?.queries.push({ conn: id, text }));
+      client.on('data', (d: Buffer) => {
+        reader.push(d);
+        upstream.write(d);
+      });
+      upstream.pipe(client);
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('close', end).on('error', end);
+      upstream.on('close', end).on('error', end);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    proxy = new CaptureProxy(server, (server.address() as AddressInfo).port);
+    return proxy;
+  }
+
+  /**
+   * The request transaction among the queries recorded since `from`: the script that starts with
+   * BEGIN, plus any COMMIT/ROLLBACK sent separately on the same connection.
+   */
+  transactionSince(from: number): string[] | null {
+    const recent = this.queries.slice(from);
+    const begin = recent.find((q) => /^\s*BEGIN\b/i.test(q.text));
+    if (!begin) return null;
+    const mine = recent.filter((q) => q.conn === begin.conn);
+    const tx: string[] = [];
+    for (const q of mine.slice(mine.indexOf(begin))) {
+      tx.push(q.text);
+      if (/\b(COMMIT|ROLLBACK)\s*;?\s*$/i.test(q.text)) break;
+    }
+    return tx;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}

@@ -1,0 +1,126 @@
+// Renders a suite as the Markdown report: targets first, then one table per question the issue
+// asks (scenarios vs baselines, direct vs pgBouncer, concurrency, rows), then the raw facts.
+import type { RunResult, SuiteResult } from '../suite.js';
+import type { Target } from '../servers/fleet.js';
+import { cells, find, fmt, ratio, type CellKey } from './compare.js';
+import { checkTargets } from './targets.js';
+
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const latency = (r: RunResult | undefined) => (!r || r.requests === 0 ? '–' : `${fmt.ms(r.p50Ms)} / ${fmt.ms(r.p99Ms)}`);
+const errs = (r: RunResult | undefined) => (!r ? '–' : r.requests === 0 ? `✗ ${(r.error ?? '').split('\n')[0]?.slice(0, 90) ?? ''}` : String(r.errors));
+
+function scenarioTable(suite: SuiteResult, backend: CellKey['backend']): string {
+  const keys = cells(suite, 'scenarios').filter((k) => k.backend === backend);
+  if (keys.length === 0) return '_not run in this mode_';
+  const baselines: Target[] = backend === 'embedded' ? ['b4'] : ['b1', 'b2', 'b3'];
+  const head = ['scenario', 'auth', 'PeSquel req/s', 'p50 / p99 ms', 'peak RSS MB', 'errors',
+    ...baselines.map((b) => `${b} req/s`), ...baselines.map((b) => `÷ ${b}`)];
+  const rows = keys.map((k) => {
+    const p = find(suite, k, 'pesquel');
+    return [k.scenario, k.auth, fmt.rps(p), latency(p), fmt.mb(p?.peakRssMb ?? null), errs(p),
+      ...baselines.map((b) => fmt.rps(find(suite, k, b))), ...baselines.map((b) => fmt.ratio(ratio(suite, k, b)))];
+  });
+  return table(head, rows);
+}
+
+function bouncerTable(suite: SuiteResult): string {
+  const keys = cells(suite, 'scenarios').filter((k) => k.backend === 'pgbouncer');
+  if (keys.length === 0) return '_not run in this mode_';
+  const rows = keys.map((k) => {
+    const d = { ...k, backend: 'direct' as const };
+    const per = (t: Target) => {
+      const a = find(suite, d, t);
+      const b = find(suite, k, t);
+      return [fmt.rps(a), fmt.rps(b), a && b && a.rps > 0 && b.rps > 0 ? fmt.ratio(b.rps / a.rps) : '–'];
+    };
+    return [k.scenario, k.auth, ...per('pesquel'), ...per('b1'), ...per('b3')];
+  });
+  return table(['scenario', 'auth', 'PeSquel direct', 'PeSquel pgBouncer', 'bouncer ÷ direct', 'b1 direct', 'b1 pgBouncer', 'bouncer ÷ direct',
+    'pgbench direct', 'pgbench pgBouncer', 'bouncer ÷ direct'], rows);
+}
+
+function concurrencyTable(suite: SuiteResult): string {
+  const keys = cells(suite, 'concurrency');
+  if (keys.length === 0) return '_not run in this mode_';
+  const rows = keys.map((k) => {
+    const p = find(suite, k, 'pesquel');
+    const base: Target = k.backend === 'embedded' ? 'b4' : 'b1';
+    return [k.backend, k.scenario, String(k.connections), fmt.rps(p), latency(p), errs(p), fmt.mb(p?.peakRssMb ?? null),
+      `${fmt.rps(find(suite, k, base))} (${base})`, fmt.ratio(ratio(suite, k, base)),
+      k.backend === 'embedded' ? '–' : fmt.ratio(ratio(suite, k, 'b2'))];
+  });
+  return table(['backend', 'scenario', 'connections', 'PeSquel req/s', 'p50 / p99 ms', 'errors', 'peak RSS MB', 'baseline req/s', '÷ b1/b4', '÷ b2'], rows);
+}
+
+function rowsTable(suite: SuiteResult, section: 'rows' | 'memory'): string {
+  const keys = cells(suite, section);
+  if (keys.length === 0) return '_not run in this mode_';
+  const rows = keys.map((k) => {
+    const p = find(suite, k, 'pesquel');
+    const base: Target = k.backend === 'embedded' ? 'b4' : 'b1';
+    const b = find(suite, k, base);
+    const growth = p && p.peakRssMb !== null && p.rssBeforeMb !== null ? p.peakRssMb - p.rssBeforeMb : null;
+    const bGrowth = b && b.peakRssMb !== null && b.rssBeforeMb !== null ? b.peakRssMb - b.rssBeforeMb : null;
+    return [k.backend, k.scenario.replace('rows-', ''), String(k.connections), p ? (p.bytesPerResponse / 1024).toFixed(1) : '–',
+      fmt.rps(p), latency(p), fmt.mb(p?.rssBeforeMb ?? null), fmt.mb(p?.peakRssMb ?? null), growth === null ? '–' : growth.toFixed(1),
+      `${fmt.rps(b)} (${base})`, fmt.ratio(ratio(suite, k, base)), bGrowth === null ? '–' : bGrowth.toFixed(1)];
+  });
+  return table(['backend', 'rows', 'connections', 'body KiB', 'PeSquel req/s', 'p50 / p99 ms', 'RSS before MB', 'peak RSS MB',
+    'growth MB', 'baseline req/s', 'ratio', 'baseline growth MB'], rows);
+}
+
+export function renderMarkdown(suite: SuiteResult): string {
+  const checks = checkTargets(suite);
+  const s = suite.settings;
+  return `# PeSquel benchmark (${suite.mode})
+
+${suite.startedAt}, ${suite.seconds.toFixed(0)} s. Machine: ${suite.machine.cpus} cores, load average before the run ${suite.machine.loadBefore.map((x) => x.toFixed(1)).join(' / ')}; Node ${suite.machine.node}; PostgreSQL ${suite.machine.postgres} (server), PGlite (embedded, PostgreSQL 17).
+Fixture: ${s.todos} todos, ${Math.floor(s.todos / 2) * 2} comments, 1000 owners. Pool size ${s.poolSize} everywhere (PeSquel, baselines, pgBouncer, pgbench clients). Each run: ${s.warmupMs} ms warm-up, ${s.durationMs} ms measured, closed-loop keep-alive connections.
+
+Baselines: **b1** minimal node:http + pg, PeSquel's exact transaction in one round trip; **b2** the same, one round trip per statement; **b3** pgbench running that transaction (database ceiling, ${s.poolSize} clients); **b4** minimal node:http + PGlite in-process. "÷ bN" is PeSquel's throughput over the baseline's in the same cell (measured back to back).
+
+## Targets
+
+${table(['target', 'measured', 'met'], checks.map((c) => [c.target, c.measured, c.met === null ? '–' : c.met ? 'yes' : '**no**']))}
+
+## Scenarios, PostgreSQL direct
+
+${scenarioTable(suite, 'direct')}
+
+## Scenarios, through pgBouncer (transaction mode)
+
+${scenarioTable(suite, 'pgbouncer')}
+
+## Scenarios, embedded (PGlite)
+
+${scenarioTable(suite, 'embedded')}
+
+PGlite running the GET 10 rows transaction back to back in-process, no HTTP: ${suite.pgliteLoopTps === null ? '–' : `${suite.pgliteLoopTps.toFixed(0)} tx/s`}.
+
+## Direct vs pgBouncer
+
+${bouncerTable(suite)}
+
+## Concurrency
+
+${concurrencyTable(suite)}
+
+## Rows returned (throughput and memory)
+
+${rowsTable(suite, 'rows')}
+
+### One connection (the streaming check)
+
+${rowsTable(suite, 'memory')}
+
+## Idle RSS of each server process (MB, after start)
+
+${table(Object.keys(suite.idleRssMb), [Object.values(suite.idleRssMb).map(String)])}
+
+${Object.keys(suite.captureErrors).length === 0 ? '' : `## Scenarios the current build rejected
+
+${table(['scenario|auth', 'error'], Object.entries(suite.captureErrors).map(([k, v]) => [k, v.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)]))}
+`}`;
+}

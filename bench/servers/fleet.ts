@@ -1,0 +1,39 @@
+// The servers under test, each in its own process: PeSquel (through its CLI, exactly as deployed)
+// over PostgreSQL directly, through pgBouncer, and embedded; and the baseline servers.
+import type { ChildServer } from './child.js';
+import { startChild } from './child.js';
+
+export type Backend = 'direct' | 'pgbouncer' | 'embedded';
+/** pesquel; b1 one round trip; b2 one round trip per statement; b3 pgbench; b4 PGlite in-process. */
+export type Target = 'pesquel' | 'b1' | 'b2' | 'b3' | 'b4';
+
+export const JWT_SECRET = 'pesquel-bench-jwt-secret-0123456789abcdef';
+
+const API_READY = /API:\s+(http:\/\/[^\s/]+)/;
+const BASELINE_READY = /READY (http:\/\/\S+)/;
+
+export interface PesquelDb {
+  readonly dbUri?: string;
+  readonly listenUri?: string;
+  readonly dataDir?: string;
+}
+
+/** `root`: the PeSquel checkout to run (default this one; e.g. a snapshot of HEAD while others edit). */
+export function startPesquel(name: string, db: PesquelDb, poolSize: number, root?: string): Promise<ChildServer> {
+  const args = [
+    'start', '--server-host', '127.0.0.1', '--server-port', '0', '--admin-server-port', '0', '--admin-ui-port', '0',
+    '--log-level', 'error', '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
+  ];
+  if (db.dbUri) args.push('--db-uri', db.dbUri, '--db-init', 'false');
+  if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
+  if (db.dataDir) args.push('--data-dir', db.dataDir);
+  return startChild(name, 'src/cli/entry.ts', args, API_READY, root);
+}
+
+export function startBaselinePg(name: string, uri: string, poolSize: number, mode: 'single' | 'multi', scripts: string): Promise<ChildServer> {
+  return startChild(name, 'bench/servers/baseline-pg.ts', ['--uri', uri, '--pool', String(poolSize), '--mode', mode, '--scripts', scripts], BASELINE_READY);
+}
+
+export function startBaselinePglite(name: string, dataDir: string, scripts: string): Promise<ChildServer> {
+  return startChild(name, 'bench/servers/baseline-pglite.ts', ['--data-dir', dataDir, '--scripts', scripts], BASELINE_READY);
+}
