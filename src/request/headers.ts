@@ -70,6 +70,8 @@ export function parseRange(header: string | undefined): { offset: number; limit:
   const m = /^\s*(?:items=)?\s*(\d+)-(\d*)\s*$/.exec(header);
   if (!m) return null; // PostgREST ignores Range headers it cannot read
   const from = Number(m[1]);
+  // Bounds past 2^53 are not exact integers (999… may even be Infinity) and cannot be a page.
+  if (!Number.isSafeInteger(from) || (m[2] !== '' && !Number.isSafeInteger(Number(m[2])))) throw errors.invalidRange();
   if (m[2] === '') return { offset: from, limit: null };
   const to = Number(m[2]);
   if (to < from) throw errors.invalidRange();

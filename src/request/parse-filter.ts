@@ -1,7 +1,7 @@
 // Horizontal filters and logic trees:
 //   `age=gte.18`, `name=not.like.*son`, `id=in.(1,"a,b")`, `tags=cs.{a,b}`, `v=like(any).{O*,P*}`,
 //   `doc=fts(english).cat`, `or=(a.eq.1,and(b.gt.2,c.is.null))`.
-import { Scanner } from './scanner.js';
+import { maxNesting, Scanner } from './scanner.js';
 import { parseField } from './parse-field.js';
 import {
   ftsOperators, isValues, quantifiableOperators, simpleOperators,
@@ -24,30 +24,31 @@ export function parseFilter(field: Field, value: string, label: string): Filter 
 /** An `or=(…)` / `and=(…)` value. */
 export function parseLogic(op: 'and' | 'or', negated: boolean, value: string): LogicTree {
   const s = new Scanner(value, 'logic tree');
-  const tree = parseLogicBody(s, op, negated);
+  const tree = parseLogicBody(s, op, negated, 1);
   s.end();
   return tree;
 }
 
-function parseLogicBody(s: Scanner, op: 'and' | 'or', negated: boolean): LogicTree {
+function parseLogicBody(s: Scanner, op: 'and' | 'or', negated: boolean, depth: number): LogicTree {
   s.expect('(');
+  if (depth > maxNesting) throw s.fail(`at most ${maxNesting} levels of nested and/or`);
   const children: Condition[] = [];
   do {
     s.skipSpaces();
-    children.push(parseLogicCondition(s));
+    children.push(parseLogicCondition(s, depth));
     s.skipSpaces();
   } while (s.eat(','));
   s.expect(')', '"," or ")"');
   return { kind: 'logic', op, negated, children };
 }
 
-function parseLogicCondition(s: Scanner): Condition {
+function parseLogicCondition(s: Scanner, depth: number): Condition {
   const start = s.pos;
   const negated = s.eat('not.');
   for (const op of ['and', 'or'] as const) {
     if (s.startsWith(`${op}(`)) {
       s.pos += op.length;
-      return parseLogicBody(s, op, negated);
+      return parseLogicBody(s, op, negated, depth + 1);
     }
   }
   s.pos = start;

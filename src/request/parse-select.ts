@@ -1,7 +1,7 @@
 // The `select` parameter: `id,alias:col::text,data->>k,rel!hint!inner(a,b),...spread(c),count(),amount.sum()`.
 // Example: parseSelect('id,author:users(name)') →
 //   [{kind:'field', field:{name:'id',path:[]},…}, {kind:'embed', name:'users', alias:'author', select:[…]}]
-import { Scanner } from './scanner.js';
+import { maxNesting, Scanner } from './scanner.js';
 import { parseCast, parseField } from './parse-field.js';
 import type { AggregateFn, SelectItem } from './types.js';
 
@@ -15,11 +15,15 @@ export function parseSelect(input: string): SelectItem[] {
   return items;
 }
 
+const maxSelectItems = 1664;
+
 function parseItems(s: Scanner, depth: number): SelectItem[] {
   const items: SelectItem[] = [];
   do {
     s.skipSpaces();
     if (depth > 0 && s.peek() === ')' && items.length === 0) break; // empty embed: rel()
+    // PostgreSQL refuses more than 1664 output columns with a 500-class error (54011).
+    if (items.length === maxSelectItems) throw s.fail(`at most ${maxSelectItems} items in a select list`);
     items.push(parseItem(s, depth));
     s.skipSpaces();
   } while (s.eat(','));
@@ -69,6 +73,7 @@ function parseEmbed(s: Scanner, name: string, alias: string | null, spread: bool
     else throw s.fail('"inner" or "left"');
   }
   s.expect('(', '"(" (an embedded resource needs parentheses)');
+  if (depth + 1 >= maxNesting) throw s.fail(`at most ${maxNesting} levels of embedding`);
   const select = parseItems(s, depth + 1);
   s.expect(')', '"," or ")"');
   return { kind: 'embed', name, alias, hint, joinType, spread, select };

@@ -75,7 +75,10 @@ function parseCondition(key: string, value: string, path: string[], last: string
 function parseCount(name: string, value: string): number {
   const v = value.trim();
   if (/^-\d+$/.test(v)) throw errors.invalidRange(`${name} must be greater than or equal to zero`);
-  if (!/^\d+$/.test(v)) throw errors.parse(`${name} (${value})`, `unexpected "${value}" expecting a non-negative integer`);
+  // Past 2^53 a number is no longer exact (and 1e400 is Infinity): it would reach SQL as `LIMIT Infinity`.
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
+    throw errors.parse(`${name} (${value})`, `unexpected "${value}" expecting a non-negative integer up to ${Number.MAX_SAFE_INTEGER}`);
+  }
   return Number(v);
 }
 

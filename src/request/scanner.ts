@@ -3,6 +3,12 @@
 import type { ApiError } from '../errors/api-error.js';
 import { errors } from '../errors/codes.js';
 
+/**
+ * How deep embeds and logic trees may nest. PostgREST sets no limit, but thousands of levels
+ * overflow the JavaScript stack (parser, SQL builder) and PostgreSQL's max_stack_depth: a 500.
+ */
+export const maxNesting = 100;
+
 /** Characters allowed in an unquoted name: letters, digits, `_`, `$`, space (PostgREST's pIdentifier). */
 const nameChar = /[\p{L}\p{N}_$ ]/u;
 
