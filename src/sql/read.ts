@@ -65,6 +65,8 @@ function groupBySql(node: ReadNode): Sql {
     if (s.kind === 'column' && s.aggregate === null) keys.push(withCast(columnSql(node.alias, s.expr), s.cast));
     if (s.kind === 'embed') keys.push(...embedOutputs(s.embed, true).filter((o) => o.groupKey).map((o) => o.expr));
   }
+  // A related order's column is part of its (grouped) to-one embed, so it never splits a group.
+  for (const o of node.order) if (o.embedAlias !== null) keys.push(columnSql(o.embedAlias, o.expr));
   return keys.length === 0 ? empty : sql` GROUP BY ${join(keys)}`;
 }
 
