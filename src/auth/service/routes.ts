@@ -49,8 +49,8 @@ export function authRoutes(deps: AuthRoutesDeps): (raw: Raw) => Promise<ApiRespo
       run: async (raw) => {
         const body = jsonBody(raw.body, header(raw, 'content-type'));
         const token = bearerToken(header(raw, 'authorization'));
-        const adminClaims = token === null ? null : await deps.service.verifierClaims(token);
-        const r = await service.signup(credentials(body), optionalString(body, 'role'), adminClaims, client(raw));
+        const callerRole = token === null ? null : await service.callerRole(token);
+        const r = await service.signup(credentials(body), optionalString(body, 'role'), callerRole, client(raw));
         return r.session ? sessionResponse(201, r.session) : json(201, { user: r.user });
       },
     },

@@ -62,9 +62,9 @@ export class AuthService {
     return this.config.authRoles ?? [this.config.authDefaultRole];
   }
 
-  /** Verifies an access token into its claims (PGRST301/303 when it is not valid). */
-  verifierClaims(token: string): Promise<Record<string, unknown>> {
-    return this.deps.verifier.claims(token);
+  /** The request role of a caller's token, by jwt-role-claim-key (PGRST301/303 when it is not valid). */
+  async callerRole(token: string): Promise<string> {
+    return (await this.deps.verifier.authenticate({ authorization: `Bearer ${token}` })).role;
   }
 
   private decided(method: string, outcome: 'success' | 'failure', reason?: string): void {
@@ -91,10 +91,11 @@ export class AuthService {
     }
   }
 
-  async signup(creds: Credentials, requestedRole: string | null, adminClaims: Record<string, unknown> | null, client: ClientInfo): Promise<{ user: PublicUser; session: Session | null }> {
+  /** `callerRole`: the role of the caller's access token, when one was sent (administrators). */
+  async signup(creds: Credentials, requestedRole: string | null, callerRole: string | null, client: ClientInfo): Promise<{ user: PublicUser; session: Session | null }> {
     this.checkIp(client.ip);
     const mode = this.config.authSignup;
-    const isAdmin = adminClaims !== null && this.config.authAdminRole !== null && adminClaims.role === this.config.authAdminRole;
+    const isAdmin = callerRole !== null && this.config.authAdminRole !== null && callerRole === this.config.authAdminRole;
     if (mode === 'disabled' && !isAdmin) throw authErrors.signupDisabled();
     if (mode === 'admin-only' && !isAdmin) throw authErrors.signupAdminOnly();
     if (requestedRole !== null && !isAdmin) throw authErrors.invalidBody("only an administrator may set 'role'");
