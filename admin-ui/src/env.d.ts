@@ -1,0 +1,2 @@
+// Lets TypeScript accept Vite's CSS imports.
+declare module '*.css';

@@ -1,0 +1,34 @@
+// Sign-in with the admin password (generated and printed at first start, or admin-password).
+import { useState } from 'preact/hooks';
+import { post, type SessionInfo } from './api';
+import { ErrorBox, errorOf } from './ui/widgets';
+
+export function Login({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await post<SessionInfo>('/api/login', { password }));
+    } catch (err) {
+      setError(errorOf(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="login" onSubmit={submit}>
+      <h1>PeSquel admin</h1>
+      <label>
+        Admin password
+        <input type="password" name="password" autoFocus autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      </label>
+      <button type="submit" disabled={busy || password === ''}>Sign in</button>
+      <ErrorBox error={error} />
+      <p class="muted small">The embedded database prints a generated password once, at its first start. With a server, use the one <code>pesquel setup</code> wrote to <code>secrets/pesquel_admin_password.txt</code>.</p>
+    </form>
+  );
+}
