@@ -1,5 +1,5 @@
 #!/bin/sh
-# PeSquel init hook, run after the bundled init SQL (which creates the `authenticator` role), and run
+# PeSquel init hook, run after 10-pesquel-init.sh (whose SQL creates the `authenticator` role), and run
 # again by `pesquel setup` on an existing database (as root, through `docker compose exec`):
 # - gives `authenticator` the exact SCRAM secret that pgBouncer holds, so pgBouncer can pass client
 #   logins through to PostgreSQL (SCRAM pass-through needs identical salt and iterations);
