@@ -64,6 +64,6 @@ function joinSpec(ctx: PlanContext, rel: Relationship): JoinSpec {
       return { kind: 'junction', schema: j.schema, table: j.name, alias: ctx.nextAlias(j.name), parentPairs: j.sourceColumns, childPairs: j.targetColumns };
     }
     case 'computed':
-      return { kind: 'function', schema: rel.function.schema, name: rel.function.name };
+      return { kind: 'function', schema: rel.function.schema, name: rel.function.name, parentType: rel.table };
   }
 }

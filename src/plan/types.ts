@@ -117,8 +117,8 @@ export type JoinSpec =
       /** junction column → child column */
       readonly childPairs: ReadonlyArray<readonly [string, string]>;
     }
-  /** Computed relationship: the child rows are `schema.name(parent_row)`. */
-  | { readonly kind: 'function'; readonly schema: string; readonly name: string };
+  /** Computed relationship: the child rows are `schema.name(parent_row::parentType)`. */
+  | { readonly kind: 'function'; readonly schema: string; readonly name: string; readonly parentType: { readonly schema: string; readonly name: string } };
 
 export type OutputMedia =
   | { readonly kind: 'json' }
@@ -176,12 +176,24 @@ export interface WritePlan {
   readonly maxAffected: number | null;
 }
 
+/** One argument of a call: a text value cast to the argument's type, or a field of the JSON body. */
+export interface CallArg {
+  /** '' passes the value by position (a single unnamed parameter). */
+  readonly name: string;
+  readonly typeSchema: string;
+  readonly typeName: string;
+  readonly variadic: boolean;
+  readonly value: { readonly kind: 'text'; readonly text: string } | { readonly kind: 'json-field' };
+}
+
 /** /rpc/<fn>: the call as a read over the function, plus how its result is shaped. */
 export interface CallPlan {
   readonly kind: 'call';
   readonly read: ReadPlan;
-  /** JSON arguments, parsed once into `pgrst_args` (null when arguments are inline literals). */
-  readonly argsJson: { readonly text: string; readonly columns: ReadonlyArray<{ readonly name: string; readonly type: import('../sql/sql.js').Sql }> } | null;
+  /** The arguments passed (sql/rpc.ts puts them into the read's function source). */
+  readonly args: readonly CallArg[];
+  /** A JSON object body, parsed once into the record `pgrst_args` (null: no JSON arguments). */
+  readonly argsJson: string | null;
   readonly result: 'set' | 'single' | 'scalar' | 'scalar-set' | 'void';
   readonly readOnly: boolean;
   /** Function SET settings hoisted into the transaction (db-hoisted-tx-settings). */

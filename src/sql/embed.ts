@@ -32,9 +32,11 @@ export function embedCorrelation(embed: EmbedPlan, parentAlias: string, childFro
         where: j.parentPairs.map(([p, jc]) => sql`${col(j.alias, jc)} = ${col(parentAlias, p)}`),
       };
     }
-    case 'function':
-      // `parent.*` as an argument is the parent's whole row, even if a column shares its name.
-      return { from: sql`${qualified(j.schema, j.name)}(${ident(parentAlias)}.*) AS ${ident(child.alias)}`, where: [] };
+    case 'function': {
+      // The parent row, typed: after a write the parent is a CTE, whose rows are plain records.
+      const row = sql`ROW(${ident(parentAlias)}.*)::${qualified(j.parentType.schema, j.parentType.name)}`;
+      return { from: sql`${qualified(j.schema, j.name)}(${row}) AS ${ident(child.alias)}`, where: [] };
+    }
   }
 }
 

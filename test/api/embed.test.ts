@@ -340,6 +340,27 @@ for (const kind of backendKinds()) {
         }
       });
     });
+    describe('embedding in write representations', () => {
+      const write = async (method: string, path: string, body?: unknown) => {
+        const r = await api.fetch(path, {
+          method, headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: r.status, body: await r.json() as unknown };
+      };
+      it('POST, PATCH and DELETE return embeds, spreads and computed relationships', async () => {
+        assert.deepEqual(await write('POST', '/films?select=title,directors(last_name),awards(name),actors(name)', { id: 100, title: 'New', year: 2020, director_id: 3 }), {
+          status: 201, body: [{ title: 'New', directors: { last_name: 'Gerwig' }, awards: [], actors: [] }],
+        });
+        assert.deepEqual(await write('PATCH', '/films?id=eq.100&select=title,...directors(last_name),prequel:films!prequel_id(id)', { title: 'Renamed', prequel_id: 6 }), {
+          status: 200, body: [{ title: 'Renamed', last_name: 'Gerwig', prequel: [] }],
+        });
+        assert.deepEqual(await write('DELETE', '/films?id=eq.100&select=id,sequels:films(id),prequel_id(title)'), {
+          status: 200, body: [{ id: 100, sequels: [], prequel_id: { title: 'Lady Bird' } }],
+        });
+      });
+    });
+
     describe('one SQL statement per request', () => {
       it('every embed kind is compiled into the main statement (no N+1)', async () => {
         const paths = [

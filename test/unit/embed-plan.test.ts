@@ -50,7 +50,7 @@ describe('embedding SQL', () => {
   });
 
   it('a computed relationship calls the function with the parent row', () => {
-    assert.match(sqlOf('/directors?select=first_film(title)').text, /FROM "api"."first_film"\("directors"\.\*\) AS "films_1"/);
+    assert.match(sqlOf('/directors?select=first_film(title)').text, /FROM "api"."first_film"\(ROW\("directors"\.\*\)::"api"."directors"\) AS "films_1"/);
   });
 });
 
@@ -61,7 +61,7 @@ describe('embedding plans', () => {
     assert.deepEqual(m2o?.join, { kind: 'columns', pairs: [['director_id', 'id']] });
     assert.deepEqual(m2m?.join, { kind: 'junction', schema: 'api', table: 'roles', alias: 'roles_1', parentPairs: [['id', 'film_id']], childPairs: [['actor_id', 'id']] });
     const [computed] = embeds(plan('/directors?select=first_film(*)').root);
-    assert.deepEqual([computed?.cardinality, computed?.join], ['one', { kind: 'function', schema: 'api', name: 'first_film' }]);
+    assert.deepEqual([computed?.cardinality, computed?.join], ['one', { kind: 'function', schema: 'api', name: 'first_film', parentType: { schema: 'api', name: 'directors' } }]);
   });
 
   it('aliases, hints, join types and empty embeds', () => {
