@@ -80,7 +80,8 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
   const adb = adminDb(o);
   try {
     const store = new AdminStore(adb);
-    await store.setup();
+    const storeProblem = await store.setup();
+    if (storeProblem) o.logger.warn({ event: 'admin-store-unavailable' }, `admin UI: tabs and history won't be kept: ${storeProblem}`);
     const password = await passwordCheck(o.config.adminPassword, store);
     const deps: AdminDeps = {
       config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,

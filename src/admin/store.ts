@@ -2,6 +2,7 @@
 // rebuilds: the SQL editor's tabs and history and the generated password's hash, in the
 // `pesquel_admin` schema (never exposed by the API: it is not in db-schemas, PUBLIC has no access).
 import type { AdminConn, AdminDb } from './db/admin-db.js';
+import { AdminError, pgErrorBody } from './errors.js';
 
 const setupSql = [
   'CREATE SCHEMA IF NOT EXISTS pesquel_admin',
@@ -21,33 +22,57 @@ export interface HistoryEntry { readonly id: string; readonly sql: string; reado
 const historyLimit = 500;
 
 export class AdminStore {
+  /** Why the store is unusable (the admin's role may not create the schema), or null. */
+  private problem: string | null = null;
+
   constructor(private readonly db: AdminDb) {}
 
-  async setup(): Promise<void> {
-    await this.db.use(async (c) => {
-      // Skip the DDL when the schema is there: it would take locks and log notices at every start.
-      const [found] = await c.rows("SELECT 1 AS x FROM pg_class WHERE oid = to_regclass('pesquel_admin.history')");
-      if (!found) for (const s of setupSql) await c.query(s);
-    });
+  /**
+   * Creates the schema when missing. A role without the right to (e.g. the API's authenticator
+   * when admin-db-uri is unset) leaves the store off instead of stopping PeSquel: returns why.
+   */
+  async setup(): Promise<string | null> {
+    try {
+      await this.db.use(async (c) => {
+        // Skip the DDL when the schema is there: it would take locks and log notices at every start.
+        const [found] = await c.rows("SELECT 1 AS x FROM pg_class WHERE oid = to_regclass('pesquel_admin.history')");
+        if (!found) for (const s of setupSql) await c.query(s);
+      });
+    } catch (err) {
+      const pg = pgErrorBody(err);
+      if (!pg) throw err;
+      this.problem = `the admin UI's role cannot keep its state in schema pesquel_admin (${pg.message}): set admin-db-uri to a role that owns the database`;
+    }
+    return this.problem;
+  }
+
+  get available(): boolean { return this.problem === null; }
+
+  private check(): void {
+    if (this.problem) throw new AdminError(503, 'no-store', this.problem);
   }
 
   async setting(key: string): Promise<string | null> {
+    this.check();
     const [row] = await this.db.use((c) => c.rows<{ value: string }>('SELECT value FROM pesquel_admin.settings WHERE key = $1', [key]));
     return row?.value ?? null;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
+    this.check();
     await this.db.use((c) => c.query(
       'INSERT INTO pesquel_admin.settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]));
   }
 
   async tabs(): Promise<Tab[]> {
+    this.check();
     const rows = await this.db.use((c) => c.rows<{ id: string; title: string; sql: string; position: string }>(
       'SELECT id, title, sql, position FROM pesquel_admin.tabs ORDER BY position, updated_at'));
     return rows.map((r) => ({ ...r, position: Number(r.position) }));
   }
 
   async saveTab(tab: Tab): Promise<void> {
+    this.check();
     await this.db.use((c) => c.query(
       `INSERT INTO pesquel_admin.tabs (id, title, sql, position) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, sql = excluded.sql, position = excluded.position, updated_at = now()`,
@@ -55,16 +80,19 @@ export class AdminStore {
   }
 
   async deleteTab(id: string): Promise<void> {
+    this.check();
     await this.db.use((c) => c.query('DELETE FROM pesquel_admin.tabs WHERE id = $1', [id]));
   }
 
   /** Records a run on the connection that ran it (one mutex turn on PGlite), keeping the newest entries. */
   async addHistory(c: AdminConn, e: { sql: string; ms: number; ok: boolean; summary: string }): Promise<void> {
+    this.check();
     await c.query('INSERT INTO pesquel_admin.history (sql, ms, ok, summary) VALUES ($1, $2, $3, $4)', [e.sql, String(e.ms), String(e.ok), e.summary]);
     await c.query(`DELETE FROM pesquel_admin.history WHERE id <= (SELECT max(id) - ${historyLimit} FROM pesquel_admin.history)`);
   }
 
   async history(limit: number): Promise<HistoryEntry[]> {
+    this.check();
     const rows = await this.db.use((c) => c.rows<{ id: string; sql: string; ran_at: string; ms: string | null; ok: string; summary: string | null }>(
       `SELECT id::text, sql, to_char(ran_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ran_at, ms::text, ok::text, summary
        FROM pesquel_admin.history ORDER BY id DESC LIMIT $1`, [String(limit)]));

@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { adminClient, adminKinds, signIn, startAdmin, type AdminFixture } from './helpers.js';
+import { startAdminUi } from '../../src/admin/server.js';
+import { createLogger } from '../../src/observability/logger.js';
 
 type Json = Record<string, unknown>;
 
@@ -252,6 +254,22 @@ for (const kind of adminKinds()) {
           assert.ok(victim);
           assert.deepEqual(await f.client.call('POST', '/api/activity/signal', { pid: Number(victim.pid), action: 'cancel' }), { ok: true });
           assert.match(String(await other), /canceling statement/);
+        });
+        it('starts without admin-db-uri as the API role, with tabs off and a clear reason', async () => {
+          const ui = await startAdminUi({
+            config: f.api.config, db: f.api.running.db, apiUrl: f.api.url, logger: createLogger('error'), reloadSchema: async () => undefined, port: 0, host: '127.0.0.1',
+          });
+          try {
+            const c = adminClient(ui.url);
+            assert.equal((await signIn(c)).status, 200);
+            const tabs = await c.fetch('/api/sql/tabs');
+            assert.equal(tabs.status, 503);
+            assert.match(((await tabs.json()) as { error: Json }).error.message as string, /admin-db-uri/);
+            const run = await c.call<{ results: Json[] }>('POST', '/api/sql/run', { sql: 'select current_user' });
+            assert.deepEqual(run.results[0]?.rows, [['authenticator']]);
+          } finally {
+            await ui.close();
+          }
         });
       } else {
         it('explains that the embedded database cannot cancel', async () => {

@@ -32,12 +32,13 @@ export interface PasswordCheck {
 
 export async function passwordCheck(configured: string | null, store: AdminStore): Promise<PasswordCheck> {
   // Hash the configured password too, so comparing never leaks its length or content through timing.
-  let stored = configured !== null ? await hashPassword(configured) : await store.setting(hashKey);
+  let stored = configured !== null ? await hashPassword(configured) : store.available ? await store.setting(hashKey) : null;
   let generated: string | null = null;
   if (stored === null) {
+    // Without a store the password lasts until the next start (and is printed again then).
     generated = generatePassword();
     stored = await hashPassword(generated);
-    await store.setSetting(hashKey, stored);
+    if (store.available) await store.setSetting(hashKey, stored);
   }
   const hash = stored;
   return { verify: (pw) => verifyPassword(pw, hash), generated };

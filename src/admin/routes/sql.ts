@@ -23,7 +23,7 @@ export function sqlRoutes(d: AdminDeps): Route[] {
         const result = await d.adb.run(body.runId ?? '', async (c) => {
           const r = await runScript(c, script, settings);
           // Recorded on the same connection: on PGlite this keeps it in one turn of the mutex.
-          await d.store.addHistory(c, { sql: script, ms: r.ms, ok: r.error === null, summary: summary(r) }).catch(() => undefined);
+          if (d.store.available) await d.store.addHistory(c, { sql: script, ms: r.ms, ok: r.error === null, summary: summary(r) }).catch(() => undefined);
           return r;
         });
         if (changesSchema(script)) await d.reloadSchema();
