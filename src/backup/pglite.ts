@@ -14,7 +14,7 @@ export async function backupPglite(db: PgliteDb, target: BackupTarget): Promise<
   const state = await db.withConnection(async (conn) => {
     const counts = await rowCounts(conn);
     const roles = await rolesSql(conn);
-    const version = String((await conn.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '');
+    const version = String((await conn.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '');
     const searchPath = String((await conn.query<{ p: string }>('SHOW search_path')).rows[0]?.p ?? 'public');
     const warn = console.warn;
     // pglite-tools prints a warning about the search_path it changes; we restore it just below.

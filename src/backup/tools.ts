@@ -50,6 +50,8 @@ export function connectionArgs(tool: PgTool, uri: string): { args: string[]; env
   const user = decodeURIComponent(u.username);
   const database = decodeURIComponent(u.pathname.slice(1)) || user;
   if (tool.inContainer) return { args: ['-U', user, '-d', database], env: process.env };
+  // Without a password in the URI, libpq's own PGPASSWORD / .pgpass apply, as for node-postgres.
+  if (u.password === '') return { args: ['-d', u.toString()], env: process.env };
   const password = decodeURIComponent(u.password);
   u.password = '';
   return { args: ['-d', u.toString()], env: { ...process.env, PGPASSWORD: password } };

@@ -10,6 +10,9 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   setup: () => import('./commands/setup.js'),
   teardown: () => import('./commands/teardown.js'),
   status: () => import('./commands/status.js'),
+  migrate: () => import('./commands/migrate.js'),
+  backup: () => import('./commands/backup.js'),
+  restore: () => import('./commands/restore.js'),
 };
 
 const usage = `Usage: pesquel <command> [options]

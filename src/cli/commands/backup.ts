@@ -1,0 +1,121 @@
+// `pesquel backup`: a consistent, compressed, timestamped backup in backup-dir, then retention.
+// Embedded: a SQL dump taken by the running server (or directly when none runs). PostgreSQL:
+// pg_dump custom format. `--list` shows the backups; `--every 24h` keeps running (compose service).
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../../config/config.js';
+import { PgliteDb } from '../../db/pglite.js';
+import { listBackups } from '../../backup/manifest.js';
+import { backupPglite } from '../../backup/pglite.js';
+import { backupPostgres } from '../../backup/postgres.js';
+import type { BackupResult, BackupTarget } from '../../backup/write.js';
+import { CliError } from '../cli-error.js';
+import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
+import { callControl, openTarget, runningEmbedded } from '../ops-target.js';
+import { joinValueFlags } from '../value-flags.js';
+
+export const summary = 'Write a backup of the database';
+
+const help = `Usage: pesquel backup [options]
+       pesquel backup --list
+
+Writes pesquel-<source>-<UTC time>.sql.gz (embedded: pg_dump as SQL, restorable into PGlite or
+PostgreSQL) or .dump (PostgreSQL: pg_dump custom format), each with a .json manifest holding the row
+count of every table. The embedded database is dumped by the running server without stopping it.
+On PostgreSQL, pg_dump must be as new as the server; else the compose stack's container is used.
+
+  --dir DIR            Backup directory (backup-dir, default: .pesquel/backups)
+  --keep N             Keep the N newest backups (backup-keep, default: 7)
+  --max-age-days N     Delete backups older than N days (backup-max-age-days, default: 30; 0: never);
+                       the newest backup is always kept
+  --list               List the backups in the directory
+  --every DURATION     Back up now and then every DURATION (e.g. 30m, 6h, 1d) until stopped
+  --docker             Run pg_dump inside the compose stack's postgres container
+
+On PostgreSQL, connect as the database owner or a superuser (--db-url): the API's authenticator
+role cannot read the tables.
+
+${configFlagsHelp}`;
+
+const valueFlags = ['dir', 'keep', 'max-age-days', 'every'];
+
+function intFlag(v: string | boolean | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new CliError(`--${name} expects a whole number`, 2);
+  return Number(v);
+}
+
+export function parseDuration(s: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(s.trim());
+  if (!m) throw new CliError(`--every expects a duration such as 30m, 6h or 1d, got '${s}'`, 2);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+async function backupOnce(config: Config, target: BackupTarget, docker: boolean): Promise<BackupResult> {
+  if (config.dbUri !== null) return backupPostgres(config.dbUri, target, { docker });
+  const server = runningEmbedded(config);
+  if (server) return callControl<BackupResult>(server, '/backup', target);
+  const db = await openTarget(config, false);
+  try {
+    return await backupPglite(db as PgliteDb, target);
+  } finally {
+    await db.close();
+  }
+}
+
+function list(dir: string): number {
+  const all = listBackups(dir);
+  if (all.length === 0) {
+    console.log(`No backups in ${dir}.`);
+    return 0;
+  }
+  for (const m of all) {
+    const rows = Object.values(m.rowCounts).reduce((a, b) => a + b, 0);
+    console.log(`${m.file}  ${m.createdAt}  ${(m.bytes / 1024).toFixed(1)} KiB  ${m.source} ${m.serverVersion}  ${Object.keys(m.rowCounts).length} tables, ${rows} rows`);
+  }
+  return 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(help);
+    return 0;
+  }
+  const flags = parseFlags(joinValueFlags(args, valueFlags), [...valueFlags, 'list', 'docker']);
+  const config = configFrom(flags);
+  const o = flags.other;
+  const dir = resolve(typeof o.dir === 'string' ? o.dir : config.backupDir);
+  if (o.list === true) return list(dir);
+  const target: BackupTarget = {
+    dir,
+    keep: Math.max(1, intFlag(o.keep, 'keep', config.backupKeep)),
+    maxAgeDays: intFlag(o['max-age-days'], 'max-age-days', config.backupMaxAgeDays),
+  };
+  const docker = o.docker === true;
+  const once = async () => {
+    const t0 = performance.now();
+    const r = await backupOnce(config, target, docker);
+    const rows = Object.values(r.manifest.rowCounts).reduce((a, b) => a + b, 0);
+    console.log(`Backup written: ${r.path} (${(r.manifest.bytes / 1024).toFixed(1)} KiB, ${Object.keys(r.manifest.rowCounts).length} tables, ${rows} rows, ${Math.round(performance.now() - t0)} ms)`);
+    for (const f of r.deleted) console.log(`Removed old backup ${f}`);
+  };
+  if (o.every === undefined) {
+    try {
+      await once();
+    } catch (err) {
+      throw new CliError(`backup failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+    return 0;
+  }
+  const every = parseDuration(String(o.every));
+  let stop = false;
+  const abort = new AbortController();
+  for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { stop = true; abort.abort(); });
+  console.log(`Backing up every ${String(o.every)} into ${dir}.`);
+  while (!stop) {
+    // A failed run is reported and retried at the next tick: the schedule keeps going.
+    await once().catch((err: unknown) => console.error(`backup failed: ${(err as Error).message.split('\n')[0]}`));
+    await sleep(every, undefined, { signal: abort.signal }).catch(() => undefined);
+  }
+  return 0;
+}
