@@ -80,7 +80,7 @@ describe('pesquel setup', { skip: !posix && 'the docker stand-in is a POSIX exec
     assert.equal(get('pesquel_db_listen_uri.txt'), `postgres://authenticator:${pw}@postgres:5432/pesquel`);
     assert.ok(scramMatches(get('authenticator_scram.txt'), pw));
     assert.equal(get('pgbouncer_userlist.txt'), `"authenticator" "${get('authenticator_scram.txt')}"\n`);
-    assert.match(get('traefik_users.txt'), /^admin:\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}\n$/);
+    assert.match(get('traefik_users.txt'), /^admin:\$2y\$10\$[./0-9A-Za-z]{53}\n$/);
     const servers = JSON.parse(get('pgadmin_servers.json')) as { Servers: Record<string, Record<string, unknown>> };
     assert.deepEqual(
       { Host: servers.Servers['1']?.Host, Port: servers.Servers['1']?.Port, Username: servers.Servers['1']?.Username },

@@ -3,13 +3,14 @@
 // and the yes/no prompt.
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
+import bcrypt from 'bcryptjs';
 import { describe, it } from 'node:test';
 import { servicesToRestart } from '../../src/cli/stack/consumers.js';
 import { atLeast } from '../../src/cli/stack/docker.js';
 import { hostsFileLines, hostsFilePath, parseDomain, unresolvedHosts } from '../../src/cli/stack/domain.js';
 import { parsePs, waitHealthy } from '../../src/cli/stack/health.js';
 import type { ServiceState } from '../../src/cli/stack/health.js';
-import { apr1, htpasswdMatches } from '../../src/cli/stack/htpasswd.js';
+import { htpasswdLine, htpasswdMatches } from '../../src/cli/stack/htpasswd.js';
 import { createAsker } from '../../src/cli/stack/prompt.js';
 import { randomAlphanumeric } from '../../src/cli/stack/random.js';
 import { scramMatches, scramSecret } from '../../src/cli/stack/scram.js';
@@ -34,19 +35,19 @@ describe('scram', () => {
   });
 });
 
-describe('htpasswd (apr1)', () => {
-  it('matches `openssl passwd -apr1`', () => {
-    assert.equal(apr1('admin', 'abcdefgh'), '$apr1$abcdefgh$mMZnMi5KMcUTRCidnJ3Px0');
-    assert.equal(apr1('x', 'Q1'), '$apr1$Q1$SLvcwHy8IpnObJ37JZqou/');
-    assert.equal(apr1('a-much-longer-password-than-16-bytes!', 'zz9./AbC'), '$apr1$zz9./AbC$2yoEvgzHUF5twzxyomHBb1');
-  });
-
-  it('verifies a line for its user and password only', () => {
-    const line = `admin:${apr1('s3cret')}`;
+describe('htpasswd (bcrypt)', () => {
+  it('writes $2y$ lines that check against a reference bcrypt hash', () => {
+    // Computed by libxcrypt (Python's crypt.crypt('s3cret', '$2y$10$abcdefghijklmnopqrstuu')).
+    const reference = '$2y$10$abcdefghijklmnopqrstuu3KWNuWLhBnmgYfnzONPueahDuedC/lu';
+    assert.equal(bcrypt.hashSync('s3cret', '$2b$10$abcdefghijklmnopqrstuu'), reference.replace('$2y$', '$2b$'));
+    assert.ok(htpasswdMatches(`admin:${reference}`, 'admin', 's3cret'));
+    const line = htpasswdLine('admin', 's3cret');
+    assert.match(line, /^admin:\$2y\$10\$[./0-9A-Za-z]{53}$/);
     assert.ok(htpasswdMatches(line, 'admin', 's3cret'));
     assert.ok(!htpasswdMatches(line, 'admin', 's3cret!'));
     assert.ok(!htpasswdMatches(line, 'root', 's3cret'));
     assert.ok(!htpasswdMatches('admin:{SHA}xyz', 'admin', 's3cret'));
+    assert.notEqual(htpasswdLine('admin', 's3cret'), line, 'fresh salt each time');
   });
 });
 
