@@ -92,6 +92,16 @@ for (const kind of backendKinds()) {
       assert.doesNotMatch(html, /(src|href)=["']?(https?:)?\/\//);
     });
 
+    it('serves Swagger 2.0 when asked for with a version parameter', async () => {
+      const r = await api.fetch('/', { headers: { Accept: 'application/openapi+json;version=2.0' } });
+      assert.equal(r.status, 200);
+      const swagger = await r.json() as Doc;
+      assert.equal(swagger.swagger, '2.0');
+      assert.equal(swagger.host, new URL(api.url).host);
+      assert.deepEqual(swagger.definitions.books.required, ['title']);
+      assert.ok(swagger.paths['/books'].post.parameters.some((p: Doc) => p.in === 'body'));
+    });
+
     it('HEAD has no body; an unknown Accept is 406 PGRST107', async () => {
       const head = await api.fetch('/', { method: 'HEAD', headers: openapi });
       assert.equal(head.status, 200);

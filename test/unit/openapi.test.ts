@@ -6,6 +6,8 @@ import { generateOpenApi } from '../../src/openapi/generate.js';
 import { docsPage } from '../../src/openapi/docs-page.js';
 import { docsScript } from '../../src/openapi/docs-script.js';
 import { filterKey, KeyMaker } from '../../src/openapi/keys.js';
+import { toSwagger2, wantsSwagger2 } from '../../src/openapi/swagger2.js';
+import { parseAccept } from '../../src/request/headers.js';
 import { columnSchema, literalDefault } from '../../src/openapi/schema-types.js';
 import { parseQueryParams } from '../../src/request/query-params.js';
 import { tableKey, type Column, type Func, type SchemaCache, type Table } from '../../src/schema-cache/types.js';
@@ -209,6 +211,48 @@ describe('generateOpenApi', () => {
     assert.ok(names.includes('Accept-Profile'));
     assert.deepEqual(doc.components.parameters.acceptProfile.schema.enum, ['v2']);
     assert.equal(gen('anon').components.parameters.acceptProfile, undefined);
+  });
+});
+
+describe('Swagger 2.0 for legacy clients', () => {
+  const doc = toSwagger2(gen('admin')) as Doc;
+  const text = JSON.stringify(doc);
+
+  it('is asked for with a version parameter on the OpenAPI media type only', () => {
+    assert.equal(wantsSwagger2(parseAccept('application/openapi+json;version=2.0')), true);
+    assert.equal(wantsSwagger2(parseAccept('application/openapi+json; version="2"')), true);
+    assert.equal(wantsSwagger2(parseAccept('application/openapi+json')), false);
+    assert.equal(wantsSwagger2(parseAccept('*/*')), false);
+    assert.equal(wantsSwagger2(parseAccept('application/openapi+json;version=3.0')), false);
+  });
+
+  it('has Swagger 2 structure: host, basePath, definitions, body parameters, no OpenAPI 3 keywords', () => {
+    assert.equal(doc.swagger, '2.0');
+    assert.equal(doc.host, 'localhost:3000');
+    assert.equal(doc.basePath, '/');
+    assert.deepEqual(doc.schemes, ['http']);
+    assert.ok(doc.definitions.todos.properties.title);
+    assert.doesNotMatch(text, /"(openapi|components|requestBody|oneOf|nullable|content)":/);
+    assert.equal(doc.definitions.todos.properties.prio['x-nullable'], true);
+    const body = (doc.paths['/todos'].post.parameters as Doc[]).find((p) => p.in === 'body');
+    assert.deepEqual(body, { name: 'todos', in: 'body', required: true, schema: { $ref: '#/definitions/todos' } });
+    const args = (doc.paths['/rpc/add'].post.parameters as Doc[]).find((p) => p.in === 'body');
+    assert.equal(args?.name, 'args');
+    assert.deepEqual(doc.parameters['rowFilter.todos.title'], { name: 'title', in: 'query', required: false, type: 'string', 'x-pg-type': 'character varying(80)', description: doc.parameters['rowFilter.todos.title'].description });
+    assert.equal(doc.responses.error.schema.$ref, '#/definitions/PostgrestError');
+    assert.equal(doc.securityDefinitions.bearerAuth.in, 'header');
+  });
+
+  it('every $ref resolves inside the Swagger 2 document', () => {
+    for (const m of text.matchAll(/"\$ref":"([^"]+)"/g)) {
+      const target = (m[1] as string).replace(/^#\//, '').split('/').reduce<Doc | undefined>((o, p) => o?.[p], doc);
+      assert.ok(target !== undefined, `dangling ${m[1]}`);
+    }
+  });
+
+  it('a malformed server URL falls back instead of failing', () => {
+    const odd = toSwagger2({ ...gen('anon'), servers: [{ url: 'http://a b' }] }) as Doc;
+    assert.equal(odd.host, 'localhost:3000');
   });
 });
 

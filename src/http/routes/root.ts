@@ -3,6 +3,7 @@ import { errors } from '../../errors/codes.js';
 import { negotiate } from '../../plan/media.js';
 import { generateOpenApi } from '../../openapi/generate.js';
 import { docsPage } from '../../openapi/docs-page.js';
+import { toSwagger2, wantsSwagger2 } from '../../openapi/swagger2.js';
 import type { ApiResponse } from '../../response/types.js';
 import type { RouteContext } from '../app.js';
 
@@ -25,6 +26,7 @@ export async function handleRoot(ctx: RouteContext): Promise<ApiResponse> {
   return {
     status: 200,
     headers: { 'Content-Type': 'application/openapi+json; charset=utf-8' },
-    body: head ? null : JSON.stringify(doc),
+    // Swagger 2.0 only on request (`Accept: application/openapi+json;version=2.0`), for legacy tools.
+    body: head ? null : JSON.stringify(wantsSwagger2(req.accept) ? toSwagger2(doc) : doc),
   };
 }
