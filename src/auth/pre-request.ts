@@ -10,12 +10,14 @@ export function preRequestStatement(name: string): Sql {
   const re = /\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(\.|$)/y;
   let m: RegExpExecArray | null;
   let at = 0;
+  let dangling = false;
   while (at < name.length && (m = re.exec(name)) !== null) {
     parts.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : (m[2] ?? ''));
     at = re.lastIndex;
-    if (m[3] === '') break;
+    dangling = m[3] === '.';
+    if (!dangling) break;
   }
-  if (at !== name.length || parts.length === 0 || parts.length > 2) throw new Error(`db-pre-request: expected a function name such as api.check_request, got '${name}'`);
+  if (dangling || at !== name.length || parts.length === 0 || parts.length > 2) throw new Error(`db-pre-request: expected a function name such as api.check_request, got '${name}'`);
   const fn = parts.length === 2 ? qualified(parts[0] as string, parts[1] as string) : ident(parts[0] as string);
   return sql`SELECT ${fn}()`;
 }

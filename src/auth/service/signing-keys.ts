@@ -81,12 +81,14 @@ export class StoredKeys implements Signer, KeySource {
         const { publicKey, privateKey } = await generateKeyPair(this.opts.alg, { extractable: true });
         const pub = await exportJWK(publicKey);
         const kid = await calculateJwkThumbprint(pub);
+        // Ages are measured on this process's clock throughout (created_at included), so the
+        // rotation decision and the pruning agree with each other.
         await this.db.query(
-          'INSERT INTO auth.signing_keys (kid, alg, private_jwk, public_jwk) VALUES ($1, $2, $3, $4) ON CONFLICT (kid) DO NOTHING',
-          [kid, this.opts.alg, JSON.stringify(await exportJWK(privateKey)), JSON.stringify(pub)]);
+          'INSERT INTO auth.signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kid) DO NOTHING',
+          [kid, this.opts.alg, JSON.stringify(await exportJWK(privateKey)), JSON.stringify(pub), new Date(this.now()).toISOString()]);
         // Keys whose tokens have all expired are no longer needed for verification.
         const keepMs = 2 * this.opts.rotationMs + this.opts.accessLifetimeMs;
-        await this.db.query(`DELETE FROM auth.signing_keys WHERE created_at < now() - make_interval(secs => $1)`, [keepMs / 1000]);
+        await this.db.query('DELETE FROM auth.signing_keys WHERE created_at < $1', [new Date(this.now() - keepMs).toISOString()]);
         await this.load();
         const made = this.keysList.find((k) => k.kid === kid);
         if (!made) throw new Error('the new signing key was not stored');

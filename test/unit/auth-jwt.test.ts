@@ -1,0 +1,192 @@
+// Pure tests of JWT verification: JSPath, key selection over JWK/JWKS (RS/PS/ES/EdDSA, HS, oct,
+// kid), PostgREST's claim checks, the verified-token cache, and jwt-secret from @file.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { ApiError } from '../../src/errors/api-error.js';
+import { loadConfig } from '../../src/config/config.js';
+import { JsPathError, parseJsPath, walkJsPath } from '../../src/auth/jspath.js';
+import { fixedSource, staticKeys, type KeySource } from '../../src/auth/jwt/keys.js';
+import { verifySignature } from '../../src/auth/jwt/verify.js';
+import { roleClaim, validateClaims } from '../../src/auth/jwt/claims.js';
+import { TokenCache } from '../../src/auth/jwt/cache.js';
+import { bearerToken, createJwtVerifier } from '../../src/auth/jwt/authenticator.js';
+
+const claims = {
+  role: 'r0',
+  app_metadata: { role: 'r1' },
+  'https://x/role': { key: 'r2' },
+  postgrest: { roles: ['a', 'b'] },
+  roles: ['user', 'admin-x', 'x-editor'],
+  n: 7,
+};
+
+describe('JSPath (jwt-role-claim-key)', () => {
+  const cases: Array<[string, unknown]> = [
+    ['.role', 'r0'],
+    ['.app_metadata.role', 'r1'],
+    ['."https://x/role".key', 'r2'],
+    ['.postgrest.roles[1]', 'b'],
+    ['.postgrest.roles[5]', undefined],
+    ['.missing.role', undefined],
+    ['.roles[?(@ == "user")]', 'user'],
+    ['.roles[?(@ != "user")]', 'admin-x'],
+    ['.roles[?(@ ^== "admin")]', 'admin-x'],
+    ['.roles[?(@ ==^ "editor")]', 'x-editor'],
+    ['.roles[?(@ *== "min")]', 'admin-x'],
+    ['.roles[?(@ == "nobody")]', undefined],
+  ];
+  for (const [path, expected] of cases) {
+    it(`${path} → ${String(expected)}`, () => assert.equal(walkJsPath(claims, parseJsPath(path)), expected));
+  }
+  it('gives non-string claims as JSON text, like PostgREST', () => assert.equal(roleClaim(claims, parseJsPath('.n')), '7'));
+  for (const bad of ['role', '.', '.a[', '.a[x]', '."open', '.a[?(@ == "x")].b']) {
+    it(`refuses ${JSON.stringify(bad)}`, () => assert.throws(() => parseJsPath(bad), JsPathError));
+  }
+});
+
+describe('bearer tokens', () => {
+  it('reads Bearer and bearer, ignores other schemes', () => {
+    assert.equal(bearerToken('Bearer abc'), 'abc');
+    assert.equal(bearerToken('bearer  abc '), 'abc');
+    assert.equal(bearerToken('Bearer'), '');
+    assert.equal(bearerToken('Basic abc'), null);
+    assert.equal(bearerToken(undefined), null);
+  });
+});
+
+async function decodeFails(token: string, sources: KeySource[], message: string) {
+  await assert.rejects(verifySignature(token, sources), (e: ApiError) => e.code === 'PGRST301' && e.message === message);
+}
+
+describe('signature verification with JWK and JWKS keys', () => {
+  for (const alg of ['RS256', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']) {
+    it(`${alg}: a JWK (even with its private half) and a JWKS verify; other keys do not`, async () => {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const token = await new SignJWT({ role: 'x' }).setProtectedHeader({ alg }).sign(privateKey);
+      const jwk = await exportJWK(privateKey);
+      assert.equal(JSON.parse(await verifySignature(token, [fixedSource(staticKeys(JSON.stringify(jwk), false))])).role, 'x');
+      const jwks = JSON.stringify({ keys: [await exportJWK(publicKey)] });
+      assert.equal(JSON.parse(await verifySignature(token, [fixedSource(staticKeys(jwks, false))])).role, 'x');
+      const other = await generateKeyPair(alg, { extractable: true });
+      await decodeFails(token, [fixedSource(staticKeys(JSON.stringify(await exportJWK(other.publicKey)), false))], 'JWT cryptographic operation failed');
+    });
+  }
+
+  it('selects the key by kid, tries every key without one, and refuses an unknown kid', async () => {
+    const a = await generateKeyPair('ES256', { extractable: true });
+    const b = await generateKeyPair('ES256', { extractable: true });
+    const jwks = { keys: [{ ...(await exportJWK(a.publicKey)), kid: 'a' }, { ...(await exportJWK(b.publicKey)), kid: 'b' }] };
+    const src = [fixedSource(staticKeys(JSON.stringify(jwks), false))];
+    const withKid = await new SignJWT({ role: 'b' }).setProtectedHeader({ alg: 'ES256', kid: 'b' }).sign(b.privateKey);
+    assert.equal(JSON.parse(await verifySignature(withKid, src)).role, 'b');
+    const noKid = await new SignJWT({ role: 'b' }).setProtectedHeader({ alg: 'ES256' }).sign(b.privateKey);
+    assert.equal(JSON.parse(await verifySignature(noKid, src)).role, 'b');
+    const unknown = await new SignJWT({ role: 'b' }).setProtectedHeader({ alg: 'ES256', kid: 'zzz' }).sign(b.privateKey);
+    await decodeFails(unknown, src, 'No suitable key or wrong key type');
+    const wrongKid = await new SignJWT({ role: 'b' }).setProtectedHeader({ alg: 'ES256', kid: 'a' }).sign(b.privateKey);
+    await decodeFails(wrongKid, src, 'JWT cryptographic operation failed');
+  });
+
+  it('refreshes a source once on an unknown kid', async () => {
+    const k = await generateKeyPair('ES256', { extractable: true });
+    let keys = staticKeys(JSON.stringify({ keys: [] }), false);
+    let refreshed = 0;
+    const source: KeySource = {
+      keys: async () => keys,
+      refresh: async () => {
+        refreshed++;
+        keys = staticKeys(JSON.stringify({ keys: [{ ...(await exportJWK(k.publicKey)), kid: 'new' }] }), false);
+        return true;
+      },
+    };
+    const token = await new SignJWT({ role: 'x' }).setProtectedHeader({ alg: 'ES256', kid: 'new' }).sign(k.privateKey);
+    assert.equal(JSON.parse(await verifySignature(token, [source])).role, 'x');
+    assert.equal(refreshed, 1);
+  });
+
+  it('uses oct JWKs and base64 secrets for HS algorithms', async () => {
+    const bytes = Buffer.from('0123456789abcdef0123456789abcdef-extra');
+    const token = await new SignJWT({ role: 'x' }).setProtectedHeader({ alg: 'HS384' }).sign(bytes);
+    assert.equal(JSON.parse(await verifySignature(token, [fixedSource(staticKeys(bytes.toString('base64'), true))])).role, 'x');
+    const oct = JSON.stringify({ kty: 'oct', k: bytes.toString('base64url') });
+    assert.equal(JSON.parse(await verifySignature(token, [fixedSource(staticKeys(oct, false))])).role, 'x');
+    await decodeFails(token, [fixedSource(staticKeys(bytes.toString('base64'), false))], 'JWT cryptographic operation failed');
+  });
+
+  it('honours a JWK alg restriction', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const src = [fixedSource(staticKeys(JSON.stringify({ ...(await exportJWK(publicKey)), alg: 'RS512' }), false))];
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+    await decodeFails(token, src, 'No suitable key or wrong key type');
+  });
+
+  it('reads jwt-secret from a file (@path)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pesquel-jwt-'));
+    try {
+      writeFileSync(join(dir, 'jwks.json'), '{"keys": []}\n');
+      assert.equal(loadConfig({ flags: { 'jwt-secret': `@${join(dir, 'jwks.json')}` } }).jwtSecret, '{"keys": []}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses plain-http JWKS URLs except on loopback', () => {
+    assert.throws(() => loadConfig({ flags: { 'jwt-secret': 'http://issuer.example.com/jwks.json' } }), /must use https/);
+    assert.equal(loadConfig({ flags: { 'jwt-secret': 'http://127.0.0.1:9/jwks.json' } }).jwtSecret, 'http://127.0.0.1:9/jwks.json');
+  });
+});
+
+describe('claims (PGRST303)', () => {
+  const now = 1_000_000;
+  const fails = (c: Record<string, unknown>, aud: string | null, message: string) =>
+    assert.throws(() => validateClaims(c, aud, now), (e: ApiError) => e.code === 'PGRST303' && e.status === 401 && e.message === message);
+  it('checks time claims with a 30 s skew', () => {
+    validateClaims({ exp: now - 30, nbf: now + 30, iat: now + 30 }, null, now);
+    fails({ exp: now - 31 }, null, 'JWT expired');
+    fails({ nbf: now + 31 }, null, 'JWT not yet valid');
+    fails({ iat: now + 31 }, null, 'JWT issued at future');
+    fails({ exp: '1' }, null, "The JWT 'exp' claim must be a number");
+    fails({ nbf: true }, null, "The JWT 'nbf' claim must be a number");
+    fails({ iat: {} }, null, "The JWT 'iat' claim must be a number");
+  });
+  it('checks the audience', () => {
+    validateClaims({ aud: 'a' }, 'a', now);
+    validateClaims({ aud: ['b', 'a'] }, 'a', now);
+    validateClaims({}, 'a', now);
+    validateClaims({ aud: [] }, 'a', now);
+    validateClaims({ aud: 'whatever' }, null, now);
+    fails({ aud: 'b' }, 'a', 'JWT not in audience');
+    fails({ aud: [1] }, 'a', "The JWT 'aud' claim must be a string or an array of strings");
+  });
+});
+
+describe('verified-token cache', () => {
+  it('keeps an entry until its lifetime or the token expiry, whichever is first', () => {
+    const c = new TokenCache<string>(10_000, 2);
+    c.set('a', 'A', 0, null);
+    c.set('b', 'B', 0, 5_000);
+    assert.equal(c.get('a', 9_999), 'A');
+    assert.equal(c.get('a', 10_000), undefined);
+    assert.equal(c.get('b', 5_000), undefined);
+    c.set('x', 'X', 0, null);
+    c.set('y', 'Y', 0, null);
+    c.set('z', 'Z', 0, null);
+    assert.equal(c.get('x', 1), undefined, 'the oldest entry makes room');
+    assert.equal(new TokenCache<string>(0).enabled, false);
+  });
+
+  it('serves a cached result without verifying again', async () => {
+    let calls = 0;
+    const secret = new TextEncoder().encode('cache-test-secret-of-at-least-32-chars');
+    const source: KeySource = { keys: async () => { calls++; return staticKeys('cache-test-secret-of-at-least-32-chars', false); }, refresh: async () => false };
+    const v = createJwtVerifier({ sources: [source], audience: null, roleClaimPath: parseJsPath('.role'), anonRole: 'anon', cacheMaxLifetimeSeconds: 60, guard: null });
+    const token = await new SignJWT({ role: 'u' }).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+    assert.equal((await v.authenticate({ authorization: `Bearer ${token}` })).role, 'u');
+    assert.equal((await v.authenticate({ authorization: `Bearer ${token}` })).role, 'u');
+    assert.equal(calls, 1);
+  });
+});
