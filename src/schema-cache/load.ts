@@ -111,7 +111,7 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
 }
 
 function toFunc(r: Row): Func {
-  const argTypes = json<{ type: string; base: string }[]>(r.argtypes);
+  const argTypes = json<{ type: string; base: string; typeSchema: string; typeName: string }[]>(r.argtypes);
   const names = textArray(r.argnames);
   const modes = textArray(r.argmodes);
   const nargs = Number(r.nargs);
@@ -122,6 +122,8 @@ function toFunc(r: Row): Func {
     name: inNames[i] ?? '',
     type: t.type,
     baseType: t.base,
+    typeSchema: t.typeSchema,
+    typeName: t.typeName,
     hasDefault: i >= nargs - nDefaults,
     variadic: r.variadic === true && i === nargs - 1,
   }));

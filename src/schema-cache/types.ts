@@ -40,6 +40,9 @@ export interface FunctionArg {
   readonly name: string;
   readonly type: string;
   readonly baseType: string;
+  /** The argument type's own schema and name (`pg_catalog`, `_int4`), for casts built with qualified(). */
+  readonly typeSchema?: string;
+  readonly typeName?: string;
   readonly hasDefault: boolean;
   readonly variadic: boolean;
 }

@@ -15,8 +15,8 @@ export function sourceSql(source: Source, alias: string): Sql {
   }
   // An unnamed parameter (a function taking the whole body) is passed by position.
   const args = join(source.args.map((a) => {
-    const value = sql`${a.variadic ? sql`VARIADIC ` : empty}${a.value}`;
-    return a.name === '' ? value : sql`${ident(a.name)} := ${value}`;
+    const named = a.name === '' ? a.value : sql`${ident(a.name)} := ${a.value}`;
+    return a.variadic ? sql`VARIADIC ${named}` : named;
   }));
   const call = sql`${qualified(source.schema, source.name)}(${args})`;
   // A scalar function's value is exposed as a column named after the function, as PostgREST does.

@@ -1,8 +1,31 @@
-// /rpc/<function>: calls a function with named arguments.
-import { errors } from '../../errors/codes.js';
+// /rpc/<function>: plan the call, run it (read-only unless the function is VOLATILE and called
+// with POST; rolled back on a singular/max-affected failure or tx=rollback), respond.
+import { planCall } from '../../plan/rpc.js';
+import { txEnd } from '../../plan/write-tx.js';
+import { callResponse, callViolation } from '../../response/rpc.js';
+import { callStatements } from '../../sql/rpc.js';
 import type { ApiResponse } from '../../response/types.js';
 import type { RouteContext } from '../app.js';
+import { preferenceApplied } from './prefer.js';
 
 export async function handleRpc(ctx: RouteContext): Promise<ApiResponse> {
-  throw errors.notImplemented(`${ctx.req.method} on functions`);
+  const { req, cache, deps } = ctx;
+  const config = deps.config;
+  const plan = planCall(req, cache, {
+    maxRows: config.dbMaxRows,
+    aggregatesEnabled: config.dbAggregatesEnabled,
+    hoistedSettings: config.dbHoistedTxSettings ?? [],
+  });
+  const { before, main } = callStatements(plan);
+  const tx = txEnd(config.dbTxEnd, req.preferences);
+  const mayViolate = plan.read.media.kind === 'object' || plan.maxAffected !== null;
+  const result = await ctx.run({
+    readOnly: plan.readOnly,
+    before,
+    main,
+    end: mayViolate ? (rows) => (callViolation(plan, rows) ? 'rollback' : tx.end) : tx.end,
+  });
+  const response = callResponse(plan, result);
+  preferenceApplied(response, req, cache, { count: plan.read.count, tx: tx.applied, maxAffected: plan.maxAffected });
+  return response;
 }

@@ -25,9 +25,11 @@ SELECT
   p.provariadic <> 0 AS variadic,
   coalesce(p.proargnames, '{}') AS argnames,
   coalesce(p.proargmodes::text[], '{}') AS argmodes,
-  (SELECT coalesce(json_agg(json_build_object('type', format_type(t.oid, NULL), 'base', coalesce(bt.typname, t.typname)) ORDER BY ord), '[]')
+  (SELECT coalesce(json_agg(json_build_object('type', format_type(t.oid, NULL), 'base', coalesce(bt.typname, t.typname),
+            'typeSchema', tn.nspname, 'typeName', t.typname) ORDER BY ord), '[]')
      FROM unnest(p.proargtypes) WITH ORDINALITY AS a(typ, ord)
      JOIN pg_type t ON t.oid = a.typ
+     JOIN pg_namespace tn ON tn.oid = t.typnamespace
      LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype) AS argtypes,
   (SELECT coalesce(json_agg(s.rolname), '[]') FROM switchable s WHERE has_function_privilege(s.oid, p.oid, 'EXECUTE')) AS executable_by
 FROM pg_proc p
