@@ -4,7 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { adminClient, adminKinds, signIn, startAdmin, type AdminFixture } from './helpers.js';
+import { createServer } from 'node:net';
+import { adminClient, adminKinds, adminPassword, signIn, startAdmin, type AdminFixture } from './helpers.js';
+import { startTestApi } from '../helpers/backends.js';
 import { startAdminUi } from '../../src/admin/server.js';
 import { createLogger } from '../../src/observability/logger.js';
 
@@ -57,6 +59,48 @@ for (const kind of adminKinds()) {
         assert.ok(r.status === 200 || r.status === 503);
         assert.match(await r.text(), /PeSquel admin/);
       });
+    });
+
+    describe('password and start-up', () => {
+      it('generates a password once, keeps only its hash, and accepts it after a restart', async () => {
+        const start = () => startAdminUi({
+          config: { ...f.adminConfig, adminPassword: null },
+          db: f.api.running.db, apiUrl: f.api.url, logger: createLogger('error'), reloadSchema: async () => undefined, port: 0, host: '127.0.0.1',
+        });
+        const first = await start();
+        const generated = first.generatedPassword;
+        await first.close();
+        assert.match(generated ?? '', /^[\w-]{24}$/);
+        const stored = await f.api.sql("SELECT value FROM pesquel_admin.settings WHERE key = 'password_hash'");
+        assert.match(String(stored[0]?.value), /^scrypt\$/);
+        assert.ok(!String(stored[0]?.value).includes(generated!));
+        const second = await start();
+        try {
+          assert.equal(second.generatedPassword, null);
+          assert.equal((await signIn(adminClient(second.url), generated!)).status, 200);
+        } finally {
+          await second.close();
+        }
+      });
+    });
+
+    it('is started by startPesquel on admin-ui-port and listed in Running.adminUiUrl', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as { port: number }).port;
+          probe.close(() => resolve(p));
+        });
+      });
+      // On PostgreSQL without admin-db-uri: the admin falls back to the API's role and still starts.
+      const api = await startTestApi(kind, { options: { 'admin-ui-port': String(port), 'admin-password': adminPassword } });
+      try {
+        assert.equal(api.running.adminUiUrl, `http://127.0.0.1:${port}`);
+        const c = adminClient(api.running.adminUiUrl!);
+        assert.equal((await signIn(c)).status, 200);
+        assert.equal(((await c.call<Json>('GET', '/api/session')).backend), kind);
+      } finally {
+        await api.close();
+      }
     });
 
     describe('object browser', () => {

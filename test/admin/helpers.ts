@@ -4,6 +4,7 @@
 import { backendKinds, startTestApi, type BackendKind, type TestApi } from '../helpers/backends.js';
 import { startAdminUi, type AdminUi } from '../../src/admin/server.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { Config } from '../../src/config/config.js';
 
 export const adminPassword = 'admin-test-password-123';
 
@@ -20,6 +21,8 @@ export interface AdminFixture {
   readonly api: TestApi;
   readonly ui: AdminUi;
   readonly client: AdminClient;
+  /** The configuration the admin UI runs with (admin-db-uri set on PostgreSQL). */
+  readonly adminConfig: Config;
   close(): Promise<void>;
 }
 
@@ -70,7 +73,7 @@ export async function startAdmin(kind: BackendKind, fixtures: string[] = []): Pr
   const client = adminClient(ui.url);
   const r = await signIn(client);
   if (!r.ok) throw new Error(`sign-in failed: ${r.status}`);
-  return { api, ui, client, close: async () => { await ui.close(); await api.close(); } };
+  return { api, ui, client, adminConfig: config, close: async () => { await ui.close(); await api.close(); } };
 }
 
 /** The backends the admin tests run on: pgBouncer adds nothing, the admin connects directly. */

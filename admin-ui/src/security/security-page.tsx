@@ -87,6 +87,8 @@ export function SecurityPage({ session }: { session: SessionInfo }) {
               ))}
             </tbody>
           </table>
+          <h3>Grants on {schema}.{selected.name}</h3>
+          <ObjectTable rows={details.grants} columns={['grantee', 'privileges', 'grantor']} />
         </section>
       )}
       <ApiConsole session={session} />
