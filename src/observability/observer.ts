@@ -14,7 +14,7 @@ function onRequest(log: Logger, m: Metrics | null, e: RequestFinished): void {
     m.requestDuration.observe({ route_kind: e.routeKind, method: e.method }, e.ms / 1000);
     if (e.auth === 'success' || e.auth === 'failure') m.auth.inc({ outcome: e.auth, method: 'jwt' });
   }
-  if (e.unexpected !== undefined) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
+  if (e.unexpected != null) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
   // Exactly these fields: never headers, bodies or query strings, which may carry tokens.
   log.info({ method: e.method, path: e.path, status: e.status, ms: round(e.ms), role: e.role, code: e.errorCode ?? undefined }, 'request');
 }
