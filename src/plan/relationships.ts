@@ -13,8 +13,9 @@ const foreignCol = (r: Relationship) => (r.kind === 'fk' && r.columns.length ===
 function matchesTarget(r: Relationship, target: string): boolean {
   if (r.kind === 'computed') return r.function.name === target;
   if (r.foreignTable.name === target) return true;
-  // By FK name or FK column: `projects?select=client_id(*)`; not when the target is a view.
-  return r.kind === 'fk' && !r.foreignTableIsView && (r.constraint === target || originCol(r) === target);
+  // By FK name, or by the FK's own column from the side that holds it: `projects?select=client_id(*)`.
+  // Views are not matched this way (PostgREST 10).
+  return r.kind === 'fk' && !r.foreignTableIsView && (r.constraint === target || (!r.isParent && originCol(r) === target));
 }
 
 function matchesHint(r: Relationship, hint: string | null): boolean {

@@ -75,8 +75,8 @@ export function buildRelationships(inp: RelationshipInputs): Map<string, Relatio
     const parents = ends({ schema: fk.refSchema, name: fk.refTable }, fk.refColumns);
     for (const c of children) {
       for (const p of parents) {
-        out.push({ ...base(c.qn, p.qn), kind: 'fk', cardinality: oneToOne ? 'one-to-one' : 'many-to-one', constraint: fk.name, columns: zip(c.columns, p.columns) });
-        out.push({ ...base(p.qn, c.qn), kind: 'fk', cardinality: oneToOne ? 'one-to-one' : 'one-to-many', constraint: fk.name, columns: zip(p.columns, c.columns) });
+        out.push({ ...base(c.qn, p.qn), kind: 'fk', cardinality: oneToOne ? 'one-to-one' : 'many-to-one', constraint: fk.name, columns: zip(c.columns, p.columns), isParent: false });
+        out.push({ ...base(p.qn, c.qn), kind: 'fk', cardinality: oneToOne ? 'one-to-one' : 'one-to-many', constraint: fk.name, columns: zip(p.columns, c.columns), isParent: true });
       }
     }
   }

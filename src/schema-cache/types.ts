@@ -116,6 +116,8 @@ export type Relationship =
       readonly constraint: string;
       /** [origin column, foreign column] pairs of the constraint. */
       readonly columns: ReadonlyArray<readonly [string, string]>;
+      /** The origin is the referenced side (one-to-many, or one-to-one seen from the parent). */
+      readonly isParent: boolean;
     })
   | (RelationshipEnds & { readonly kind: 'm2m'; readonly junction: Junction })
   | (RelationshipEnds & { readonly kind: 'computed'; readonly function: QualifiedName; readonly toOne: boolean });

@@ -9,7 +9,7 @@ SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, r.ev_action::
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN'
-WHERE c.relkind IN ('v', 'm')
+WHERE c.relkind IN ('v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 `;
 
 const relNamesSql = /* sql */ `
@@ -19,7 +19,7 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = ANY($1::oid[])
 `;
 
-interface Direct { view: number; viewColumn: string; rel: number; col: number }
+interface Direct { view: number; viewColumn: string; resno: number; rel: number; col: number }
 
 export async function loadViewColumnSources(conn: Conn, schemas: readonly string[]): Promise<ViewColumnSource[]> {
   const views = (await conn.query<{ oid: unknown; schema: string; name: string; action: string }>(viewsSql)).rows;
@@ -27,7 +27,7 @@ export async function loadViewColumnSources(conn: Conn, schemas: readonly string
   const direct: Direct[] = [];
   for (const v of views) {
     for (const e of targetEntries(topTargetList(v.action))) {
-      if (e.rel !== 0 && e.name !== null && !e.junk) direct.push({ view: Number(v.oid), viewColumn: e.name, rel: e.rel, col: e.col });
+      if (e.rel !== 0 && e.name !== null && !e.junk) direct.push({ view: Number(v.oid), viewColumn: e.name, resno: e.resno, rel: e.rel, col: e.col });
     }
   }
   const oids = [...new Set([...direct.map((d) => d.rel), ...views.map((v) => Number(v.oid))])];
@@ -36,6 +36,8 @@ export async function loadViewColumnSources(conn: Conn, schemas: readonly string
     const cols = (typeof r.cols === 'string' ? JSON.parse(r.cols) : r.cols) as Record<string, string> | null;
     rels.set(Number(r.oid), { schema: String(r.schema), name: String(r.name), kind: String(r.kind), cols: cols ?? {} });
   }
+  // The view's current column names: ALTER VIEW … RENAME COLUMN leaves the rule's resname as it was.
+  for (const d of direct) d.viewColumn = rels.get(d.view)?.cols[String(d.resno)] ?? d.viewColumn;
   const byView = new Map<number, Direct[]>();
   for (const d of direct) byView.set(d.view, [...(byView.get(d.view) ?? []), d]);
 
@@ -91,7 +93,7 @@ function matchingClose(text: string, open: number): number {
   return text.length - 1;
 }
 
-interface Entry { name: string | null; rel: number; col: number; junk: boolean }
+interface Entry { name: string | null; resno: number; rel: number; col: number; junk: boolean }
 
 /**
  * The TARGETENTRY nodes of a target list, reading only each entry's own fields: an entry's
@@ -105,6 +107,7 @@ export function targetEntries(list: string): Entry[] {
     const name = fields.get('resname');
     out.push({
       name: name === undefined || name === '<>' ? null : unescapeName(name),
+      resno: Number(fields.get('resno') ?? 0),
       rel: Number(fields.get('resorigtbl') ?? 0),
       col: Number(fields.get('resorigcol') ?? 0),
       junk: fields.get('resjunk') === 'true',

@@ -106,6 +106,8 @@ for (const kind of backendKinds()) {
       });
       it('many-to-many from a view through the base junction', () =>
         ok('/films_view_nested?select=title,actors(name)&film_id=eq.6', [{ title: 'Lady Bird', actors: [{ name: 'Saoirse Ronan' }] }]));
+      it('a view column renamed after creation', () =>
+        ok('/renamed_films?select=id,directed_by,directors(last_name)&id=eq.6', [{ id: 6, directed_by: 3, directors: { last_name: 'Gerwig' } }]));
       it('a view of a private table', async () => {
         await ok('/films?select=title,reviews(stars)&id=eq.1&reviews.order=stars', [{ title: 'Jaws', reviews: [{ stars: 4 }, { stars: 5 }] }]);
         await ok('/reviews?select=stars,films(title)&order=id&limit=1', [{ stars: 5, films: { title: 'Jaws' } }]);

@@ -101,8 +101,8 @@ describe('view target lists', () => {
     const list = '({TARGETENTRY :expr {SUBLINK :subselect {QUERY :targetList ({TARGETENTRY :expr {VAR} :resno 1 :resname inner :ressortgroupref 0 :resorigtbl 99 :resorigcol 9 :resjunk false})}} :resno 1 :resname n :ressortgroupref 0 :resorigtbl 0 :resorigcol 0 :resjunk false}'
       + ' {TARGETENTRY :expr {VAR :varno 1} :resno 2 :resname my\\ col :ressortgroupref 0 :resorigtbl 16384 :resorigcol 2 :resjunk false})';
     assert.deepEqual(targetEntries(list), [
-      { name: 'n', rel: 0, col: 0, junk: false },
-      { name: 'my col', rel: 16384, col: 2, junk: false },
+      { name: 'n', resno: 1, rel: 0, col: 0, junk: false },
+      { name: 'my col', resno: 2, rel: 16384, col: 2, junk: false },
     ]);
   });
 });
