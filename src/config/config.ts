@@ -213,4 +213,7 @@ function validateAuth(c: Config): void {
     throw new ConfigError('auth-signup', 'admin-only needs auth-admin-role (the role whose tokens may sign users up)');
   }
   if (c.authDefaultRole === '') throw new ConfigError('auth-default-role', 'a role name is required');
+  if (c.authEnabled && c.dbSchemas.includes('auth')) {
+    throw new ConfigError('db-schemas', "the auth schema holds password hashes and sessions and must never be exposed (or set auth-enabled=false)");
+  }
 }

@@ -45,6 +45,7 @@ export class StoredKeys implements Signer, KeySource {
   private loadedAt = -Infinity;
   private lastOnDemand = -Infinity;
   private activating: Promise<StoredKey> | null = null;
+  private readonly imported = new Map<string, ReturnType<typeof importJWK>>();
   private readonly now: () => number;
   readonly source: KeySource = this;
 
@@ -102,8 +103,9 @@ export class StoredKeys implements Signer, KeySource {
 
   async sign(claims: JWTPayload): Promise<string> {
     const key = await this.active();
-    const privateKey = await importJWK(key.privateJwk, key.alg);
-    return new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid }).sign(privateKey);
+    let privateKey = this.imported.get(key.kid);
+    if (!privateKey) this.imported.set(key.kid, (privateKey = importJWK(key.privateJwk, key.alg)));
+    return new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid }).sign(await privateKey);
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
@@ -112,7 +114,14 @@ export class StoredKeys implements Signer, KeySource {
   }
 
   async keys(): Promise<readonly VerifyKey[]> {
-    if (this.now() - this.loadedAt > 60_000) await this.load();
+    if (this.now() - this.loadedAt > 60_000) {
+      try {
+        await this.load();
+      } catch (err) {
+        // The database is briefly unreachable: keep verifying with the keys already known.
+        if (this.keysList.length === 0) throw err;
+      }
+    }
     return this.keysList.map((k) => k.verify);
   }
 
