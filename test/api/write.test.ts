@@ -3,6 +3,7 @@
 // request leaves the database unchanged.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { PostgrestClient } from '@supabase/postgrest-js';
 import { backendKinds, startTestApi, type TestApi } from '../helpers/backends.js';
 
 type Init = { body?: string | object; headers?: Record<string, string> };
@@ -467,6 +468,75 @@ for (const kind of backendKinds()) {
           assert.equal(b.message, 'label is forbidden');
           const r2 = await call('POST', '/codes', { body: { code: 'f2', label: 'raise' } });
           assert.deepEqual(await error(r2, 400, 'P0001'), { code: 'P0001', details: 'a detail', hint: 'a hint', message: 'bad label raise' });
+        });
+      });
+    });
+
+    describe('embedding after writes', () => {
+      it('POST, PATCH and DELETE representations embed related rows', async () => {
+        const r = await call('POST', '/tasks?select=id,title,projects(name)', {
+          body: [{ id: 200, project_id: 2, title: 'emb' }], headers: { Prefer: 'return=representation' },
+        });
+        assert.equal(r.status, 201);
+        assert.deepEqual(await r.json(), [{ id: 200, title: 'emb', projects: { name: 'beta' } }]);
+        // Order and limit on an embed shape the embedded array only: they cannot widen the PATCH.
+        const p = await call('PATCH', '/projects?id=eq.2&select=name,tasks(id)&tasks.order=id.desc', { body: { budget: 250 }, headers: { Prefer: 'return=representation' } });
+        assert.equal(p.status, 200);
+        assert.deepEqual(await p.json(), [{ name: 'beta', tasks: [{ id: 200 }, { id: 3 }] }]);
+        const d = await call('DELETE', '/tasks?id=eq.200&select=id,projects(name)', { headers: { Prefer: 'return=representation' } });
+        assert.deepEqual(await d.json(), [{ id: 200, projects: { name: 'beta' } }]);
+      });
+    });
+
+    describe('postgrest-js', () => {
+      const client = () => new PostgrestClient(api.url, { retry: false } as never);
+
+      it('insert, select after insert, single', async () => {
+        const { data, error: e, status } = await client().from('projects').insert({ name: 'js-1', budget: 1 }).select('name,budget').single();
+        assert.equal(e, null);
+        assert.equal(status, 201);
+        assert.deepEqual(data, { name: 'js-1', budget: 1 });
+        const bulk = await client().from('projects').insert([{ name: 'js-2' }, { name: 'js-3', budget: 3 }]).select('name,budget');
+        assert.deepEqual(bulk.data, [{ name: 'js-2', budget: null }, { name: 'js-3', budget: 3 }]);
+        const minimal = await client().from('projects').insert({ name: 'js-4' });
+        assert.equal(minimal.status, 201);
+        assert.equal(minimal.data, null);
+      });
+
+      it('insert with defaultToNull: false uses column defaults', async () => {
+        const r = await client().from('pairs').insert([{ a: 300, b: 1, v: 'x' }, { a: 300, b: 2 }], { defaultToNull: false }).select('b,v').order('b');
+        assert.deepEqual(r.data, [{ b: 1, v: 'x' }, { b: 2, v: 'dv' }]);
+      });
+
+      it('upsert (merge and ignore) with onConflict', async () => {
+        const up = await client().from('projects').upsert({ name: 'js-1', budget: 99 }, { onConflict: 'name' }).select('name,budget');
+        assert.equal(up.error, null);
+        assert.deepEqual(up.data, [{ name: 'js-1', budget: 99 }]);
+        const ign = await client().from('projects').upsert([{ name: 'js-1', budget: 0 }, { name: 'js-5', budget: 5 }], { onConflict: 'name', ignoreDuplicates: true }).select('name,budget');
+        assert.deepEqual(ign.data, [{ name: 'js-5', budget: 5 }]);
+        assert.equal(await count('projects', "name = 'js-1' AND budget = 99"), 1);
+      });
+
+      it('update and delete with filters', async () => {
+        const u = await client().from('projects').update({ status: 'js' }).like('name', 'js-*').select('name').order('name');
+        assert.deepEqual((u.data as { name: string }[]).map((x) => x.name), ['js-1', 'js-2', 'js-3', 'js-4', 'js-5']);
+        const d = await client().from('projects').delete().eq('status', 'js').in('name', ['js-4', 'js-5']).select('name');
+        assert.equal(d.error, null);
+        assert.equal((d.data as unknown[]).length, 2);
+        const counted = await client().from('projects').delete({ count: 'exact' }).eq('name', 'js-3');
+        assert.equal(counted.count, 1);
+        assert.equal(counted.status, 204);
+        assert.equal(await count('projects', "name LIKE 'js-%'"), 2);
+      });
+
+      it('errors surface as PostgREST error objects and change nothing', async () => {
+        await unchanged('projects', async () => {
+          const dup = await client().from('projects').insert([{ name: 'js-new' }, { name: 'alpha' }]);
+          assert.equal(dup.status, 409);
+          assert.equal(dup.error?.code, '23505');
+          const single = await client().from('projects').update({ budget: 1 }).in('name', ['beta', 'gamma']).select().single();
+          assert.equal(single.status, 406);
+          assert.equal(single.error?.code, 'PGRST116');
         });
       });
     });
