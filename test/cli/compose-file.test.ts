@@ -46,7 +46,8 @@ describe('deploy/docker-compose.yml', () => {
 
     it(`${name}: no secret value in the environment, only *_FILE paths under /run/secrets`, () => {
       for (const [key, value] of Object.entries(s.environment ?? {})) {
-        if (/(PASSWORD|SECRET|TOKEN|URI|KEY|EMAIL)(_FILE)?$/.test(key)) {
+        assert.doesNotMatch(String(value), /:\/\/[^/\s]*:[^/\s]*@/, `${key} holds no credentials in a URL`);
+        if (/(PASSWORD|SECRET|TOKEN|KEY|EMAIL|DB_URI|LISTEN_URI)(_FILE)?$/.test(key)) {
           assert.match(key, /_FILE$/, `${key} must point to a file`);
           assert.match(String(value), /^\/run\/secrets\/[A-Za-z_${}:-]+$/, `${key} is a /run/secrets path`);
           const secret = String(value).replace('/run/secrets/', '');

@@ -49,6 +49,7 @@ describe('pesquel setup', { skip: !posix && 'the docker stand-in is a POSIX exec
       {
         PESQUEL_STACK_DIR: stack, PESQUEL_STACK_DOMAIN: 'pesquel.localhost', PESQUEL_STACK_API_DB: 'pgbouncer',
         PESQUEL_STACK_HTTP_PORT: '80', PESQUEL_STACK_POSTGRES_PORT: '5432', PESQUEL_STACK_NETWORK: 'web',
+        PESQUEL_STACK_API_URL: 'http://api.pesquel.localhost',
         PESQUEL_STACK_UID: undefined, PESQUEL_STACK_GID: undefined,
       },
     );
@@ -63,7 +64,7 @@ describe('pesquel setup', { skip: !posix && 'the docker stand-in is a POSIX exec
     const files = snapshotSecrets(stack);
     assert.deepEqual([...files.keys()], [
       '.gitignore', 'authenticator_password.txt', 'authenticator_scram.txt', 'jwt_secret.txt',
-      'pesquel_admin_password.txt', 'pesquel_db_listen_uri.txt', 'pesquel_db_uri.txt', 'pgadmin_email.txt',
+      'pesquel_admin_db_uri.txt', 'pesquel_admin_password.txt', 'pesquel_db_listen_uri.txt', 'pesquel_db_uri.txt', 'pgadmin_email.txt',
       'pgadmin_password.txt', 'pgadmin_servers.json', 'pgbouncer_userlist.txt', 'postgres_db.txt',
       'postgres_password.txt', 'postgres_user.txt', 'traefik_dashboard_password.txt', 'traefik_users.txt',
     ]);
@@ -78,6 +79,7 @@ describe('pesquel setup', { skip: !posix && 'the docker stand-in is a POSIX exec
     const pw = get('authenticator_password.txt');
     assert.equal(get('pesquel_db_uri.txt'), `postgres://authenticator:${pw}@pgbouncer:6432/pesquel`);
     assert.equal(get('pesquel_db_listen_uri.txt'), `postgres://authenticator:${pw}@postgres:5432/pesquel`);
+    assert.equal(get('pesquel_admin_db_uri.txt'), `postgres://pesquel:${get('postgres_password.txt')}@postgres:5432/pesquel`);
     assert.ok(scramMatches(get('authenticator_scram.txt'), pw));
     assert.equal(get('pgbouncer_userlist.txt'), `"authenticator" "${get('authenticator_scram.txt')}"\n`);
     assert.match(get('traefik_users.txt'), /^admin:\$2y\$10\$[./0-9A-Za-z]{53}\n$/);
@@ -155,6 +157,7 @@ describe('pesquel setup options', { skip: !posix && 'the docker stand-in is a PO
     assert.equal(env.PESQUEL_STACK_API_DB, 'postgres');
     assert.equal(env.PESQUEL_STACK_HTTP_PORT, '8080');
     assert.equal(env.PESQUEL_STACK_POSTGRES_PORT, '15432');
+    assert.equal(env.PESQUEL_STACK_API_URL, 'http://api.theddt.localhost:8080');
     assert.match(r.stdout, /http:\/\/pgadmin\.theddt\.localhost:8080\//);
     assert.match(r.stdout, /directly to PostgreSQL/);
     assert.doesNotMatch(r.stdout, /hosts/);

@@ -31,6 +31,7 @@ export function stackVariables(s: StackSettings): Record<string, string> {
     PESQUEL_STACK_HTTP_PORT: String(s.httpPort),
     PESQUEL_STACK_POSTGRES_PORT: String(s.postgresPort),
     PESQUEL_STACK_NETWORK: NETWORK,
+    PESQUEL_STACK_API_URL: `http://api.${s.domain}${s.httpPort === 80 ? '' : `:${s.httpPort}`}`,
   };
   if (s.owner) {
     vars.PESQUEL_STACK_UID = String(s.owner.uid);

@@ -3,7 +3,7 @@
 export const SERVICE_SECRET_FILES: Readonly<Record<string, readonly string[]>> = {
   postgres: ['postgres_user.txt', 'postgres_password.txt', 'postgres_db.txt', 'authenticator_scram.txt'],
   pgbouncer: ['pgbouncer_userlist.txt'],
-  pesquel: ['pesquel_db_uri.txt', 'pesquel_db_listen_uri.txt', 'jwt_secret.txt', 'pesquel_admin_password.txt'],
+  pesquel: ['pesquel_db_uri.txt', 'pesquel_db_listen_uri.txt', 'pesquel_admin_db_uri.txt', 'jwt_secret.txt', 'pesquel_admin_password.txt'],
   traefik: ['traefik_users.txt'],
   pgadmin: ['pgadmin_email.txt', 'pgadmin_password.txt', 'pgadmin_servers.json'],
 };

@@ -1,5 +1,5 @@
 // Files derived from the primary secrets: pgBouncer's SCRAM userlist (and the same SCRAM secret for
-// PostgreSQL), PeSquel's connection URIs, Traefik's htpasswd, pgAdmin's server entry. Rewritten only
+// PostgreSQL), PeSquel's connection URIs (API, LISTEN, admin UI), Traefik's htpasswd, pgAdmin's server entry. Rewritten only
 // when they no longer match their sources, so a second `setup` changes nothing.
 import { join } from 'node:path';
 import { createFile, readIfExists, replaceFile } from './files.js';
@@ -14,6 +14,7 @@ export const DERIVED_FILES = [
   'pgbouncer_userlist.txt',
   'pesquel_db_uri.txt',
   'pesquel_db_listen_uri.txt',
+  'pesquel_admin_db_uri.txt',
   'traefik_users.txt',
   'pgadmin_servers.json',
 ] as const;
@@ -24,6 +25,12 @@ export const SECRETS_GITIGNORE = '.gitignore';
 export function dbUri(v: PrimaryValues, host: string, port: number): string {
   const pw = encodeURIComponent(v.authenticatorPassword);
   return `postgres://authenticator:${pw}@${host}:${port}/${encodeURIComponent(v.postgresDb)}`;
+}
+
+/** The admin UI manages the database (SQL editor, object browser): it connects as the superuser, directly. */
+export function adminDbUri(v: PrimaryValues): string {
+  const user = encodeURIComponent(v.postgresUser);
+  return `postgres://${user}:${encodeURIComponent(v.postgresPassword)}@postgres:5432/${encodeURIComponent(v.postgresDb)}`;
 }
 
 export function pgadminServers(v: PrimaryValues): string {
@@ -53,6 +60,7 @@ export function writeDerivedFiles(dir: string, v: PrimaryValues): string[] {
 
   put('pesquel_db_uri.txt', dbUri(v, 'pgbouncer', 6432));
   put('pesquel_db_listen_uri.txt', dbUri(v, 'postgres', 5432));
+  put('pesquel_admin_db_uri.txt', adminDbUri(v));
 
   const oldUsers = readIfExists(join(dir, 'traefik_users.txt'))?.trim();
   const users = oldUsers !== undefined && htpasswdMatches(oldUsers, TRAEFIK_USER, v.traefikPassword) ? oldUsers : htpasswdLine(TRAEFIK_USER, v.traefikPassword);
