@@ -17,6 +17,8 @@ export interface Captured {
   readonly errors: Record<string, string>;
   /** Scenario+auth → response body bytes of the captured request. */
   readonly bodyBytes: Record<string, number>;
+  /** Scenario+auth → database round trips PeSquel made for one request. */
+  readonly roundTrips: Record<string, number>;
 }
 
 const isEnd = (s: string) => /^(COMMIT|ROLLBACK)\b/i.test(s);
@@ -34,18 +36,20 @@ export async function captureScripts(stack: ServerStack, cases: ReadonlyArray<{ 
   const proxy = await CaptureProxy.start(stack.pg.host, stack.pg.port);
   const uri = new URL(stack.directUri);
   uri.port = String(proxy.port);
-  const api = await startPesquel('pesquel-capture', { dbUri: uri.toString(), listenUri: stack.directUri }, poolSize, root);
-  const out: Captured = { scripts: {}, errors: {}, bodyBytes: {} };
+  const api = await startPesquel('pesquel-capture', { dbUri: uri.toString(), listenUri: stack.directUri }, poolSize, root === undefined ? {} : { root });
+  const out: Captured = { scripts: {}, errors: {}, bodyBytes: {}, roundTrips: {} };
   try {
     for (const { s, auth } of cases) {
       const id = scriptId(s, auth);
       const req = requestsFor(s, auth, token)[0];
       if (!req) continue;
       const from = proxy.queries.length;
+      const trips = proxy.roundTrips;
       try {
         const res = await sendOne(api.url, req);
         await new Promise((r) => setTimeout(r, 30)); // a separately sent COMMIT may still be in flight
         out.bodyBytes[id] = Buffer.byteLength(res.body);
+        out.roundTrips[id] = proxy.roundTrips - trips;
         if (res.status >= 300) {
           out.errors[id] = `PeSquel answered ${res.status}: ${res.body.slice(0, 300)}`;
           continue;

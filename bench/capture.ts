@@ -13,7 +13,7 @@ class FrontendReader {
   private buf: Buffer = Buffer.alloc(0);
   private startup = true;
 
-  constructor(private readonly onQuery: (text: string) => void) {}
+  constructor(private readonly onQuery: (text: string) => void, private readonly onRoundTrip: () => void) {}
 
   push(chunk: Buffer): void {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
@@ -27,7 +27,10 @@ class FrontendReader {
         // SSLRequest / GSSENCRequest are followed by another startup packet.
         if (code !== 80877103 && code !== 80877104) this.startup = false;
       } else if (this.buf[0] === 0x51) {
+        this.onRoundTrip();
         this.onQuery(this.buf.subarray(5, off + len - 1).toString('utf8'));
+      } else if (this.buf[0] === 0x53) {
+        this.onRoundTrip(); // Sync ends an extended-protocol exchange
       }
       this.buf = this.buf.subarray(off + len);
     }
@@ -36,6 +39,8 @@ class FrontendReader {
 
 export class CaptureProxy {
   readonly queries: CapturedQuery[] = [];
+  /** Simple queries plus extended-protocol Syncs seen so far: each waits for the server once. */
+  roundTrips = 0;
   private readonly sockets = new Set<Socket>();
   private constructor(private readonly server: Server, readonly port: number) {}
 
@@ -47,7 +52,9 @@ export class CaptureProxy {
       const upstream = connect({ host: upstreamHost, port: upstreamPort });
       proxy?.sockets.add(client);
       proxy?.sockets.add(upstream);
-      const reader = new FrontendReader((text) => proxy?.queries.push({ conn: id, text }));
+      const reader = new FrontendReader((text) => proxy?.queries.push({ conn: id, text }), () => {
+        if (proxy) proxy.roundTrips++;
+      });
       client.on('data', (d: Buffer) => {
         reader.push(d);
         upstream.write(d);

@@ -1,16 +1,29 @@
 // `npm run bench` (full, < 20 min) or `npm run bench -- --quick` (< 2 min): runs the suite and
 // writes bench/results/<mode>-<time>.{json,md,svg} plus latest.{json,md,svg}.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mode, type Mode } from './plan.js';
 import { renderChart } from './report/chart.js';
 import { renderMarkdown } from './report/markdown.js';
 import { runSuite } from './suite.js';
 
-const usage = `Usage: npm run bench [-- --quick | --tiny] [--out DIR]
-  (default)  full run, under 20 minutes
-  --quick    a few scenarios, under 2 minutes
-  --tiny     the self-check's run, seconds`;
+const usage = `Usage: npm run bench [-- --quick | --tiny] [--out DIR] [--pesquel-root DIR]
+  (default)        full run, under 20 minutes
+  --quick          a few scenarios, under 2 minutes
+  --tiny           the self-check's run, seconds
+  --out DIR        where results go (default bench/results/)
+  --only A,B       only the cells of these scenarios (get-1, get-10, post-1, rows-10000, …)
+  --duration MS    measured time per run instead of the mode's
+  --profile        CPU-profile the PeSquel processes (node --cpu-prof) into DIR/profiles/ and
+                   summarise them in the report
+  --pesquel-root   the PeSquel checkout to run (default this one), e.g. a snapshot of a commit:
+                   git archive HEAD | tar -x -C /tmp/p && ln -s "$PWD/node_modules" /tmp/p/`;
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -18,10 +31,26 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const name: Mode['name'] = argv.includes('--tiny') ? 'tiny' : argv.includes('--quick') ? 'quick' : 'full';
-  const outIdx = argv.indexOf('--out');
-  const out = outIdx >= 0 && argv[outIdx + 1] ? argv[outIdx + 1] as string : fileURLToPath(new URL('./results/', import.meta.url));
-  const suite = await runSuite(mode(name));
+  const out = flag(argv, '--out') ?? fileURLToPath(new URL('./results/', import.meta.url));
+  const root = flag(argv, '--pesquel-root');
   mkdirSync(out, { recursive: true });
+  const profileDir = argv.includes('--profile') ? join(out, 'profiles') : undefined;
+  if (profileDir) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
+  const only = flag(argv, '--only')?.split(',');
+  const duration = flag(argv, '--duration');
+  const base = mode(name);
+  const chosen: Mode = {
+    ...base,
+    ...(duration === undefined ? {} : { durationMs: Number(duration) }),
+    cells: base.cells.filter((c) => only === undefined || only.includes(c.scenario.name)),
+  };
+  const suite = await runSuite(chosen, {
+    ...(root === undefined ? {} : { pesquelRoot: resolve(root) }),
+    ...(profileDir === undefined ? {} : { profileDir }),
+  });
   const stamp = suite.startedAt.replace(/[:.]/g, '-');
   const md = renderMarkdown(suite);
   const svg = renderChart(suite);

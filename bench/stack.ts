@@ -1,7 +1,8 @@
 // Starts the databases the benchmark needs on loopback: a PostgreSQL server (the test harness),
 // pgBouncer in transaction mode in front of it, and a prepared PGlite data directory; all loaded
 // with bench/fixture.sql on top of the bundled init SQL.
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -62,14 +63,31 @@ export async function startServerStack(todos: number, poolSize: number): Promise
   }
 }
 
-/** An initialised, loaded PGlite data directory and `copies` copies of it (one per process). */
-export async function preparePglite(todos: number, copies: number): Promise<{ dirs: string[]; remove(): void }> {
-  const root = mkdtempSync(join(tmpdir(), 'pesquel-bench-pglite-'));
-  const master = join(root, 'master');
-  const db = await PgliteDb.open(master);
+/**
+ * The loaded PGlite data directory, built once per init SQL + fixture (initdb and 100k rows take
+ * about a minute on a busy 2-core machine) and cached in the temp dir, like the test helpers do.
+ */
+async function pgliteMaster(todos: number): Promise<string> {
+  const key = createHash('sha256').update([...initScripts().map((s) => s.sql), fixtureSql(todos)].join('\n')).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `pesquel-bench-pglite-${key}`);
+  if (existsSync(join(dir, 'PG_VERSION'))) return dir;
+  const staging = mkdtempSync(join(tmpdir(), 'pesquel-bench-pglite-staging-'));
+  const db = await PgliteDb.open(staging);
   await applyInitSql(db);
   await db.withConnection((c) => c.exec(fixtureSql(todos)));
   await db.close();
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // a concurrent run built it first
+  }
+  return dir;
+}
+
+/** `copies` private copies of the loaded PGlite data directory (one per process that opens it). */
+export async function preparePglite(todos: number, copies: number): Promise<{ dirs: string[]; remove(): void }> {
+  const master = await pgliteMaster(todos);
+  const root = mkdtempSync(join(tmpdir(), 'pesquel-bench-pglite-run-'));
   const dirs = Array.from({ length: copies }, (_, i) => {
     const d = join(root, `copy-${i}`);
     cpSync(master, d, { recursive: true });

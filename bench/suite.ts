@@ -1,6 +1,6 @@
 // Runs a benchmark mode end to end: databases and fixture, SQL capture, every server in its own
 // process, then each cell's targets back to back; returns every measurement (report/ renders them).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureScripts, type Captured } from './capture-scripts.js';
@@ -9,8 +9,9 @@ import type { Cell, Mode } from './plan.js';
 import { runPgbench } from './pgbench.js';
 import { benchToken, requestsFor, scriptId, sendOne, type Auth } from './requests.js';
 import type { Scenario } from './scenarios.js';
-import { memoryOf, resetPeak, type ChildServer } from './servers/child.js';
-import { JWT_SECRET, startBaselinePg, startBaselinePglite, startPesquel, type Backend, type Target } from './servers/fleet.js';
+import { cpuSecondsOf, memoryOf, resetPeak, type ChildServer } from './servers/child.js';
+import { JWT_SECRET, startBaselinePg, startBaselinePglite, startPesquel, type Backend, type PesquelRun, type Target } from './servers/fleet.js';
+import { summariseProfile, type ProfileSummary } from './report/profile.js';
 import { preparePglite, startServerStack, type ServerStack } from './stack.js';
 
 export interface RunResult {
@@ -30,6 +31,8 @@ export interface RunResult {
   readonly bytesPerResponse: number;
   readonly rssBeforeMb: number | null;
   readonly peakRssMb: number | null;
+  /** Server CPU time per response (user + system), the cost measure least disturbed by a busy machine. */
+  readonly cpuMsPerRequest: number | null;
   /** Why there is no measurement (or the first failure seen), else null. */
   readonly error: string | null;
 }
@@ -44,20 +47,28 @@ export interface SuiteResult {
   /** Baseline 4 without HTTP: PGlite running the GET 10 rows transaction back to back. */
   readonly pgliteLoopTps: number | null;
   readonly captureErrors: Readonly<Record<string, string>>;
+  /** Database round trips PeSquel made per request, by scenario|auth (seen by the capture proxy). */
+  readonly roundTrips: Readonly<Record<string, number>>;
   readonly results: readonly RunResult[];
+  /** With --profile: where each PeSquel process spent its CPU over the whole run. */
+  readonly profiles: readonly ProfileSummary[];
 }
 
 type Log = (line: string) => void;
 
 const serverKey = (t: Target, b: Backend) => `${t}-${b}`;
 
-async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: string[], scripts: string, root?: string): Promise<Map<string, ChildServer>> {
+async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: string[], scripts: string, opts: SuiteOptions): Promise<Map<string, ChildServer>> {
+  const run = (): PesquelRun => ({
+    ...(opts.pesquelRoot === undefined ? {} : { root: opts.pesquelRoot }),
+    ...(opts.profileDir === undefined ? {} : { profileDir: opts.profileDir }),
+  });
   const needed = new Set(mode.cells.flatMap((c) => c.targets.filter((t) => t !== 'b3').map((t) => serverKey(t, c.backend))));
   const pool = mode.poolSize;
   const starters: Record<string, () => Promise<ChildServer>> = {
-    'pesquel-direct': () => startPesquel('pesquel-direct', { dbUri: stack.directUri }, pool, root),
-    'pesquel-pgbouncer': () => startPesquel('pesquel-pgbouncer', { dbUri: stack.bouncerUri, listenUri: stack.directUri }, pool, root),
-    'pesquel-embedded': () => startPesquel('pesquel-embedded', { dataDir: pgliteDirs[0] as string }, pool, root),
+    'pesquel-direct': () => startPesquel('pesquel-direct', { dbUri: stack.directUri }, pool, run()),
+    'pesquel-pgbouncer': () => startPesquel('pesquel-pgbouncer', { dbUri: stack.bouncerUri, listenUri: stack.directUri }, pool, run()),
+    'pesquel-embedded': () => startPesquel('pesquel-embedded', { dataDir: pgliteDirs[0] as string }, pool, run()),
     'b1-direct': () => startBaselinePg('b1-direct', stack.directUri, pool, 'single', scripts),
     'b2-direct': () => startBaselinePg('b2-direct', stack.directUri, pool, 'multi', scripts),
     'b1-pgbouncer': () => startBaselinePg('b1-pgbouncer', stack.bouncerUri, pool, 'single', scripts),
@@ -94,7 +105,7 @@ function empty(cell: Cell, target: Target, error: string | null): RunResult {
   return {
     section: cell.section, backend: cell.backend, scenario: cell.scenario.name, title: cell.scenario.title, auth: cell.auth,
     connections: cell.connections, target, rps: 0, p50Ms: 0, p99Ms: 0, requests: 0, errors: 0, bytesPerResponse: 0,
-    rssBeforeMb: null, peakRssMb: null, error,
+    rssBeforeMb: null, peakRssMb: null, cpuMsPerRequest: null, error,
   };
 }
 
@@ -112,9 +123,11 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
   const server = ctx.fleet.get(serverKey(target, cell.backend));
   if (!server) return empty(cell, target, 'server not started');
   let before: number;
+  let cpu0: number;
   try {
     resetPeak(server.pid);
     before = memoryOf(server.pid).rssMb;
+    cpu0 = cpuSecondsOf(server.pid);
   } catch {
     return empty(cell, target, `server process is gone:\n${server.output()}`);
   }
@@ -123,8 +136,10 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
     warmupMs: ctx.mode.warmupMs, durationMs: ctx.mode.durationMs, requests: requestsFor(cell.scenario, cell.auth, ctx.token),
   });
   let peak: number | null = null;
+  let cpuMs: number | null = null;
   try {
     peak = memoryOf(server.pid).peakMb;
+    if (load.allResponses > 0) cpuMs = ((cpuSecondsOf(server.pid) - cpu0) * 1000) / load.allResponses;
   } catch {
     // died during the run: reported through the errors below
   }
@@ -132,7 +147,7 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
   return {
     ...empty(cell, target, load.requests === 0 ? load.firstError ?? 'no responses' : errors > 0 ? load.firstError : null),
     rps: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, requests: load.requests, errors,
-    bytesPerResponse: load.bytesPerResponse, rssBeforeMb: before, peakRssMb: peak,
+    bytesPerResponse: load.bytesPerResponse, rssBeforeMb: before, peakRssMb: peak, cpuMsPerRequest: cpuMs,
   };
 }
 
@@ -146,10 +161,22 @@ async function runCell(ctx: Ctx, cell: Cell, log: Log): Promise<RunResult[]> {
       const prev = best.get(target);
       if (!prev || r.rps > prev.rps) best.set(target, r);
       log(`  ${target.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms` +
-        `${r.peakRssMb === null ? '' : `  peak ${r.peakRssMb.toFixed(0)} MB`}${r.error ? `  ERROR ${r.error.split('\n')[0]?.slice(0, 160)}` : ''}`);
+        `${r.peakRssMb === null ? '' : `  peak ${r.peakRssMb.toFixed(0)} MB`}${r.cpuMsPerRequest === null ? '' : `  cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req`}${r.error ? `  ERROR ${r.error.split('\n')[0]?.slice(0, 160)}` : ''}`);
     }
   }
   return cell.targets.map((t) => best.get(t) as RunResult);
+}
+
+/** One second of load on every server first, so the first cell does not pay for JIT warm-up. */
+async function prewarm(ctx: Ctx, cases: ReadonlyArray<{ s: Scenario; auth: Auth }>): Promise<void> {
+  const reads = cases.filter((c) => !c.s.write && ctx.captured.scripts[scriptId(c.s, c.auth)]);
+  if (reads.length === 0) return;
+  for (const server of ctx.fleet.values()) {
+    await runLoad({
+      host: server.host, port: server.port, connections: 10, warmupMs: 0, durationMs: Math.min(1000, ctx.mode.durationMs),
+      requests: reads.flatMap((c) => requestsFor(c.s, c.auth, ctx.token)),
+    });
+  }
 }
 
 async function pgliteLoop(fleet: Map<string, ChildServer>, id: string): Promise<number | null> {
@@ -165,6 +192,8 @@ export interface SuiteOptions {
   readonly log?: Log;
   /** The PeSquel checkout to benchmark (default: this work tree). */
   readonly pesquelRoot?: string;
+  /** CPU-profile every PeSquel process into this directory (summarised in the report). */
+  readonly profileDir?: string;
 }
 
 export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<SuiteResult> {
@@ -193,9 +222,11 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
     for (const [id, e] of Object.entries(captured.errors)) log(`  ${id}: ${e.slice(0, 200)}`);
     await stack.sql('TRUNCATE api.activity');
     log('starting the servers under test');
-    fleet = await startFleet(mode, stack, pglite?.dirs ?? [], scriptsFile, root);
+    fleet = await startFleet(mode, stack, pglite?.dirs ?? [], scriptsFile, opts);
     const idleRssMb = Object.fromEntries([...fleet].map(([k, s]) => [k, Math.round(memoryOf(s.pid).rssMb)]));
     const ctx: Ctx = { mode, stack, fleet, captured, token };
+    log('warming up every server');
+    await prewarm(ctx, [...seen.values()]);
     const results: RunResult[] = [];
     for (const [i, cell] of mode.cells.entries()) {
       log(`[${i + 1}/${mode.cells.length}] ${cell.section}: ${cell.backend} ${cell.scenario.name} ${cell.auth} c=${cell.connections}`);
@@ -203,11 +234,15 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
     }
     const loopId = [...seen.keys()].find((k) => k.startsWith('get-10|')) ?? '';
     const pgliteLoopTps = captured.scripts[loopId] ? await pgliteLoop(fleet, loopId) : null;
+    await Promise.all([...fleet.values()].map((s) => s.stop())); // profiles are written at exit
+    const profiles = opts.profileDir === undefined ? [] : readdirSync(opts.profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => summariseProfile(join(opts.profileDir as string, f), f.replace(/\.cpuprofile$/, '')));
     return {
       mode: mode.name, startedAt, seconds: (Date.now() - t0) / 1000,
       machine: { cpus: cpus().length, loadBefore, node: process.version, postgres: stack.pg.majorVersion },
       settings: { todos: mode.todos, poolSize: mode.poolSize, warmupMs: mode.warmupMs, durationMs: mode.durationMs },
-      idleRssMb, pgliteLoopTps, captureErrors: captured.errors, results,
+      idleRssMb, pgliteLoopTps, captureErrors: captured.errors, roundTrips: captured.roundTrips, results, profiles,
     };
   } finally {
     await Promise.all([...fleet.values()].map((s) => s.stop()));

@@ -35,6 +35,8 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly bytesPerResponse: number;
   readonly firstError: string | null;
+  /** Every response, warm-up included (to divide the server's CPU time by). */
+  readonly allResponses: number;
 }
 
 function serialize(r: LoadRequest, host: string, port: number): Buffer {
@@ -59,6 +61,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let errors = 0;
   let non2xx = 0;
   let bytes = 0;
+  let all = 0;
   let firstError: string | null = null;
   let recording = false;
   let stopping = false;
@@ -104,6 +107,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         }
         if (!complete) return;
         clearTimeout(timer);
+        all++;
         if (recording) {
           latencies.push(performance.now() - started);
           bytes += parser.bodyBytes;
@@ -158,5 +162,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     non2xx,
     bytesPerResponse: n === 0 ? 0 : Math.round(bytes / n),
     firstError,
+    allResponses: all,
   };
 }

@@ -15,12 +15,15 @@ function scenarioTable(suite: SuiteResult, backend: CellKey['backend']): string 
   const keys = cells(suite, 'scenarios').filter((k) => k.backend === backend);
   if (keys.length === 0) return '_not run in this mode_';
   const baselines: Target[] = backend === 'embedded' ? ['b4'] : ['b1', 'b2', 'b3'];
-  const head = ['scenario', 'auth', 'PeSquel req/s', 'p50 / p99 ms', 'peak RSS MB', 'errors',
-    ...baselines.map((b) => `${b} req/s`), ...baselines.map((b) => `÷ ${b}`)];
+  const base = baselines[0] as Target;
+  const head = ['scenario', 'auth', 'PeSquel req/s', 'p50 / p99 ms', 'peak RSS MB', 'errors', 'round trips',
+    ...baselines.map((b) => `${b} req/s`), ...baselines.map((b) => `÷ ${b}`), `CPU ms/req PeSquel / ${base}`];
   const rows = keys.map((k) => {
     const p = find(suite, k, 'pesquel');
-    return [k.scenario, k.auth, fmt.rps(p), latency(p), fmt.mb(p?.peakRssMb ?? null), errs(p),
-      ...baselines.map((b) => fmt.rps(find(suite, k, b))), ...baselines.map((b) => fmt.ratio(ratio(suite, k, b)))];
+    const b = find(suite, k, base);
+    const cpuMs = (r: RunResult | undefined) => (r?.cpuMsPerRequest == null ? '–' : r.cpuMsPerRequest.toFixed(2));
+    return [k.scenario, k.auth, fmt.rps(p), latency(p), fmt.mb(p?.peakRssMb ?? null), errs(p), String(suite.roundTrips[`${k.scenario}|${k.auth}`] ?? '–'),
+      ...baselines.map((t) => fmt.rps(find(suite, k, t))), ...baselines.map((t) => fmt.ratio(ratio(suite, k, t))), `${cpuMs(p)} / ${cpuMs(b)}`];
   });
   return table(head, rows);
 }
@@ -119,6 +122,12 @@ ${rowsTable(suite, 'memory')}
 
 ${table(Object.keys(suite.idleRssMb), [Object.values(suite.idleRssMb).map(String)])}
 
+${suite.profiles.map((p) => `## CPU profile: ${p.server} (${p.busySamples} busy samples, whole run)
+
+${table(['self time by function', '%'], p.functions.map((f) => [`\`${f.name}\``, f.pct.toFixed(1)]))}
+
+${table(['self time by file / package', '%'], p.files.map((f) => [`\`${f.name}\``, f.pct.toFixed(1)]))}
+`).join('\n')}
 ${Object.keys(suite.captureErrors).length === 0 ? '' : `## Scenarios the current build rejected
 
 ${table(['scenario|auth', 'error'], Object.entries(suite.captureErrors).map(([k, v]) => [k, v.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)]))}

@@ -22,13 +22,25 @@ process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
-/**
- * Spawns `node --import tsx <script> ...args` in `cwd` (the repo root) and resolves once a line of its
- * output matches `ready` (first group: the URL).
- */
-export function startChild(name: string, script: string, args: readonly string[], ready: RegExp, cwd = repoRoot, timeoutMs = 90_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd,
+export interface ChildOptions {
+  readonly name: string;
+  readonly script: string;
+  readonly args: readonly string[];
+  /** Matches the line announcing readiness; its first group is the URL. */
+  readonly ready: RegExp;
+  /** Working directory, the checkout the script belongs to (default: this repo). */
+  readonly cwd?: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
+  /** How long a SIGTERM may take before SIGKILL (a CPU profile is written at a clean exit). */
+  readonly graceMs?: number;
+}
+
+/** Spawns `node --import tsx <script> ...args` and resolves once its output matches `ready`. */
+export function startChild(o: ChildOptions, timeoutMs = 90_000): Promise<ChildServer> {
+  const { name, ready } = o;
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.script, ...o.args], {
+    cwd: o.cwd ?? repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
@@ -54,7 +66,8 @@ export function startChild(name: string, script: string, args: readonly string[]
         stop: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');
-          const t = setTimeout(() => child.kill('SIGKILL'), 2_000); // results are in; a slow graceful stop only costs time
+          // Results are in: a slow graceful stop only costs time.
+          const t = setTimeout(() => child.kill('SIGKILL'), o.graceMs ?? 2_000);
           await exited;
           clearTimeout(t);
         },
@@ -89,4 +102,12 @@ export function resetPeak(pid: number): void {
   } catch {
     // Not permitted here: peaks then cover the process's whole life, which only overstates them.
   }
+}
+
+/** CPU time (user + system) the process has used so far, in seconds. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15, in clock ticks (100/s on Linux).
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }

@@ -18,8 +18,14 @@ export interface PesquelDb {
   readonly dataDir?: string;
 }
 
-/** `root`: the PeSquel checkout to run (default this one; e.g. a snapshot of HEAD while others edit). */
-export function startPesquel(name: string, db: PesquelDb, poolSize: number, root?: string): Promise<ChildServer> {
+export interface PesquelRun {
+  /** The PeSquel checkout to run (default this one; e.g. a snapshot of HEAD while others edit). */
+  readonly root?: string;
+  /** Write a V8 CPU profile of the whole run here (node --cpu-prof). */
+  readonly profileDir?: string;
+}
+
+export function startPesquel(name: string, db: PesquelDb, poolSize: number, run: PesquelRun = {}): Promise<ChildServer> {
   const args = [
     'start', '--server-host', '127.0.0.1', '--server-port', '0', '--admin-server-port', '0', '--admin-ui-port', '0',
     '--log-level', 'error', '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
@@ -27,13 +33,15 @@ export function startPesquel(name: string, db: PesquelDb, poolSize: number, root
   if (db.dbUri) args.push('--db-uri', db.dbUri, '--db-init', 'false');
   if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
   if (db.dataDir) args.push('--data-dir', db.dataDir);
-  return startChild(name, 'src/cli/entry.ts', args, API_READY, root);
+  const nodeArgs = run.profileDir ? ['--cpu-prof', '--cpu-prof-dir', run.profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  return startChild({ name, script: 'src/cli/entry.ts', args, ready: API_READY, nodeArgs, graceMs: run.profileDir ? 15_000 : 2_000, ...(run.root ? { cwd: run.root } : {}) });
 }
 
 export function startBaselinePg(name: string, uri: string, poolSize: number, mode: 'single' | 'multi', scripts: string): Promise<ChildServer> {
-  return startChild(name, 'bench/servers/baseline-pg.ts', ['--uri', uri, '--pool', String(poolSize), '--mode', mode, '--scripts', scripts], BASELINE_READY);
+  const args = ['--uri', uri, '--pool', String(poolSize), '--mode', mode, '--scripts', scripts];
+  return startChild({ name, script: 'bench/servers/baseline-pg.ts', args, ready: BASELINE_READY });
 }
 
 export function startBaselinePglite(name: string, dataDir: string, scripts: string): Promise<ChildServer> {
-  return startChild(name, 'bench/servers/baseline-pglite.ts', ['--data-dir', dataDir, '--scripts', scripts], BASELINE_READY);
+  return startChild({ name, script: 'bench/servers/baseline-pglite.ts', args: ['--data-dir', dataDir, '--scripts', scripts], ready: BASELINE_READY });
 }
