@@ -85,7 +85,10 @@ export function fromWhereSql(node: ReadNode, opts: NodeSqlOptions = {}): Sql {
 
 export function readNodeSql(node: ReadNode, opts: NodeSqlOptions = {}): Sql {
   const grouped = isGrouped(node);
-  const items = node.select.flatMap((s) => selectItemSql(node.alias, s, grouped));
+  // PostgREST's key order: the columns in select order, then the embeds.
+  const columns = node.select.filter((s) => s.kind !== 'embed').flatMap((s) => selectItemSql(node.alias, s, grouped));
+  const embeds = node.select.filter((s) => s.kind === 'embed').flatMap((s) => selectItemSql(node.alias, s, grouped));
+  const items = [...columns, ...embeds];
   const limit = node.limit === null ? empty : sql` LIMIT ${unsafeRaw(String(Math.trunc(node.limit)))}`;
   const offset = node.offset > 0 ? sql` OFFSET ${unsafeRaw(String(Math.trunc(node.offset)))}` : empty;
   return sql`SELECT ${join(items)} ${fromWhereSql(node, opts)}${groupBySql(node)}${orderSql(node.alias, node.order)}${limit}${offset}`;

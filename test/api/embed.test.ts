@@ -85,6 +85,10 @@ for (const kind of backendKinds()) {
         ok('/roles?select=character,films(title),actors(name)&film_id=eq.6', [
           { character: 'Christine', films: { title: 'Lady Bird' }, actors: { name: 'Saoirse Ronan' } },
         ]));
+      it('keys: the columns in select order, then the embeds (as PostgREST)', async () => {
+        const r = await api.fetch('/films?select=directors(last_name),title,...technical_specs(runtime),id&id=eq.1');
+        assert.equal(await r.text(), '[{"title":"Jaws","id":1,"directors":{"last_name":"Spielberg"},"runtime":124}]');
+      });
       it('nested embedding', () =>
         ok('/actors?select=name,films(title,directors(last_name,films(id)))&id=eq.4', [
           { name: 'Saoirse Ronan', films: [{ title: 'Lady Bird', directors: { last_name: 'Gerwig', films: [{ id: 6 }] } }] },
