@@ -172,11 +172,20 @@ describe(`admin UI in Chromium (${kind})`, () => {
     await shot('09-security-policies');
   });
 
-  it('shows activity, sizes and pools, and signs out', async () => {
+  it('shows activity, sizes and pools, cancels another session, and signs out', async () => {
+    const sleeper = kind === 'postgres' ? f.api.sql('select pg_sleep(30) -- sleeper').then(() => null, (e: Error) => e.message) : null;
     await page.getByRole('link', { name: 'Activity' }).click();
     await page.getByText('API pool').waitFor();
     await page.getByRole('heading', { name: 'Largest tables' }).waitFor();
-    await shot('10-activity');
+    if (sleeper) {
+      const row = page.getByRole('row').filter({ hasText: '-- sleeper' });
+      await row.getByRole('button', { name: 'Cancel' }).waitFor();
+      await shot('10-activity');
+      await row.getByRole('button', { name: 'Cancel' }).click();
+      assert.match(String(await sleeper), /canceling statement due to user request/);
+    } else {
+      await shot('10-activity');
+    }
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin password').waitFor();
   });

@@ -48,14 +48,10 @@ export function ActivityPage({ session }: { session: SessionInfo }) {
       <h3>Sessions</h3>
       <div class="table-wrap">
         <table class="grid">
-          <thead><tr><th>pid</th><th>user</th><th>application</th><th>state</th><th>wait</th><th>blocked by</th><th>running</th><th>query</th><th /></tr></thead>
+          <thead><tr><th /><th>pid</th><th>user</th><th>application</th><th>state</th><th>wait</th><th>blocked by</th><th>running</th><th>query</th></tr></thead>
           <tbody>
             {a.sessions.map((s) => (
               <tr key={String(s.pid)}>
-                <td>{s.pid}</td><td>{s.user}</td><td>{s.application}{s.admin ? ' (this UI)' : ''}</td><td>{s.state ?? s.backend_type}</td>
-                <td>{s.wait_event_type ? `${s.wait_event_type}: ${s.wait_event}` : ''}</td><td>{s.blocked_by === '{}' ? '' : s.blocked_by}</td>
-                <td>{s.state === 'active' && s.running_ms ? `${(Number(s.running_ms) / 1000).toFixed(1)} s` : ''}</td>
-                <td class="query"><code>{s.query}</code></td>
                 <td class="actions">
                   {!embedded && !s.admin && s.backend_type === 'client backend' && (
                     <>
@@ -64,6 +60,10 @@ export function ActivityPage({ session }: { session: SessionInfo }) {
                     </>
                   )}
                 </td>
+                <td>{s.pid}</td><td>{s.user}</td><td>{s.application}{s.admin ? ' (this UI)' : ''}</td><td>{s.state ?? s.backend_type}</td>
+                <td>{s.wait_event_type ? `${s.wait_event_type}: ${s.wait_event}` : ''}</td><td>{s.blocked_by === '{}' ? '' : s.blocked_by}</td>
+                <td>{s.state === 'active' && s.running_ms ? `${(Number(s.running_ms) / 1000).toFixed(1)} s` : ''}</td>
+                <td class="query"><code>{s.query}</code></td>
               </tr>
             ))}
           </tbody>

@@ -6,6 +6,9 @@ import type { AdminConn, AdminDb, AdminResult } from './admin-db.js';
 
 const textTypes = { getTypeParser: () => (v: string) => v };
 
+/** The transaction status of the last ReadyForQuery (pg 8.12+), null before the first query. */
+const txStatus = (c: pg.PoolClient) => (c as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() ?? 'T';
+
 export interface PgAdminOptions {
   readonly uri: string;
   /** One connection runs the editor's statement, one serves cancel and catalog reads. */
@@ -59,7 +62,8 @@ export class PgAdminDb implements AdminDb {
       try {
         return await fn(c);
       } finally {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // Never hand a connection back inside a transaction ('I' = idle, 'T'/'E' = in one).
+        if (txStatus(client) !== 'I') await client.query('ROLLBACK').catch(() => undefined);
       }
     } catch (err) {
       // A driver (not SQL) error means the connection is unusable: drop it from the pool.
