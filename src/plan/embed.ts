@@ -44,7 +44,7 @@ function relationOf(ctx: PlanContext, parent: NodeInput): string | null {
   const source = parent.source;
   if (source.kind === 'relation') return source.name;
   const fns = ctx.cache.functions.get(tableKey(source.schema, source.name)) ?? [];
-  return fns.find((f) => f.returnsRelation !== null)?.returnsRelation?.name ?? null;
+  return fns.find((f) => f.returnsRelation?.schema === ctx.schema)?.returnsRelation?.name ?? null;
 }
 
 function cardinalityOf(rel: Relationship): 'one' | 'many' {

@@ -49,6 +49,14 @@ describe('embedding SQL', () => {
     assert.match(sqlOf('/directors?select=name,films()&films=is.null').text, /WHERE \("films_1" IS NOT DISTINCT FROM NULL\)$/);
   });
 
+  it('hostile aliases and values stay identifiers and parameters', () => {
+    const alias = encodeURIComponent('x\\"; DROP TABLE films; --');
+    const r = sqlOf(`/films?select="${alias}":directors(name)&"${alias}".name=eq.${encodeURIComponent("';--")}`);
+    assert.match(r.text, /AS "x""; DROP TABLE films; --" FROM/);
+    assert.match(r.text, /WHERE \("directors_1"."name" = \$1\) AND/);
+    assert.deepEqual(r.values, ["';--"]);
+  });
+
   it('a computed relationship calls the function with the parent row', () => {
     assert.match(sqlOf('/directors?select=first_film(title)').text, /FROM "api"."first_film"\(ROW\("directors"\.\*\)::"api"."directors"\) AS "films_1"/);
   });
