@@ -60,14 +60,24 @@ function example(s, depth) {
   if (s.oneOf) return example(s.oneOf[0], depth);
   if (s.type === 'array') return [example(s.items, (depth || 0) + 1)];
   if (s.type === 'object') {
+    // A row to send: required columns with sample values, nullable ones as null; columns that
+    // are neither have a server-side default and are left out.
     var o = {};
+    var required = s.required || [];
     Object.keys(s.properties || {}).forEach(function (k) {
-      if (!s.properties[k].readOnly) o[k] = example(s.properties[k], (depth || 0) + 1);
+      var p = resolve(s.properties[k]);
+      if (p.readOnly) return;
+      if (required.indexOf(k) >= 0 || !s.required) o[k] = example(p, (depth || 0) + 1);
+      else if (p.nullable) o[k] = null;
     });
     return o;
   }
-  return { integer: 0, number: 0, boolean: false }[s.type] !== undefined ? { integer: 0, number: 0, boolean: false }[s.type]
-    : s.format === 'date-time' ? new Date(0).toISOString() : s.format === 'uuid' ? '00000000-0000-0000-0000-000000000000' : s.type === 'string' ? '' : null;
+  var samples = { integer: 0, number: 0, boolean: false };
+  if (samples[s.type] !== undefined) return samples[s.type];
+  if (s.format === 'date-time') return new Date(0).toISOString();
+  if (s.format === 'date') return '1970-01-01';
+  if (s.format === 'uuid') return '00000000-0000-0000-0000-000000000000';
+  return s.type === 'string' ? '' : null;
 }
 
 function propertiesTable(s) {
@@ -80,7 +90,8 @@ function propertiesTable(s) {
       var p = s.properties[k];
       return h('tr', {}, h('td', {}, h('code', { text: k }), req.indexOf(k) >= 0 ? h('span', { class: 'req', text: 'required' }) : null),
         h('td', {}, h('span', { class: 'type', text: typeText(p) + (p.nullable ? ', nullable' : '') + (p.readOnly ? ', read-only' : '') })),
-        rich('td', 'desc', [p.description, p.maxLength ? 'max length ' + p.maxLength : null, p['x-pg-type'] ? 'PostgreSQL: ' + p['x-pg-type'] : null].filter(Boolean).join('\n')));
+        rich('td', 'desc', [p.description, p.default !== undefined ? 'default ' + JSON.stringify(p.default) : null,
+          p.maxLength ? 'max length ' + p.maxLength : null, p['x-pg-type'] ? 'PostgreSQL: ' + p['x-pg-type'] : null].filter(Boolean).join('\n')));
     }).reduce(function (frag, row) { frag.appendChild(row); return frag; }, document.createDocumentFragment()));
 }
 
@@ -117,9 +128,17 @@ function tryForm(method, path, op, params) {
   body.value = json ? JSON.stringify(example(json.schema), null, 2) : '';
   var out = h('div', { class: 'result' });
   var send = h('button', { type: 'button', text: 'Send', onclick: function () { run(verb.value, url.value, hdrs.value, body.value, out); } });
+  var bodyLabel = h('label', { text: 'Body' });
+  // GET and HEAD send no body: hide the field rather than silently drop what was typed.
+  var showBody = function () {
+    var on = verb.value !== 'GET' && verb.value !== 'HEAD';
+    bodyLabel.style.display = body.style.display = on ? '' : 'none';
+  };
+  verb.addEventListener('change', showBody);
+  showBody();
   return h('div', { class: 'try' }, h('div', { class: 'row' }, verb, url, send),
     h('label', { text: 'Headers (one "Name: value" per line)' }), hdrs,
-    h('label', { text: 'Body' }), body, out);
+    bodyLabel, body, out);
 }
 
 function run(method, url, headerText, body, out) {
@@ -169,7 +188,7 @@ function operation(path, method, op) {
     Object.keys(op.responses || {}).forEach(function (code) {
       var r = resolve(op.responses[code]);
       var c = r.content && (r.content['application/json'] || r.content[Object.keys(r.content)[0]]);
-      rt.appendChild(h('tr', {}, h('td', {}, h('code', { text: code })), h('td', { text: r.description || '' }), h('td', { class: 'type', text: c ? typeText(c.schema) : '' })));
+      rt.appendChild(h('tr', {}, h('td', {}, h('code', { text: code })), rich('td', '', r.description), h('td', { class: 'type', text: c ? typeText(c.schema) : '' })));
     });
     b.appendChild(rt);
     b.appendChild(h('h3', { text: 'Try it' }));

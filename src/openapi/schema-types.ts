@@ -15,12 +15,10 @@ const byBase: Record<string, JsonSchema> = {
   bool: { type: 'boolean' },
   uuid: { type: 'string', format: 'uuid' },
   date: { type: 'string', format: 'date' },
-  timestamp: { type: 'string', format: 'date-time' },
+  // Only timestamptz is RFC 3339 as PostgreSQL writes it (`2024-01-01T10:00:00+00:00`). Plain
+  // timestamp and time lack the offset, interval is `1 day 02:00:00` and bytea is `\x…` hex,
+  // not base64: a standard format there would make strict clients reject real values.
   timestamptz: { type: 'string', format: 'date-time' },
-  time: { type: 'string', format: 'time' },
-  timetz: { type: 'string', format: 'time' },
-  interval: { type: 'string', format: 'duration' },
-  bytea: { type: 'string', format: 'byte' },
   // json/jsonb hold any JSON value: a schema without `type` accepts all of them.
   json: {},
   jsonb: {},

@@ -8,7 +8,7 @@ import { docsScript } from '../../src/openapi/docs-script.js';
 import { filterKey, KeyMaker } from '../../src/openapi/keys.js';
 import { toSwagger2, wantsSwagger2 } from '../../src/openapi/swagger2.js';
 import { parseAccept } from '../../src/request/headers.js';
-import { columnSchema, literalDefault } from '../../src/openapi/schema-types.js';
+import { columnSchema, literalDefault, typeSchema } from '../../src/openapi/schema-types.js';
 import { parseQueryParams } from '../../src/request/query-params.js';
 import { tableKey, type Column, type Func, type SchemaCache, type Table } from '../../src/schema-cache/types.js';
 
@@ -287,6 +287,13 @@ describe('names', () => {
     assert.equal(literalDefault('true', 'boolean'), true);
     assert.equal(literalDefault('now()', 'string'), undefined);
     assert.equal(literalDefault("nextval('s'::regclass)", 'integer'), undefined);
+  });
+
+  it('standard formats only where PostgreSQL writes them that way', () => {
+    assert.equal(typeSchema('timestamptz', 'timestamp with time zone').format, 'date-time');
+    for (const t of ['timestamp', 'time', 'timetz', 'interval', 'bytea', 'numeric']) assert.equal(typeSchema(t, t).format, undefined, t);
+    assert.deepEqual(typeSchema('int8', 'bigint'), { type: 'integer', format: 'int64', 'x-pg-type': 'bigint' });
+    assert.deepEqual(typeSchema('_int4', 'integer[]'), { type: 'array', items: { type: 'integer', format: 'int32', 'x-pg-type': 'integer' }, 'x-pg-type': 'integer[]' });
   });
 
   it('composite columns are objects', () => {
