@@ -32,7 +32,9 @@ function matchesHint(r: Relationship, hint: string | null): boolean {
  * without a relation type); `originLabel` names it in errors.
  */
 export function findRelationship(cache: SchemaCache, schema: string, origin: string | null, originLabel: string, target: string, hint: string | null): Relationship {
-  const all = origin === null ? [] : cache.relationships.get(tableKey(schema, origin)) ?? [];
+  // Only relationships within the request's schema (a computed one: its function's schema).
+  const all = (origin === null ? [] : cache.relationships.get(tableKey(schema, origin)) ?? [])
+    .filter((r) => (r.kind === 'computed' ? r.function.schema : r.foreignTable.schema) === schema);
   const found = all.filter((r) => matchesTarget(r, target) && matchesHint(r, hint));
   if (found.length === 1) return found[0] as Relationship;
   if (found.length === 0) {
