@@ -52,7 +52,9 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
     primaryKey: table.primaryKey,
     media,
     count: prefs.count !== null,
-    detectInserted: method === 'PUT' || (method === 'POST' && prefs.resolution === 'merge-duplicates'),
+    // xmax tells inserted from updated rows; views have no system columns (their upserts answer 201).
+    detectInserted: (table.kind === 'table' || table.kind === 'partitioned_table')
+      && (method === 'PUT' || (method === 'POST' && prefs.resolution === 'merge-duplicates')),
     maxAffected: prefs.handling === 'strict' && prefs.maxAffected !== null && (method === 'PATCH' || method === 'DELETE') ? prefs.maxAffected : null,
   };
 }

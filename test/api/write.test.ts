@@ -204,6 +204,15 @@ for (const kind of backendKinds()) {
         assert.equal(await count('projects', "name = 'alpha'"), 1);
       });
 
+      it('upserts through an auto-updatable view', async () => {
+        const r = await call('POST', '/projects_v?on_conflict=name&select=name,status', {
+          body: [{ name: 'beta', status: 'via view' }], headers: { Prefer: 'resolution=merge-duplicates, return=representation' },
+        });
+        assert.equal(r.status, 201);
+        assert.deepEqual(await r.json(), [{ name: 'beta', status: 'via view' }]);
+        assert.equal(await count('projects', "name = 'beta' AND status = 'via view'"), 1);
+      });
+
       it('a conflict without resolution is 409 23505 and inserts nothing', async () => {
         await unchanged('projects', async () => {
           const r = await call('POST', '/projects', { body: [{ name: 'p-fresh-409' }, { name: 'beta' }] });
