@@ -98,6 +98,16 @@ const attacks: Attack[] = [
   get('comment in a name', `/items?select=${e('id/**/,name')}`, 'error', undefined, 400),
   get('unicode quote look-alikes', `/items?name=eq.${e('ʼ; DROP TABLE private.canary; --')}`, 'data'),
   get('backslash escapes', `/items?name=eq.${e("\\'; DROP TABLE private.canary; --")}`, 'data'),
+  // writes: hostile body keys, columns, on_conflict and filters (api_anon may only read items,
+  // so the best a write can reach is PostgreSQL's permission check)
+  { label: 'hostile body key', path: '/items', expect: 'error', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ [`id") VALUES (1); DROP TABLE private.canary;--`]: 1 }) } },
+  { label: 'hostile body value', path: '/items', expect: 'error', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 9, name: drop }) } },
+  { label: 'hostile columns', path: `/items?columns=${e('id,name);drop table private.canary;--')}`, expect: 'error', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"id":9,"name":"x"}' } },
+  { label: 'hostile on_conflict', path: `/items?on_conflict=${e('id) DO UPDATE SET name=1;--')}`, expect: 'error', init: { method: 'POST', headers: { 'Content-Type': 'application/json', Prefer: 'resolution=merge-duplicates' }, body: '{"id":1,"name":"x"}' } },
+  { label: 'hostile CSV header', path: '/items', expect: 'error', init: { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: `"id"");drop table private.canary;--",name\n9,x` } },
+  { label: 'PATCH with a hostile filter', path: `/items?id=eq.${e("1'; DROP TABLE private.canary;--")}`, expect: 'error', init: { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"name":"x"}' } },
+  { label: 'DELETE with a hostile logic tree', path: `/items?or=${e('(id.eq.1);delete from private.canary')}`, expect: 'error', init: { method: 'DELETE' } },
+  { label: 'DELETE of a private table', path: `/${e('private.canary')}?id=eq.1`, expect: 'error', init: { method: 'DELETE' } },
   // very long inputs
   get('long column name', `/items?select=${'a'.repeat(6000)}`, 'error', undefined, 400),
   get('long value', `/items?name=eq.${'x'.repeat(12000)}`, 'data'),
