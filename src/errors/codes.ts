@@ -49,6 +49,10 @@ export const errors = {
   writeEmbedFilter: (method: string, what: string) =>
     e('PGRST127', 400, `Embedded resources cannot restrict the rows of a ${method}`, what,
       'Filter on the columns of the table itself (e.g. id=in.(...)), or use a function (/rpc) for conditional changes.'),
+  /** PeSquel: PostgREST v13 dropped limited PATCH/DELETE; ignoring limit/offset would widen the change, so it is refused. */
+  writeLimit: (method: string) =>
+    e('PGRST127', 400, `limit/offset cannot restrict the rows of a ${method}`, 'Every row matching the filters would change.',
+      'Filter on a key instead (e.g. id=in.(...)).'),
   /** PeSquel: GET/HEAD run read-only, so only STABLE and IMMUTABLE functions may be called with them. */
   volatileRpcRead: (method: string, fn: string) =>
     e('PGRST101', 405, `Cannot use the ${method} method on RPC`, `${fn} is VOLATILE: call it with POST.`),

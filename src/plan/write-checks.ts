@@ -13,10 +13,11 @@ const embedName = (e: Embed) => e.alias ?? e.name;
 
 /**
  * PATCH/DELETE (and PUT): a filter addressed to an embed (`directors.name=eq.X`), a null test on an
- * embed (`directors=not.is.null`) or an `!inner` embed would restrict the rows in a read; a write
- * cannot honour that without changing its meaning, so it is rejected with 400.
+ * embed (`directors=not.is.null`), an `!inner` embed or a top-level limit/offset (PostgREST v13 no
+ * longer limits writes) would restrict the rows in a read; a write ignoring them would change more
+ * rows than asked, so they are rejected with 400.
  */
-export function checkNoEmbedRestriction(req: ApiRequest): void {
+export function checkWriteRestrictions(req: ApiRequest): void {
   const method = req.method;
   const embeds = (req.query.select ?? []).filter((s): s is Embed => s.kind === 'embed');
   const names = new Set(embeds.flatMap((e) => [e.name, embedName(e)]));
@@ -27,6 +28,9 @@ export function checkNoEmbedRestriction(req: ApiRequest): void {
     if (!(f.parsed instanceof ApiError) && mentions(f.parsed, names)) {
       throw errors.writeEmbedFilter(method, `The filter '${f.key}=${f.value}' tests the embedded resource.`);
     }
+  }
+  if (method !== 'PUT' && (req.query.limit.some((l) => l.path.length === 0) || req.query.offset.some((o) => o.path.length === 0))) {
+    throw errors.writeLimit(method);
   }
   for (const e of embeds) {
     if (e.joinType === 'inner') {

@@ -10,7 +10,7 @@ import { negotiate } from './media.js';
 import { checkParamPaths, planNode } from './node.js';
 import { planContext } from './read.js';
 import { findTable } from './resolve.js';
-import { checkNoEmbedRestriction, checkPutBody, putKey } from './write-checks.js';
+import { checkWriteRestrictions, checkPutBody, putKey } from './write-checks.js';
 import type { Cond, Mutation, ReadNode, WritePlan } from './types.js';
 
 export interface WriteSettings {
@@ -26,7 +26,7 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
   const method = req.method as WriteMethod;
   const name = req.target.kind === 'relation' ? req.target.name : '';
   const table = findTable(cache, req.schema, name);
-  if (method !== 'POST') checkNoEmbedRestriction(req);
+  if (method !== 'POST') checkWriteRestrictions(req);
   // A relation PostgreSQL cannot write this way (e.g. an aggregating view): 405, as OPTIONS says.
   const allowed = method === 'POST' ? table.insertable : method === 'PATCH' ? table.updatable
     : method === 'DELETE' ? table.deletable : table.insertable && table.updatable;

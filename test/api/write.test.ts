@@ -352,6 +352,14 @@ for (const kind of backendKinds()) {
         });
       });
 
+      it('refuses limit/offset on PATCH and DELETE (they would be ignored)', async () => {
+        await unchanged('tasks', async () => {
+          const b = await error(await call('DELETE', '/tasks?limit=1'), 400, 'PGRST127');
+          assert.equal(b.message, 'limit/offset cannot restrict the rows of a DELETE');
+          await error(await call('PATCH', '/tasks?offset=1', { body: { done: true } }), 400, 'PGRST127');
+        });
+      });
+
       it('refuses !inner embeds and null tests on embeds', async () => {
         await unchanged('tasks', async () => {
           await error(await call('DELETE', '/tasks?select=id,projects!inner(name)'), 400, 'PGRST127');
