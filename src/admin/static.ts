@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reply } from './http-kit.js';
+import { AdminError } from './errors.js';
 
 // src/admin/static.ts and dist/admin/static.js sit at the same depth below the package root.
 export const defaultClientDir = fileURLToPath(new URL('../../admin-ui/dist/', import.meta.url));
@@ -25,7 +26,13 @@ export function staticFiles(dir: string) {
   return async (path: string): Promise<Reply> => {
     const index = join(root, 'index.html');
     if (!existsSync(index)) return { status: 503, body: notBuilt, headers: { 'Content-Type': 'text/html; charset=utf-8' } };
-    const file = normalize(join(root, decodeURIComponent(path)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      throw new AdminError(400, 'bad-path', 'malformed path');
+    }
+    const file = normalize(join(root, decoded));
     const inside = file.startsWith(root.endsWith(sep) ? root : root + sep);
     if (inside && path !== '/' && existsSync(file) && extname(file) !== '') {
       const immutable = file.includes(`${sep}assets${sep}`);

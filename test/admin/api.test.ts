@@ -54,10 +54,14 @@ for (const kind of adminKinds()) {
         await c.call('POST', '/api/logout', {});
         assert.equal((await c.fetch('/api/catalog/schemas')).status, 401);
       });
-      it('serves the client or a page saying how to build it, with a CSP', async () => {
+      it('serves the client or a page saying how to build it, and nothing outside it', async () => {
         const r = await fetch(f.ui.url + '/');
         assert.ok(r.status === 200 || r.status === 503);
         assert.match(await r.text(), /PeSquel admin/);
+        if (r.status === 200) assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+        assert.equal((await fetch(f.ui.url + '/%E0%A4%A')).status, 400);
+        const escape = await fetch(f.ui.url + '/..%2f..%2fpackage.json');
+        assert.doesNotMatch(await escape.text(), /"workspaces"/);
       });
     });
 
