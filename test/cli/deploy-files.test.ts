@@ -182,6 +182,7 @@ describe('PeSquel Dockerfile', () => {
     assert.match(file, /npm ci\b/);
     assert.match(file, /npm run build\b/);
     assert.match(file, /npm prune --omit=dev\b/);
+    assert.match(file, /npm_config_build_from_source=true npm rebuild argon2/, 'argon2 compiled, not its prebuilt binary');
     assert.match(file, /COPY --from=build /);
     const user = /^USER (\S+)$/m.exec(file)?.[1];
     assert.ok(user && user !== 'root' && user !== '0', 'runs as a non-root user');
