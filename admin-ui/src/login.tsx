@@ -26,7 +26,7 @@ export function Login({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) 
         Admin password
         <input type="password" name="password" autoFocus autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       </label>
-      <button type="submit" disabled={busy || password === ''}>Sign in</button>
+      <button type="submit" class="primary" disabled={busy || password === ''}>Sign in</button>
       <ErrorBox error={error} />
       <p class="muted small">The embedded database prints a generated password once, at its first start. With a server, use the one <code>pesquel setup</code> wrote to <code>secrets/pesquel_admin_password.txt</code>.</p>
     </form>
