@@ -2,6 +2,7 @@
 // privileges per role, column → JSON Schema mapping, quoting of filter keys, document integrity.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { generateOpenApi } from '../../src/openapi/generate.js';
 import { docsPage } from '../../src/openapi/docs-page.js';
 import { docsScript } from '../../src/openapi/docs-script.js';
@@ -308,6 +309,16 @@ describe('docsPage', () => {
     assert.doesNotMatch(html, /@import|url\(/);
     assert.match(html, /Content-Security-Policy/);
     assert.match(html, /connect-src 'self'/);
+  });
+  it('the CSP allows exactly the own script and stylesheet of the page, by hash', () => {
+    const csp = /content="([^"]+)"/.exec(html.slice(html.indexOf('Content-Security-Policy')))?.[1] ?? '';
+    const hash = (t: string) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`;
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)?.[1] ?? '';
+    assert.match(csp, new RegExp(`script-src ${hash(script).replace(/[+/]/g, '\\$&')};`));
+    assert.match(csp, new RegExp(`style-src ${hash(style).replace(/[+/]/g, '\\$&')};`));
+    assert.doesNotMatch(csp, /unsafe/);
+    assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=/);
   });
   it('fetches the OpenAPI document from the same origin', () => {
     assert.match(docsScript, /fetch\('\/', \{ headers: \{ Accept: 'application\/openapi\+json' \} \}\)/);
