@@ -189,6 +189,13 @@ describe('PeSquel Dockerfile', () => {
     assert.match(file, /CMD \["node", "bin\/pesquel\.js", "start"\]/);
   });
 
+  it('copies every workspace\'s package.json before `npm ci` (the lockfile needs them)', () => {
+    const pkg = JSON.parse(readFileSync(join(deployDir(), '..', 'package.json'), 'utf8')) as { workspaces?: string[] };
+    for (const ws of pkg.workspaces ?? []) assert.match(file, new RegExp(`^COPY ${ws}/package\\.json ${ws}/$`, 'm'), ws);
+    assert.ok(file.indexOf('COPY package.json package-lock.json ./') < file.indexOf('RUN npm ci'));
+    assert.ok(file.indexOf('RUN npm ci') < file.indexOf('COPY . .'));
+  });
+
   it('copies admin-ui/dist when present and checks /ready on the admin port', () => {
     assert.match(file, /if \[ -d admin-ui\/dist \]; then cp -R admin-ui\/dist/);
     assert.match(file, /HEALTHCHECK[\s\S]*http:\/\/127\.0\.0\.1:3001\/ready/);
