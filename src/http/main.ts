@@ -42,7 +42,7 @@ export interface Running {
 
 export interface StartOptions {
   readonly logger: Logger;
-  /** Replaces anonymous-only auth (the auth module plugs in here). */
+  /** Replaces the authenticator built from the configuration (tests inject their own). */
   readonly authenticate?: Authenticate;
   readonly onRequest?: (e: RequestEvent) => void;
 }
