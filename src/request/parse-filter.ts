@@ -14,8 +14,9 @@ type Context = 'param' | 'logic';
 const operatorList = 'not or operator (eq, gt, ...)';
 
 /** A filter parameter's value for `field`: `not.eq.5` → Filter. */
-export function parseFilter(field: Field, value: string, label: string): Filter {
-  const s = new Scanner(value, `filter (${label})`);
+export function parseFilter(field: Field, value: string, _label: string): Filter {
+  // The scanner adds the value in parentheses itself: `"failed to parse filter (nope.1)"`.
+  const s = new Scanner(value, 'filter');
   const f = parseOperationInto(s, field, 'param');
   s.end();
   return f;

@@ -4,7 +4,7 @@ import { parseField } from './parse-field.js';
 import type { OrderTerm } from './types.js';
 
 export function parseOrder(input: string): OrderTerm[] {
-  const s = new Scanner(input, `order (${input})`);
+  const s = new Scanner(input, 'order');
   const terms: OrderTerm[] = [];
   do {
     s.skipSpaces();

@@ -39,7 +39,7 @@ export function parseQueryParams(search: URLSearchParams): QueryParams {
 /** `rel.sub.col` → path [rel, sub] and last `col` (null when the last part has JSON arrows). */
 function splitKey(key: string): { path: string[]; last: string | null } {
   const parts: string[] = [];
-  const s = new Scanner(key, `filter (${key})`);
+  const s = new Scanner(key, 'filter');
   try {
     parts.push(s.name());
     while (s.eat('.')) parts.push(s.name());
@@ -61,7 +61,7 @@ function parseCondition(key: string, value: string, path: string[], last: string
       return parseLogic(last, path[path.length - 1] === 'not', value);
     }
     // Re-read the last segment with its JSON path, after the embed prefix.
-    const s = new Scanner(key, `filter (${key})`);
+    const s = new Scanner(key, 'filter');
     for (let i = 0; i < path.length; i++) { s.name(); s.expect('.'); }
     const field = parseField(s);
     s.end();
@@ -84,7 +84,7 @@ function parseCount(name: string, value: string): number {
 
 /** `a,"b c",d` → names (postgrest-js sends quoted names in `columns`). */
 export function parseNameList(value: string, what: string): string[] {
-  const s = new Scanner(value, `${what} (${value})`);
+  const s = new Scanner(value, what);
   const out: string[] = [];
   do {
     s.skipSpaces();
