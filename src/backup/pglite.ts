@@ -15,16 +15,22 @@ export async function backupPglite(db: PgliteDb, target: BackupTarget): Promise<
     const counts = await rowCounts(conn);
     const roles = await rolesSql(conn);
     const version = String((await conn.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '');
-    const searchPath = String((await conn.query<{ p: string }>('SHOW search_path')).rows[0]?.p ?? 'public');
+    // pg_dump leaves session settings behind (row_security = off, search_path = '', timeouts…) on
+    // the session the API shares: note the session's own settings to put them back afterwards.
+    const session = (await conn.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_settings WHERE source = 'session'`)).rows;
     const warn = console.warn;
-    // pglite-tools prints a warning about the search_path it changes; we restore it just below.
+    // pglite-tools prints a warning about the search_path it changes; settings are restored below.
     console.warn = () => undefined;
     let dump: string;
     try {
       dump = await (await pgDump({ pg: db.pg, args: dumpArgs })).text();
     } finally {
       console.warn = warn;
-      await conn.query(`SELECT set_config('search_path', $1, false)`, [searchPath]);
+      // pg_dump also leaves its read-only snapshot transaction open: end it first, or the
+      // RESET below would be rolled back with it.
+      if (db.pg.isInTransaction()) await conn.exec('ROLLBACK');
+      await conn.exec('RESET ALL');
+      for (const { name, setting } of session) await conn.query('SELECT set_config($1, $2, false)', [name, setting]);
     }
     return { counts, roles, version, dump };
   });
