@@ -89,6 +89,10 @@ describe('JWKS URL (pglite)', () => {
     assert.equal(user.status, 403);
     const admin = await api.fetch('/auth/signup', { method: 'POST', headers: { ...headers, Authorization: `Bearer ${await token(k2, 'api_admin')}` }, body });
     assert.equal(admin.status, 201, await admin.clone().text());
+    const adminHeaders = { ...headers, Authorization: `Bearer ${await token(k2, 'api_admin')}` };
+    const badRole = await api.fetch('/auth/signup', { method: 'POST', headers: adminHeaders, body: JSON.stringify({ email: 'x@example.com', password: 'a fine password', role: 'api_admin' }) });
+    assert.equal(badRole.status, 400);
+    assert.equal(((await badRole.json()) as { code: string }).code, 'PSQA09');
     const created = await admin.json() as { user: { email: string; role: string }; access_token?: string };
     assert.equal(created.user.role, 'api_user');
     assert.equal(created.access_token, undefined, 'the admin gets no session for the new user');
