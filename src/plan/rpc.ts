@@ -23,7 +23,7 @@ const typeOf = (a: FunctionArg) => ({ typeSchema: a.typeSchema ?? 'pg_catalog', 
 
 /** What the request carries as arguments, before a function is chosen. */
 type Args =
-  | { readonly kind: 'json'; readonly text: string; readonly keys: readonly string[] }
+  | { readonly kind: 'json'; readonly text: string; readonly keys: readonly string[]; readonly isObject: boolean }
   | { readonly kind: 'values'; readonly media: 'form' | 'query'; readonly values: ReadonlyMap<string, readonly string[]> }
   | { readonly kind: 'raw'; readonly media: 'text' | 'xml' | 'bytea'; readonly body: Buffer };
 
@@ -33,10 +33,11 @@ export function planCall(req: ApiRequest, cache: SchemaCache, settings: CallSett
   const name = req.target.kind === 'rpc' ? req.target.name : '';
   const args = method === 'POST' ? bodyArgs(req) : queryArgs(req.query.filters, findFunctions(cache, req.schema, name));
   const keys = args.kind === 'json' ? args.keys : args.kind === 'values' ? [...args.values.keys()] : [];
-  const media: ArgsMedia = args.kind === 'json' ? 'json' : args.kind === 'values' ? args.media : args.media;
+  const media: ArgsMedia = args.kind === 'json' ? 'json' : args.media;
   const { fn, singleUnnamed } = resolveFunction(cache, req.schema, name, { keys, media });
   if (method !== 'POST' && fn.volatility === 'v') throw errors.volatileRpcRead(method, `${fn.schema}.${fn.name}`);
-  if (!singleUnnamed && args.kind === 'json' && !isJsonObject(args.text)) throw invalidJson();
+  // Named arguments come from a JSON object; other JSON is only a single unnamed parameter's value.
+  if (!singleUnnamed && args.kind === 'json' && !args.isObject) throw invalidJson();
 
   const callArgList = callArgs(fn, args, singleUnnamed);
   // On GET the arguments came from the query string: only the other parameters are filters.
@@ -76,11 +77,6 @@ export function planCall(req: ApiRequest, cache: SchemaCache, settings: CallSett
   };
 }
 
-const isJsonObject = (text: string) => {
-  const v = JSON.parse(text) as unknown;
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-};
-
 /** POST bodies: JSON (empty means no arguments), form fields, or a raw text/xml/bytea body. */
 function bodyArgs(req: ApiRequest): Args {
   const type = req.contentType?.type ?? 'application/json';
@@ -88,11 +84,11 @@ function bodyArgs(req: ApiRequest): Args {
   switch (type) {
     case 'application/json': case '*/*': {
       const text = body.toString('utf8');
-      if (text.trim() === '') return { kind: 'json', text: '{}', keys: [] };
+      if (text.trim() === '') return { kind: 'json', text: '{}', keys: [], isObject: true };
       let value: unknown;
       try { value = JSON.parse(text); } catch { throw invalidJson(); }
-      const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
-      return { kind: 'json', text, keys };
+      const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+      return { kind: 'json', text, keys: isObject ? Object.keys(value as object) : [], isObject };
     }
     case 'application/x-www-form-urlencoded':
       return { kind: 'values', media: 'form', values: formFields(req.body) };
