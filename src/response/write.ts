@@ -51,8 +51,9 @@ export function writeResponse(plan: WritePlan, result: RequestResult): ApiRespon
   const affected = num(row.affected);
   const inserted = row.inserted === null || row.inserted === undefined ? null : Number(row.inserted);
   const headers: Record<string, string> = {};
-  if (plan.method === 'POST') headers['Content-Range'] = `*/${plan.count ? affected : '*'}`;
-  else if (plan.method !== 'PUT') headers['Content-Range'] = contentRange(0, affected, plan.count ? affected : null);
+  // As PostgREST: POST and DELETE send `*/N` (or `*/*`), PATCH the range of changed rows `0-(N-1)/…`.
+  if (plan.method === 'POST' || plan.method === 'DELETE') headers['Content-Range'] = `*/${plan.count ? affected : '*'}`;
+  else if (plan.method === 'PATCH') headers['Content-Range'] = contentRange(0, affected, plan.count ? affected : null);
   let body: string | null = null;
   if (plan.representation) {
     headers['Content-Type'] = contentTypeFor(plan.media);
