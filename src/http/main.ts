@@ -32,6 +32,8 @@ export interface Running {
   readonly psqlUrl: string | null;
   /** The web admin UI (admin-ui-port), null when off. */
   readonly adminUiUrl: string | null;
+  /** The admin UI password generated at this start (first start without admin-password), else null. */
+  readonly adminPasswordGenerated: string | null;
   readonly initialized: boolean;
   readonly metrics: Metrics;
   /** Reports an operational event (e.g. an auth decision at a login endpoint) to the logs and /metrics. */
@@ -140,7 +142,8 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
 
   const adminUi = config.adminUiPort > 0 ? await startAdminUi({ config, db, apiUrl, logger: log, reloadSchema }) : null;
   if (adminUi?.generatedPassword) {
-    log.warn({ event: 'admin-password-generated', url: adminUi.url }, `admin UI password (generated now, stored hashed, shown only this once): ${adminUi.generatedPassword}`);
+    // The password itself goes only to the operator's terminal (the start banner), never into logs.
+    log.warn({ event: 'admin-password-generated', url: adminUi.url }, 'admin UI password generated (stored hashed; shown once in the start banner)');
   }
 
   let closing: Promise<void> | null = null;
@@ -159,5 +162,5 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     })();
     return closing;
   };
-  return { config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, psqlUrl: psql?.url ?? null, initialized, metrics, observe, reloadSchema, close };
+  return { config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, adminPasswordGenerated: adminUi?.generatedPassword ?? null, psqlUrl: psql?.url ?? null, initialized, metrics, observe, reloadSchema, close };
 }

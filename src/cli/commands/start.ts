@@ -41,7 +41,14 @@ export async function run(args: string[]): Promise<number> {
     `  API:           ${running.apiUrl}/  (also http://api.pesquel.localhost:${port}/)`,
     `  Try:           curl ${running.apiUrl}/todos`,
   ];
-  if (running.adminUrl) lines.push(`  Health:        ${running.adminUrl}/ready`);
+  if (running.adminUiUrl) {
+    const uiPort = new URL(running.adminUiUrl).port;
+    lines.push(`  Admin UI:      ${running.adminUiUrl}/  (also http://admin.pesquel.localhost:${uiPort}/)`);
+    if (running.adminPasswordGenerated) {
+      lines.push(`  Admin login:   password ${running.adminPasswordGenerated}  (generated now and shown only this once; set admin-password to choose your own)`);
+    }
+  }
+  if (running.adminUrl) lines.push(`  Health:        ${running.adminUrl}/ready  (metrics: ${running.adminUrl}/metrics)`);
   if (config.dbUri === null) {
     lines.push(`  Database:      embedded PostgreSQL 17 in ${resolve(config.dataDir)}${running.initialized ? ' (initialised now)' : ''}`);
     lines.push(running.psqlUrl
