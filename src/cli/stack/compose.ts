@@ -2,6 +2,7 @@
 // file, optional profiles, and the PESQUEL_STACK_* variables that the compose file interpolates.
 import { CliError } from '../cli-error.js';
 import { execCapture, execShow, firstLine } from './exec.js';
+import { composePath } from './paths.js';
 import type { ExecResult } from './exec.js';
 
 export const PROJECT = 'pesquel';
@@ -25,7 +26,7 @@ export type Stack = { composeFile: string; profiles: readonly string[]; env: Nod
 /** Variables for the compose file (never a secret: those stay in files). */
 export function stackVariables(s: StackSettings): Record<string, string> {
   const vars: Record<string, string> = {
-    PESQUEL_STACK_DIR: s.stackDir.replace(/\\/g, '/'),
+    PESQUEL_STACK_DIR: composePath(s.stackDir),
     PESQUEL_STACK_DOMAIN: s.domain,
     PESQUEL_STACK_API_DB: s.apiDb,
     PESQUEL_STACK_HTTP_PORT: String(s.httpPort),
