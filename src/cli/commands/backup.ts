@@ -29,6 +29,8 @@ On PostgreSQL, pg_dump must be as new as the server; else the compose stack's co
   --max-age-days N     Delete backups older than N days (backup-max-age-days, default: 30; 0: never);
                        the newest backup is always kept
   --list               List the backups in the directory
+  --stale-after DUR    With --list: exit 1 when the newest backup is older than DUR or there is none
+                       (a healthcheck for scheduled backups)
   --every DURATION     Back up now and then every DURATION (e.g. 30m, 6h, 1d) until stopped
   --docker             Run pg_dump inside the compose stack's postgres container
 
@@ -37,7 +39,7 @@ role cannot read the tables.
 
 ${configFlagsHelp}`;
 
-const valueFlags = ['dir', 'keep', 'max-age-days', 'every'];
+const valueFlags = ['dir', 'keep', 'max-age-days', 'every', 'stale-after'];
 
 function intFlag(v: string | boolean | undefined, name: string, fallback: number): number {
   if (v === undefined) return fallback;
@@ -45,9 +47,9 @@ function intFlag(v: string | boolean | undefined, name: string, fallback: number
   return Number(v);
 }
 
-export function parseDuration(s: string): number {
+export function parseDuration(s: string, flag = 'every'): number {
   const m = /^(\d+)\s*(s|m|h|d)$/.exec(s.trim());
-  if (!m) throw new CliError(`--every expects a duration such as 30m, 6h or 1d, got '${s}'`, 2);
+  if (!m) throw new CliError(`--${flag} expects a duration such as 30m, 6h or 1d, got '${s}'`, 2);
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
@@ -63,15 +65,20 @@ async function backupOnce(config: Config, target: BackupTarget, docker: boolean)
   }
 }
 
-function list(dir: string): number {
+function list(dir: string, staleAfterMs: number | null): number {
   const all = listBackups(dir);
   if (all.length === 0) {
     console.log(`No backups in ${dir}.`);
-    return 0;
+    return staleAfterMs === null ? 0 : 1;
   }
   for (const m of all) {
     const rows = Object.values(m.rowCounts).reduce((a, b) => a + b, 0);
     console.log(`${m.file}  ${m.createdAt}  ${(m.bytes / 1024).toFixed(1)} KiB  ${m.source} ${m.serverVersion}  ${Object.keys(m.rowCounts).length} tables, ${rows} rows`);
+  }
+  const age = Date.now() - Date.parse(all[0]?.createdAt ?? '');
+  if (staleAfterMs !== null && !(age <= staleAfterMs)) {
+    console.error(`The newest backup is ${Math.round(age / 60_000)} minutes old: older than --stale-after.`);
+    return 1;
   }
   return 0;
 }
@@ -85,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
   const config = configFrom(flags);
   const o = flags.other;
   const dir = resolve(typeof o.dir === 'string' ? o.dir : config.backupDir);
-  if (o.list === true) return list(dir);
+  if (o.list === true) return list(dir, o['stale-after'] === undefined ? null : parseDuration(String(o['stale-after']), 'stale-after'));
   const target: BackupTarget = {
     dir,
     keep: Math.max(1, intFlag(o.keep, 'keep', config.backupKeep)),
