@@ -76,7 +76,7 @@ async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: string[], 
     'b4-embedded': () => startBaselinePglite('b4-embedded', pgliteDirs[1] as string, scripts),
   };
   const fleet = new Map<string, ChildServer>();
-  // Two at a time: each start compiles TypeScript, and the machine has two cores.
+  // Three at a time: starts mix CPU (compiling TypeScript, on two cores) with waiting on databases.
   const queue = [...needed];
   const worker = async () => {
     for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
@@ -85,7 +85,7 @@ async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: string[], 
     }
   };
   try {
-    await Promise.all([worker(), worker()]);
+    await Promise.all([worker(), worker(), worker()]);
   } catch (err) {
     await Promise.all([...fleet.values()].map((s) => s.stop()));
     throw err;
@@ -179,10 +179,10 @@ async function prewarm(ctx: Ctx, cases: ReadonlyArray<{ s: Scenario; auth: Auth 
   }
 }
 
-async function pgliteLoop(fleet: Map<string, ChildServer>, id: string): Promise<number | null> {
+async function pgliteLoop(fleet: Map<string, ChildServer>, id: string, ms: number): Promise<number | null> {
   const b4 = fleet.get('b4-embedded');
   if (!b4) return null;
-  const r = await sendOne(b4.url, { method: 'GET', path: `/__loop?ms=2000&script=${encodeURIComponent(id)}`, headers: {} });
+  const r = await sendOne(b4.url, { method: 'GET', path: `/__loop?ms=${ms}&script=${encodeURIComponent(id)}`, headers: {} });
   if (r.status !== 200) return null;
   const { tx, seconds } = JSON.parse(r.body) as { tx: number; seconds: number };
   return tx / seconds;
@@ -232,8 +232,9 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
       log(`[${i + 1}/${mode.cells.length}] ${cell.section}: ${cell.backend} ${cell.scenario.name} ${cell.auth} c=${cell.connections}`);
       results.push(...await runCell(ctx, cell, log));
     }
+    log('PGlite in-process loop, then stopping the servers');
     const loopId = [...seen.keys()].find((k) => k.startsWith('get-10|')) ?? '';
-    const pgliteLoopTps = captured.scripts[loopId] ? await pgliteLoop(fleet, loopId) : null;
+    const pgliteLoopTps = captured.scripts[loopId] ? await pgliteLoop(fleet, loopId, Math.min(2000, mode.durationMs)) : null;
     await Promise.all([...fleet.values()].map((s) => s.stop())); // profiles are written at exit
     const profiles = opts.profileDir === undefined ? [] : readdirSync(opts.profileDir)
       .filter((f) => f.endsWith('.cpuprofile'))
@@ -249,5 +250,6 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
     await stack.close();
     pglite?.remove();
     rmSync(work, { recursive: true, force: true });
+    log('stopped');
   }
 }

@@ -147,7 +147,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const seconds = (performance.now() - t0) / 1000;
   stopping = true;
   // Connections end after their in-flight response; a stuck one is cut off after the timeout.
-  await Promise.race([Promise.all(finished), new Promise((r) => setTimeout(r, timeoutMs))]);
+  let cutoff: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(finished), new Promise((r) => (cutoff = setTimeout(r, timeoutMs)))]);
+  clearTimeout(cutoff); // a pending timer would keep the process alive for the whole timeout
 
   const sorted = latencies.sort((a, b) => a - b);
   const n = sorted.length;

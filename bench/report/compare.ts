@@ -27,6 +27,13 @@ export function ratio(suite: SuiteResult, key: CellKey, baseline: Target): numbe
   return p.rps / b.rps;
 }
 
+/** The baseline's server CPU per request over PeSquel's: the cost ratio, steadier than req/s on a busy machine. */
+export function cpuRatio(suite: SuiteResult, key: CellKey, baseline: Target): number | null {
+  const p = find(suite, key, 'pesquel')?.cpuMsPerRequest;
+  const b = find(suite, key, baseline)?.cpuMsPerRequest;
+  return p && b ? b / p : null;
+}
+
 /** The distinct cells of a section, in run order. */
 export function cells(suite: SuiteResult, section: Section): CellKey[] {
   const out: CellKey[] = [];

@@ -86,7 +86,10 @@ Baselines: **b1** minimal node:http + pg, PeSquel's exact transaction in one rou
 
 ## Targets
 
-${table(['target', 'measured', 'met'], checks.map((c) => [c.target, c.measured, c.met === null ? '–' : c.met ? 'yes' : '**no**']))}
+${table(['target', 'measured (req/s ratio)', 'met', 'server CPU per request, baseline ÷ PeSquel'],
+    checks.map((c) => [c.target, c.measured, c.met === null ? '–' : c.met ? 'yes' : '**no**', c.cpuRatio ?? '']))}
+
+The req/s ratio decides a target. The CPU column shows the same comparison as process cost (user + system time of the server process per response, warm-up included); on a shared, busy machine it moves less than throughput does. For the embedded backend everything runs in that one process, so it is the whole cost.
 
 ## Scenarios, PostgreSQL direct
 
@@ -127,6 +130,8 @@ ${suite.profiles.map((p) => `## CPU profile: ${p.server} (${p.busySamples} busy 
 ${table(['self time by function', '%'], p.functions.map((f) => [`\`${f.name}\``, f.pct.toFixed(1)]))}
 
 ${table(['self time by file / package', '%'], p.files.map((f) => [`\`${f.name}\``, f.pct.toFixed(1)]))}
+
+${table(['inclusive time by file / package (on the stack)', '%'], p.inclusive.map((f) => [`\`${f.name}\``, f.pct.toFixed(1)]))}
 `).join('\n')}
 ${Object.keys(suite.captureErrors).length === 0 ? '' : `## Scenarios the current build rejected
 

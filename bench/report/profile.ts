@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   readonly id: number;
+  readonly children?: readonly number[];
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
   readonly hitCount?: number;
 }
@@ -13,6 +14,8 @@ export interface ProfileSummary {
   readonly busySamples: number;
   readonly functions: ReadonlyArray<{ readonly name: string; readonly pct: number }>;
   readonly files: ReadonlyArray<{ readonly name: string; readonly pct: number }>;
+  /** Time with a frame of this file or package anywhere on the stack (PeSquel's own files and packages). */
+  readonly inclusive: ReadonlyArray<{ readonly name: string; readonly pct: number }>;
 }
 
 /** node:internal/… → (node) …; …/node_modules/pkg/… → pkg; the repo's own files relative. */
@@ -43,5 +46,25 @@ export function summariseProfile(file: string, server: string, n = 20): ProfileS
     byFn.set(fn, (byFn.get(fn) ?? 0) + hits);
     byFile.set(where, (byFile.get(where) ?? 0) + hits);
   }
-  return { server, busySamples: busy, functions: top(byFn, busy || 1, n), files: top(byFile, busy || 1, n) };
+  return { server, busySamples: busy, functions: top(byFn, busy || 1, n), files: top(byFile, busy || 1, n), inclusive: top(inclusive(nodes), busy || 1, n) };
+}
+
+/** Walks the call tree once, crediting each sample to every distinct src/ file or package on its stack. */
+function inclusive(nodes: readonly ProfileNode[]): Map<string, number> {
+  const byId = new Map(nodes.map((x) => [x.id, x]));
+  const childIds = new Set(nodes.flatMap((x) => x.children ?? []));
+  const out = new Map<string, number>();
+  const stack: Array<{ node: ProfileNode; on: ReadonlySet<string> }> = nodes.filter((x) => !childIds.has(x.id)).map((node) => ({ node, on: new Set() }));
+  while (stack.length > 0) {
+    const { node, on } = stack.pop() as { node: ProfileNode; on: ReadonlySet<string> };
+    const where = place(node.callFrame.url);
+    const mine = where.startsWith('(') || where.startsWith('wasm') || on.has(where) ? on : new Set([...on, where]);
+    const hits = node.callFrame.functionName === '(idle)' ? 0 : node.hitCount ?? 0;
+    if (hits > 0) for (const f of mine) out.set(f, (out.get(f) ?? 0) + hits);
+    for (const c of node.children ?? []) {
+      const child = byId.get(c);
+      if (child) stack.push({ node: child, on: mine });
+    }
+  }
+  return out;
 }
