@@ -40,10 +40,12 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
       ({ status, headers, body } = h);
     }
     if (opts.serverHeader) headers.Server = opts.serverHeader;
-    const buf = body === null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    if (buf !== null || status !== 204) headers['Content-Length'] = String(buf?.length ?? 0);
+    // A string body goes to the socket as is: encoding it into a Buffer first would hold a second
+    // copy of a large response for the whole write.
+    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+    if (body !== null || status !== 204) headers['Content-Length'] = String(length);
     if (status === 204 || status === 304) delete headers['Content-Length'];
     res.writeHead(status, headers);
-    res.end(req.method === 'HEAD' ? undefined : buf ?? undefined);
+    res.end(req.method === 'HEAD' ? undefined : body ?? undefined);
   };
 }
