@@ -13,7 +13,7 @@ import type { Db } from '../../src/db/types.js';
 import { applyMigrations, migrationStatus } from '../../src/migrate/apply.js';
 import { MigrationError, newMigration, readMigrations } from '../../src/migrate/files.js';
 import { planMigrations } from '../../src/migrate/plan.js';
-import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
+import { pgBinariesAvailable, pgBouncerAvailable, startPgBouncer, startPostgres, type PgServer } from '../helpers/postgres-server.js';
 import { startTestApi } from '../helpers/backends.js';
 import { pesquel } from './cli.js';
 
@@ -161,29 +161,35 @@ describe('two migrate processes at once', () => {
     assert.equal(applied.length, 3, results.map((r) => r.stdout).join('\n---\n'));
   };
 
-  it('on PostgreSQL: one waits for the other, every migration runs once', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, async () => {
-    const server = await startPostgres();
-    const { cwd, dir } = project();
-    try {
-      mkdirSync(dir, { recursive: true });
-      for (const [f, sql] of Object.entries(files)) write(dir, f, sql);
-      const run = () => pesquel(['migrate', '--db-url', server.superUrl], { cwd });
-      check(await Promise.all([run(), run()]));
-      const c = new pg.Client({ connectionString: server.superUrl });
-      await c.connect();
-      const n = (await c.query('SELECT count(*)::int AS n FROM pesquel.schema_migrations')).rows[0] as { n: number };
-      const rows = (await c.query('SELECT count(*)::int AS n FROM api.race_b')).rows[0] as { n: number };
-      await c.end();
-      assert.equal(n.n, 3);
-      assert.equal(rows.n, 3);
-      const status = await pesquel(['migrate', 'status', '--db-url', server.superUrl], { cwd });
-      assert.equal(status.code, 0);
-      assert.match(status.stdout, /3 applied, 0 pending/);
-    } finally {
-      await server.stop();
-      rmSync(cwd, { recursive: true, force: true });
-    }
-  });
+  for (const via of ['postgres', 'pgbouncer'] as const) {
+    const skip = !pgBinariesAvailable() ? 'no PostgreSQL binaries' : via === 'pgbouncer' && !pgBouncerAvailable() ? 'no pgBouncer' : false;
+    it(`on PostgreSQL${via === 'pgbouncer' ? ' through pgBouncer (transaction mode)' : ''}: one waits for the other, every migration runs once`, { skip }, async () => {
+      const server = await startPostgres();
+      const bouncer = via === 'pgbouncer' ? await startPgBouncer(server, { users: [], poolMode: 'transaction' }) : null;
+      const url = bouncer ? bouncer.url(server.superUser, server.superPassword) : server.superUrl;
+      const { cwd, dir } = project();
+      try {
+        mkdirSync(dir, { recursive: true });
+        for (const [f, sql] of Object.entries(files)) write(dir, f, sql);
+        const run = () => pesquel(['migrate', '--db-url', url], { cwd });
+        check(await Promise.all([run(), run()]));
+        const c = new pg.Client({ connectionString: server.superUrl });
+        await c.connect();
+        const n = (await c.query('SELECT count(*)::int AS n FROM pesquel.schema_migrations')).rows[0] as { n: number };
+        const rows = (await c.query('SELECT count(*)::int AS n FROM api.race_b')).rows[0] as { n: number };
+        await c.end();
+        assert.equal(n.n, 3);
+        assert.equal(rows.n, 3);
+        const status = await pesquel(['migrate', 'status', '--db-url', url], { cwd });
+        assert.equal(status.code, 0);
+        assert.match(status.stdout, /3 applied, 0 pending/);
+      } finally {
+        await bouncer?.stop();
+        await server.stop();
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('on the embedded database while PeSquel runs: both go through the server, which reloads its schema', async () => {
     const api = await startTestApi('pglite');
