@@ -44,7 +44,7 @@ describe('monitoring profile', () => {
 
   it('the dashboard and the alerts use only metrics that exist', async () => {
     const m = createMetrics({ pool: () => ({ max: 1, total: 1, idle: 1, waiting: 0 }), lastBackupAt: async () => null });
-    const ours = new Set((await m.registry.getMetricsAsJSON()).flatMap((x) => (x.type === 'histogram' ? [`${x.name}_bucket`, `${x.name}_count`, `${x.name}_sum`] : [x.name])));
+    const ours = new Set((await m.registry.getMetricsAsJSON()).flatMap((x) => (String(x.type) === 'histogram' ? [`${x.name}_bucket`, `${x.name}_count`, `${x.name}_sum`] : [x.name])));
     const dashboard = JSON.parse(readFileSync(join(deploy, 'monitoring/grafana/dashboards/pesquel.json'), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
     const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...readFileSync(join(deploy, 'monitoring/alerts.yml'), 'utf8').split('\n').filter((l) => l.includes('expr:'))];
     for (const e of exprs) {
