@@ -122,6 +122,10 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
   }
   const server = ctx.fleet.get(serverKey(target, cell.backend));
   if (!server) return empty(cell, target, 'server not started');
+  const requests = requestsFor(cell.scenario, cell.auth, ctx.token);
+  const base = { host: server.host, port: server.port, connections: cell.connections, requests };
+  // Warm up first, then reset the peak: growth is measured over the steady state of this very load.
+  const warm = await runLoad({ ...base, warmupMs: 0, durationMs: ctx.mode.warmupMs });
   let before: number;
   let cpu0: number;
   try {
@@ -129,12 +133,9 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
     before = memoryOf(server.pid).rssMb;
     cpu0 = cpuSecondsOf(server.pid);
   } catch {
-    return empty(cell, target, `server process is gone:\n${server.output()}`);
+    return empty(cell, target, `server process is gone:\n${server.output()}\n${warm.firstError ?? ''}`);
   }
-  const load = await runLoad({
-    host: server.host, port: server.port, connections: cell.connections,
-    warmupMs: ctx.mode.warmupMs, durationMs: ctx.mode.durationMs, requests: requestsFor(cell.scenario, cell.auth, ctx.token),
-  });
+  const load = await runLoad({ ...base, warmupMs: 0, durationMs: ctx.mode.durationMs });
   let peak: number | null = null;
   let cpuMs: number | null = null;
   try {

@@ -35,7 +35,7 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly bytesPerResponse: number;
   readonly firstError: string | null;
-  /** Every response, warm-up included (to divide the server's CPU time by). */
+  /** Every response, warm-up included (to divide the server's CPU time over the same span by). */
   readonly allResponses: number;
 }
 

@@ -80,7 +80,7 @@ export function renderMarkdown(suite: SuiteResult): string {
   return `# PeSquel benchmark (${suite.mode})
 
 ${suite.startedAt}, ${suite.seconds.toFixed(0)} s. Machine: ${suite.machine.cpus} cores, load average before the run ${suite.machine.loadBefore.map((x) => x.toFixed(1)).join(' / ')}; Node ${suite.machine.node}; PostgreSQL ${suite.machine.postgres} (server), PGlite (embedded, PostgreSQL 17).
-Fixture: ${s.todos} todos, ${Math.floor(s.todos / 2) * 2} comments, 1000 owners. Pool size ${s.poolSize} everywhere (PeSquel, baselines, pgBouncer, pgbench clients). Each run: ${s.warmupMs} ms warm-up, ${s.durationMs} ms measured, closed-loop keep-alive connections.
+Fixture: ${s.todos} todos, ${Math.floor(s.todos / 2) * 2} comments, 1000 owners. Pool size ${s.poolSize} everywhere (PeSquel, baselines, pgBouncer, pgbench clients). Each run: ${s.warmupMs} ms warm-up, then ${s.durationMs} ms measured (peak RSS and CPU over that window), closed-loop keep-alive connections.
 
 Baselines: **b1** minimal node:http + pg, PeSquel's exact transaction in one round trip; **b2** the same, one round trip per statement; **b3** pgbench running that transaction (database ceiling, ${s.poolSize} clients); **b4** minimal node:http + PGlite in-process. "÷ bN" is PeSquel's throughput over the baseline's in the same cell (measured back to back).
 
@@ -89,7 +89,7 @@ Baselines: **b1** minimal node:http + pg, PeSquel's exact transaction in one rou
 ${table(['target', 'measured (req/s ratio)', 'met', 'server CPU per request, baseline ÷ PeSquel'],
     checks.map((c) => [c.target, c.measured, c.met === null ? '–' : c.met ? 'yes' : '**no**', c.cpuRatio ?? '']))}
 
-The req/s ratio decides a target. The CPU column shows the same comparison as process cost (user + system time of the server process per response, warm-up included); on a shared, busy machine it moves less than throughput does. For the embedded backend everything runs in that one process, so it is the whole cost.
+The req/s ratio decides a target. The CPU column shows the same comparison as process cost (user + system time of the server process per response over the measured window); on a shared, busy machine it moves less than throughput does. For the embedded backend everything runs in that one process, so it is the whole cost.
 
 ## Scenarios, PostgreSQL direct
 
