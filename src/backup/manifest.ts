@@ -76,5 +76,6 @@ export function applyRetention(dir: string, keep: number, maxAgeDays: number, no
   return doomed.map((m) => m.file);
 }
 
+// Milliseconds included: scheduled runs a second apart must never share a name.
 export const backupFileName = (source: Manifest['source'], kind: BackupFormat, at: Date) =>
-  `pesquel-${source}-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}${kind === 'sql-gzip' ? '.sql.gz' : '.dump'}`;
+  `pesquel-${source}-${at.toISOString().replace(/[-:]/g, '')}${kind === 'sql-gzip' ? '.sql.gz' : '.dump'}`;

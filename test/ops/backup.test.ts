@@ -14,7 +14,7 @@ import { startPesquel, type Running } from '../../src/http/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTestApi, type TestApi } from '../helpers/backends.js';
 import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
-import { pesquel } from './cli.js';
+import { pesquel, startPesquelCli } from './cli.js';
 import { freePort } from './free-port.js';
 import { metricValue, parseMetrics } from './metrics-text.js';
 
@@ -110,7 +110,7 @@ describe('backup and restore round trips', () => {
     assert.ok(Number.isNaN(metricValue(await scrape(), 'pesquel_backup_age_seconds')));
     const r = await pesquel(['backup', '--data-dir', api.config.dataDir, '--dir', backups], { cwd: work });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Backup written: .*pesquel-pglite-\d{8}T\d{6}Z\.sql\.gz/);
+    assert.match(r.stdout, /^Backup written: .*pesquel-pglite-\d{8}T\d{6}\.\d{3}Z\.sql\.gz/);
     sqlBackup = newestBackup(backups, '.sql.gz');
     const m = listBackups(backups)[0] as Manifest;
     assert.equal(m.rowCounts['api.todos'], 3);
@@ -122,6 +122,23 @@ describe('backup and restore round trips', () => {
     assert.equal(after.status, 200, await after.clone().text()); // the API kept serving
     const list = await pesquel(['backup', '--list', '--dir', backups], { cwd: work });
     assert.match(list.stdout, /pesquel-pglite-.*\.sql\.gz .* tables, \d+ rows/);
+  });
+
+  it('backs up on a schedule with --every, applies retention, and --stale-after checks the age', async () => {
+    const dir = join(work, 'scheduled');
+    const stale = await pesquel(['backup', '--list', '--dir', dir, '--stale-after', '1h'], { cwd: work });
+    assert.equal(stale.code, 1, 'no backup at all is stale');
+    const p = startPesquelCli(['backup', '--data-dir', api.config.dataDir, '--dir', dir, '--every', '1s', '--keep', '2'], { cwd: work });
+    const deadline = Date.now() + 90_000;
+    while ((p.stdout().match(/^Backup written:/gm) ?? []).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok((r.stdout.match(/^Backup written:/gm) ?? []).length >= 3, r.stdout);
+    assert.match(r.stdout, /^Removed old backup pesquel-pglite-/m);
+    assert.equal(listBackups(dir).length, 2);
+    const fresh = await pesquel(['backup', '--list', '--dir', dir, '--stale-after', '1h'], { cwd: work });
+    assert.equal(fresh.code, 0, fresh.stderr);
   });
 
   it('the restore check restores into a scratch database and compares row counts', async () => {

@@ -142,6 +142,22 @@ describe('log formatting', () => {
     assert.equal((JSON.parse(text) as { password: string }).password, '[redacted]');
   });
 
+  it('writes human-readable lines when asked for (a terminal), JSON otherwise', async () => {
+    const capture = () => {
+      const out = new PassThrough();
+      const chunks: string[] = [];
+      out.on('data', (d: Buffer) => chunks.push(d.toString()));
+      return { out, text: () => chunks.join('') };
+    };
+    const pretty = capture();
+    createLogger('info', pretty.out, 'pretty').info({ method: 'GET', path: '/todos', status: 200, ms: 2, role: 'api_anon' }, 'request');
+    const json = capture();
+    createLogger('info', json.out).info({ method: 'GET', path: '/todos', status: 200, ms: 2, role: 'api_anon' }, 'request');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.match(pretty.text(), /^\d\d:\d\d:\d\d INFO {2}GET \/todos 200 2ms role=api_anon\n$/);
+    assert.equal((JSON.parse(json.text()) as { msg: string }).msg, 'request');
+  });
+
   it('formats request lines for a terminal', () => {
     const line = JSON.stringify({ level: 30, time: '2026-01-01T10:11:12.000Z', msg: 'request', method: 'GET', path: '/todos', status: 200, ms: 1.5, role: 'api_anon' });
     assert.equal(formatLine(line, false), '10:11:12 INFO  GET /todos 200 1.5ms role=api_anon');
