@@ -1,7 +1,8 @@
 // `pesquel backup`: a consistent, compressed, timestamped backup in backup-dir, then retention.
 // Embedded: a SQL dump taken by the running server (or directly when none runs). PostgreSQL:
 // pg_dump custom format. `--list` shows the backups; `--every 24h` keeps running (compose service).
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config/config.js';
 import { PgliteDb } from '../../db/pglite.js';
@@ -57,6 +58,7 @@ async function backupOnce(config: Config, target: BackupTarget, docker: boolean)
   if (config.dbUri !== null) return backupPostgres(config.dbUri, target, { docker });
   const server = runningEmbedded(config);
   if (server) return callControl<BackupResult>(server, '/backup', target);
+  if (!existsSync(join(config.dataDir, 'PG_VERSION'))) throw new Error(`there is no embedded database in ${resolve(config.dataDir)} (set --data-dir, or --db-url for PostgreSQL)`);
   const db = await openTarget(config, false);
   try {
     return await backupPglite(db as PgliteDb, target);
