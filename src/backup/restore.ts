@@ -1,6 +1,6 @@
 // Restores a backup into a database: refuses one that holds data unless told to replace it, empties
 // it, loads the dump, then compares every table's row count with the manifest (the restore check).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Conn, Db } from '../db/types.js';
 import { hasData, rowCounts, unsafeWipeSql } from './catalog.js';
@@ -41,6 +41,7 @@ export interface LoadedBackup {
 }
 
 export async function openBackup(path: string): Promise<LoadedBackup> {
+  if (!existsSync(path)) throw new RestoreError(`no backup file at ${path}`);
   const manifest = readManifest(path);
   const kind: BackupFormat | null = manifest?.kind ?? (path.endsWith('.sql.gz') ? 'sql-gzip' : path.endsWith('.dump') ? 'pg-custom' : null);
   if (kind === null) throw new RestoreError(`${path}: not a PeSquel backup (expected a .sql.gz or .dump file with its .json manifest)`);
