@@ -2,11 +2,10 @@
 // PGlite is one session, so every use goes through one FIFO mutex: transactions never interleave.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { requestScript } from './request-script.js';
+import { runRequest } from './request-script.js';
 import { Mutex } from './mutex.js';
 import type { Conn, Db, QueryResult, RequestResult, RequestTx } from './types.js';
 
-type Results = Awaited<ReturnType<PGlite['exec']>>;
 
 const toResult = (r: { rows: unknown[]; affectedRows?: number }): QueryResult =>
   ({ rows: r.rows as Record<string, unknown>[], rowCount: r.affectedRows ?? r.rows.length });
@@ -37,27 +36,7 @@ export class PgliteDb implements Db {
   }
 
   request(tx: RequestTx): Promise<RequestResult> {
-    return this.mutex.run(async () => {
-      const { script, beforeIndex, mainIndex, endsInline } = requestScript(tx);
-      let results: Results;
-      try {
-        results = await this.pg.exec(script);
-      } catch (err) {
-        await this.rollbackQuietly();
-        throw err;
-      }
-      const rows = (results[mainIndex]?.rows ?? []) as Record<string, unknown>[];
-      const before = tx.before.map((_, i) => (results[beforeIndex + i]?.rows ?? []) as Record<string, unknown>[]);
-      if (endsInline) return { rows, before, committed: tx.end === 'commit' };
-      const decision = typeof tx.end === 'function' ? tx.end(rows) : tx.end;
-      try {
-        await this.pg.exec(decision === 'commit' ? 'COMMIT' : 'ROLLBACK');
-      } catch (err) {
-        await this.rollbackQuietly();
-        throw err;
-      }
-      return { rows, before, committed: decision === 'commit' };
-    });
+    return this.mutex.run(() => runRequest(tx, { exec: (script) => this.pg.exec(script), rollback: () => this.rollbackQuietly() }));
   }
 
   private async rollbackQuietly(): Promise<void> {

@@ -3,7 +3,7 @@
 // session state ever leaks between clients of a pooled server connection.
 import pg from 'pg';
 import { errors } from '../errors/codes.js';
-import { requestScript } from './request-script.js';
+import { runRequest } from './request-script.js';
 import type { Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
 
 export interface PostgresOptions {
@@ -78,28 +78,13 @@ export class PostgresDb implements Db {
   }
 
   request(tx: RequestTx): Promise<RequestResult> {
-    return this.withClient(async (client) => {
-      const { script, beforeIndex, mainIndex, endsInline } = requestScript(tx);
-      let results: pg.QueryResult[];
-      try {
+    return this.withClient((client) => runRequest(tx, {
+      exec: async (script) => {
         const r = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
-        results = Array.isArray(r) ? r : [r];
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-      const rows = (results[mainIndex]?.rows ?? []) as Record<string, unknown>[];
-      const before = tx.before.map((_, i) => (results[beforeIndex + i]?.rows ?? []) as Record<string, unknown>[]);
-      if (endsInline) return { rows, before, committed: tx.end === 'commit' };
-      const decision = typeof tx.end === 'function' ? tx.end(rows) : tx.end;
-      try {
-        await client.query(decision === 'commit' ? 'COMMIT' : 'ROLLBACK');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-      return { rows, before, committed: decision === 'commit' };
-    });
+        return Array.isArray(r) ? r : [r];
+      },
+      rollback: () => client.query('ROLLBACK').then(() => undefined, () => undefined),
+    }));
   }
 
   withConnection<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@
 //   WITH pgrst_source AS (...) SELECT ...;
 //   COMMIT;
 import { join, param, renderInline, sql, type Sql } from '../sql/sql.js';
-import type { RequestTx } from './types.js';
+import type { RequestResult, RequestTx } from './types.js';
 
 export function settingsStatement(settings: RequestTx['settings']): Sql | null {
   if (settings.length === 0) return null;
@@ -24,4 +24,35 @@ export function requestScript(tx: RequestTx): { script: string; beforeIndex: num
   const endsInline = typeof tx.end === 'string';
   if (typeof tx.end === 'string') statements.push(tx.end === 'commit' ? 'COMMIT' : 'ROLLBACK');
   return { script: statements.join(';\n'), beforeIndex, mainIndex, endsInline };
+}
+
+/** What a backend provides to run a request script on its one connection. */
+export interface ScriptRunner {
+  exec(script: string): Promise<ReadonlyArray<{ readonly rows: unknown[] }>>;
+  /** Ends a failed transaction; must not throw. */
+  rollback(): Promise<void>;
+}
+
+/** Runs a RequestTx: the script in one round trip, then the commit decision when it needs the rows. */
+export async function runRequest(tx: RequestTx, runner: ScriptRunner): Promise<RequestResult> {
+  const { script, beforeIndex, mainIndex, endsInline } = requestScript(tx);
+  let results: ReadonlyArray<{ readonly rows: unknown[] }>;
+  try {
+    results = await runner.exec(script);
+  } catch (err) {
+    await runner.rollback();
+    throw err;
+  }
+  const rowsOf = (i: number) => (results[i]?.rows ?? []) as Record<string, unknown>[];
+  const rows = rowsOf(mainIndex);
+  const before = tx.before.map((_, i) => rowsOf(beforeIndex + i));
+  if (endsInline) return { rows, before, committed: tx.end === 'commit' };
+  const decision = typeof tx.end === 'function' ? tx.end(rows) : tx.end;
+  try {
+    await runner.exec(decision === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  } catch (err) {
+    await runner.rollback();
+    throw err;
+  }
+  return { rows, before, committed: decision === 'commit' };
 }
