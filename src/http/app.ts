@@ -1,6 +1,7 @@
 // The composition root of the API: request → plan → sql → db → response, and errors → to-http.
 // createApp has no side effects: it returns a handler; only main.ts listens.
 import type { Authenticate, AuthResult } from '../auth/types.js';
+import type { RequestFinished } from '../observability/events.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/types.js';
 import { errors } from '../errors/codes.js';
@@ -31,18 +32,8 @@ export interface AppDeps {
   readonly onRequest?: (e: RequestEvent) => void;
 }
 
-export interface RequestEvent {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly ms: number;
-  readonly role: string | null;
-  readonly errorCode: string | null;
-  readonly routeKind: 'root' | 'relation' | 'rpc' | 'other';
-  /** success: a valid JWT; failure: credentials refused (PGRST30x); anonymous otherwise. */
-  readonly auth: 'anonymous' | 'success' | 'failure';
-  readonly unexpected?: unknown;
-}
+/** What the app reports when a response is ready (observability/ turns it into logs and metrics). */
+export type RequestEvent = Omit<RequestFinished, 'type' | 'auth'> & { readonly auth: NonNullable<RequestFinished['auth']> };
 
 /** Everything a route needs to run its transaction. */
 export interface RouteContext {
