@@ -1,43 +1,59 @@
-// CSV bodies as PostgREST reads them: a header row, `,` separators, `"` quoting with `""` escapes,
-// CRLF or LF line ends; an unquoted NULL is SQL null and an empty field is an empty string.
+// The one CSV reader (RFC 4180: `,` separators, `"` quoting with `""` escapes, CRLF or LF line
+// ends, a leading byte-order mark ignored). Callers choose what an unquoted field means as null:
+// the API follows PostgREST (`NULL`), the admin UI's import round-trips its export (empty field).
 
-/** `a,b\n1,"x, y"\n2,NULL` → [['a','b'], ['1','x, y'], ['2', null]] */
-export function parseCsv(text: string): (string | null)[][] {
-  const lines: (string | null)[][] = [];
-  let fields: (string | null)[] = [];
-  let i = 0;
+export class CsvSyntaxError extends Error {}
+
+export interface CsvField { readonly text: string; readonly quoted: boolean }
+
+/** `a,"x, y"\n` → [[{text:'a',quoted:false}, {text:'x, y',quoted:true}]] */
+export function tokenizeCsv(text: string): CsvField[][] {
+  const rows: CsvField[][] = [];
+  let row: CsvField[] = [];
   const n = text.length;
-  if (n === 0) return lines;
-  while (i <= n) {
-    let value: string | null;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < n) {
+    let field: CsvField;
     if (text[i] === '"') {
-      let v = '';
+      let value = '';
       i++;
-      while (i < n) {
+      for (;;) {
+        if (i >= n) throw new CsvSyntaxError(`unterminated quoted field on line ${rows.length + 1}`);
         if (text[i] === '"') {
-          if (text[i + 1] === '"') { v += '"'; i += 2; continue; }
+          if (text[i + 1] === '"') { value += '"'; i += 2; continue; }
           i++;
           break;
         }
-        v += text[i];
+        value += text[i];
         i++;
       }
-      value = v;
+      if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+        throw new CsvSyntaxError(`unexpected character after a quoted field on line ${rows.length + 1}`);
+      }
+      field = { text: value, quoted: true };
     } else {
       let j = i;
       while (j < n && text[j] !== ',' && text[j] !== '\n' && text[j] !== '\r') j++;
-      const raw = text.slice(i, j);
-      value = raw === 'NULL' ? null : raw;
+      field = { text: text.slice(i, j), quoted: false };
       i = j;
     }
-    fields.push(value);
-    if (text[i] === ',') { i++; continue; }
-    // End of a line (or of the text): a trailing newline does not start an empty row.
+    row.push(field);
+    if (text[i] === ',') {
+      i++;
+      if (i >= n) row.push({ text: '', quoted: false });
+      continue;
+    }
+    // End of a line: a trailing newline does not start an empty row.
     if (text[i] === '\r') i++;
     if (text[i] === '\n') i++;
-    lines.push(fields);
-    fields = [];
-    if (i >= n) break;
+    rows.push(row);
+    row = [];
   }
-  return lines;
+  if (row.length > 0) rows.push(row);
+  return rows;
+}
+
+/** PostgREST's rule: an unquoted `NULL` is SQL null, an empty field is an empty string. */
+export function parseCsv(text: string): (string | null)[][] {
+  return tokenizeCsv(text).map((r) => r.map((f) => (!f.quoted && f.text === 'NULL' ? null : f.text)));
 }

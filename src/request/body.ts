@@ -3,7 +3,7 @@
 // Values are never re-serialised from JSON: the text goes to PostgreSQL as sent, so big numbers keep
 // their precision; CSV and form bodies become a JSON array of string (or null) values.
 import { errors } from '../errors/codes.js';
-import { parseCsv } from './body-csv.js';
+import { CsvSyntaxError, parseCsv } from './body-csv.js';
 import type { MediaType } from './types.js';
 
 export interface RowsPayload {
@@ -71,7 +71,13 @@ function checkUniform(rows: readonly Readonly<Record<string, unknown>>[]): void 
 }
 
 function csvRows(text: string): RowsPayload {
-  const lines = parseCsv(text);
+  let lines: (string | null)[][];
+  try {
+    lines = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw errors.invalidBody(`Invalid CSV: ${err.message}`);
+    throw err;
+  }
   const header = lines[0];
   if (header === undefined) return { json: '[]', rows: [], keys: [], isArray: true };
   const rows = lines.slice(1).map((fields) => {
