@@ -24,8 +24,12 @@ export interface ParsedFlags {
   readonly other: Record<string, string | boolean>;
 }
 
-/** Splits argv into config options (known option names) and command-specific flags. */
-export function parseFlags(args: readonly string[], commandFlags: readonly string[] = []): ParsedFlags {
+/**
+ * Splits argv into config options (known option names) and command-specific flags: `switches`
+ * stand alone (`--yes`), `valued` take a value (`--dir x` or `--dir=x`).
+ */
+export function parseFlags(args: readonly string[], switches: readonly string[] = [], valued: readonly string[] = []): ParsedFlags {
+  const commandFlags = [...switches, ...valued];
   const options: Record<string, string | boolean> = {};
   const other: Record<string, string | boolean> = {};
   const positionals: string[] = [];
@@ -39,7 +43,7 @@ export function parseFlags(args: readonly string[], commandFlags: readonly strin
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
     const known = name === 'config' || name in shortcuts || name in optionSpecs;
-    const isBool = !known && commandFlags.includes(name) ? true : (optionSpecs as Record<string, { type: unknown }>)[name]?.type === 'bool';
+    const isBool = !known && commandFlags.includes(name) ? !valued.includes(name) : (optionSpecs as Record<string, { type: unknown }>)[name]?.type === 'bool';
     let value: string | boolean;
     if (eq >= 0) value = a.slice(eq + 1);
     else if (isBool && (args[i + 1] === undefined || args[i + 1]?.startsWith('--') || !/^(true|false)$/.test(args[i + 1] ?? ''))) value = true;

@@ -13,7 +13,6 @@ import type { BackupResult, BackupTarget } from '../../backup/write.js';
 import { CliError } from '../cli-error.js';
 import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
 import { callControl, openTarget, runningEmbedded } from '../ops-target.js';
-import { joinValueFlags } from '../value-flags.js';
 
 export const summary = 'Write a backup of the database';
 
@@ -90,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  const flags = parseFlags(joinValueFlags(args, valueFlags), [...valueFlags, 'list', 'docker']);
+  const flags = parseFlags(args, ['list', 'docker'], valueFlags);
   const config = configFrom(flags);
   const o = flags.other;
   const dir = resolve(typeof o.dir === 'string' ? o.dir : config.backupDir);

@@ -9,7 +9,6 @@ import type { Db } from '../../db/types.js';
 import type { ControlFile } from '../../http/control-server.js';
 import { CliError } from '../cli-error.js';
 import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
-import { joinValueFlags } from '../value-flags.js';
 import { callControl, openTarget, runningEmbedded } from '../ops-target.js';
 
 export const summary = 'Apply, create or inspect SQL migrations';
@@ -61,7 +60,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  const flags = parseFlags(joinValueFlags(args, ['dir']), ['dir']);
+  const flags = parseFlags(args, [], ['dir']);
   const [action = 'apply', ...rest] = flags.positionals;
   const config = configFrom(flags);
   const dir = resolve(typeof flags.other.dir === 'string' ? flags.other.dir : config.migrationsDir);
