@@ -18,7 +18,7 @@ interface Panel {
 
 const W = 420;
 const H = 300;
-const M = { l: 60, r: 15, t: 30, b: 45 };
+const M = { l: 60, r: 28, t: 30, b: 45 };
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 const LINES = [
