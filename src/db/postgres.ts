@@ -59,7 +59,7 @@ export class PostgresDb implements Db {
         throw errors.poolTimeout();
       }
       this.opts.onEvent?.({ type: 'connection-error', message });
-      throw errors.dbConnection(message);
+      throw errors.dbConnection();
     }
   }
 

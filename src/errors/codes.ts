@@ -7,7 +7,8 @@ const e = (code: string, status: number, message: string, details?: ErrorDetails
 
 export const errors = {
   // Group 0: connection and pool
-  dbConnection: (details: string) => e('PGRST000', 503, 'Database client error. Retrying the connection.', details, null, { 'Retry-After': '5' }),
+  /** The driver's own message (host, port) goes to the log, not to the client. */
+  dbConnection: () => e('PGRST000', 503, 'Database client error. Retrying the connection.', 'The database is not reachable right now.', null, { 'Retry-After': '5' }),
   schemaCacheUnavailable: () => e('PGRST002', 503, 'Could not query the database for the schema cache. Retrying.', null, null, { 'Retry-After': '5' }),
   poolTimeout: () => e('PGRST003', 504, 'Timed out acquiring connection from connection pool.'),
 

@@ -24,10 +24,10 @@ export function toApiError(err: unknown, authenticated: boolean): { error: ApiEr
   }
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[123])$/.test(code)) {
-    return { error: errors.dbConnection(code), unexpected: null };
+    return { error: errors.dbConnection(), unexpected: err };
   }
   if (err instanceof Error && /Connection terminated|connection.*(closed|lost)|Client has encountered a connection error/i.test(err.message)) {
-    return { error: errors.dbConnection(err.message), unexpected: null };
+    return { error: errors.dbConnection(), unexpected: err };
   }
   return { error: errors.internal(), unexpected: err };
 }
