@@ -1,5 +1,7 @@
 // The servers under test, each in its own process: PeSquel (through its CLI, exactly as deployed)
 // over PostgreSQL directly, through pgBouncer, and embedded; and the baseline servers.
+import type { Mode } from '../plan.js';
+import type { ServerStack } from '../stack.js';
 import type { ChildServer } from './child.js';
 import { startChild } from './child.js';
 
@@ -44,4 +46,38 @@ export function startBaselinePg(name: string, uri: string, poolSize: number, mod
 
 export function startBaselinePglite(name: string, dataDir: string, scripts: string): Promise<ChildServer> {
   return startChild({ name, script: 'bench/servers/baseline-pglite.ts', args: ['--data-dir', dataDir, '--scripts', scripts], ready: BASELINE_READY });
+}
+
+export const serverKey = (t: Target, b: Backend) => `${t}-${b}`;
+
+/** Starts every server the mode's cells need (keyed `target-backend`); all or none. */
+export async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: readonly string[], scripts: string, pesquel: PesquelRun): Promise<Map<string, ChildServer>> {
+  const needed = new Set(mode.cells.flatMap((c) => c.targets.filter((t) => t !== 'b3').map((t) => serverKey(t, c.backend))));
+  const pool = mode.poolSize;
+  const starters: Record<string, () => Promise<ChildServer>> = {
+    'pesquel-direct': () => startPesquel('pesquel-direct', { dbUri: stack.directUri }, pool, pesquel),
+    'pesquel-pgbouncer': () => startPesquel('pesquel-pgbouncer', { dbUri: stack.bouncerUri, listenUri: stack.directUri }, pool, pesquel),
+    'pesquel-embedded': () => startPesquel('pesquel-embedded', { dataDir: pgliteDirs[0] as string }, pool, pesquel),
+    'b1-direct': () => startBaselinePg('b1-direct', stack.directUri, pool, 'single', scripts),
+    'b2-direct': () => startBaselinePg('b2-direct', stack.directUri, pool, 'multi', scripts),
+    'b1-pgbouncer': () => startBaselinePg('b1-pgbouncer', stack.bouncerUri, pool, 'single', scripts),
+    'b2-pgbouncer': () => startBaselinePg('b2-pgbouncer', stack.bouncerUri, pool, 'multi', scripts),
+    'b4-embedded': () => startBaselinePglite('b4-embedded', pgliteDirs[1] as string, scripts),
+  };
+  const fleet = new Map<string, ChildServer>();
+  // Three at a time: starts mix CPU (compiling TypeScript, on two cores) with waiting on databases.
+  const queue = [...needed];
+  const worker = async () => {
+    for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
+      const start = starters[k];
+      if (start) fleet.set(k, await start());
+    }
+  };
+  try {
+    await Promise.all([worker(), worker(), worker()]);
+  } catch (err) {
+    await Promise.all([...fleet.values()].map((s) => s.stop()));
+    throw err;
+  }
+  return fleet;
 }

@@ -1,0 +1,132 @@
+// Measures one cell: each target under the same load, back to back, with the server's peak RSS
+// and CPU time over the measured window (pgbench for baseline 3); plus the warm-up and PGlite loop.
+import { runLoad } from './load/http-load.js';
+import type { Cell, Mode } from './plan.js';
+import { runPgbench } from './pgbench.js';
+import { requestsFor, scriptId, sendOne, type Auth } from './requests.js';
+import type { Scenario } from './scenarios.js';
+import type { Captured } from './capture-scripts.js';
+import { cpuSecondsOf, memoryOf, resetPeak, type ChildServer } from './servers/child.js';
+import { serverKey, type Backend, type Target } from './servers/fleet.js';
+import type { ServerStack } from './stack.js';
+
+export interface RunResult {
+  readonly section: Cell['section'];
+  readonly backend: Backend;
+  readonly scenario: string;
+  readonly title: string;
+  readonly auth: Auth;
+  readonly connections: number;
+  readonly target: Target;
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  /** Socket errors, timeouts and non-2xx answers during the measured window. */
+  readonly errors: number;
+  readonly bytesPerResponse: number;
+  readonly rssBeforeMb: number | null;
+  readonly peakRssMb: number | null;
+  /** Server CPU time per response (user + system), the cost measure least disturbed by a busy machine. */
+  readonly cpuMsPerRequest: number | null;
+  /** Why there is no measurement (or the first failure seen), else null. */
+  readonly error: string | null;
+}
+
+export type Log = (line: string) => void;
+
+export interface Ctx {
+  readonly mode: Mode;
+  readonly stack: ServerStack;
+  readonly fleet: Map<string, ChildServer>;
+  readonly captured: Captured;
+  readonly token: string;
+}
+
+function empty(cell: Cell, target: Target, error: string | null): RunResult {
+  return {
+    section: cell.section, backend: cell.backend, scenario: cell.scenario.name, title: cell.scenario.title, auth: cell.auth,
+    connections: cell.connections, target, rps: 0, p50Ms: 0, p99Ms: 0, requests: 0, errors: 0, bytesPerResponse: 0,
+    rssBeforeMb: null, peakRssMb: null, cpuMsPerRequest: null, error,
+  };
+}
+
+async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult> {
+  const id = scriptId(cell.scenario, cell.auth);
+  const captureError = ctx.captured.errors[id];
+  if (captureError !== undefined) return empty(cell, target, captureError);
+  const spec = ctx.captured.scripts[id];
+  if (!spec) return empty(cell, target, 'not captured');
+  if (target === 'b3') {
+    const uri = cell.backend === 'pgbouncer' ? ctx.stack.bouncerUri : ctx.stack.directUri;
+    const r = await runPgbench({ uri, spec, clients: Math.min(cell.connections, ctx.mode.poolSize), seconds: ctx.mode.durationMs / 1000 });
+    return { ...empty(cell, target, r.error), rps: r.tps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, requests: r.transactions, errors: r.failed };
+  }
+  const server = ctx.fleet.get(serverKey(target, cell.backend));
+  if (!server) return empty(cell, target, 'server not started');
+  const requests = requestsFor(cell.scenario, cell.auth, ctx.token);
+  const base = { host: server.host, port: server.port, connections: cell.connections, requests };
+  // Warm up first, then reset the peak: growth is measured over the steady state of this very load.
+  const warm = await runLoad({ ...base, warmupMs: 0, durationMs: ctx.mode.warmupMs });
+  let before: number;
+  let cpu0: number;
+  try {
+    resetPeak(server.pid);
+    before = memoryOf(server.pid).rssMb;
+    cpu0 = cpuSecondsOf(server.pid);
+  } catch {
+    return empty(cell, target, `server process is gone:\n${server.output()}\n${warm.firstError ?? ''}`);
+  }
+  const load = await runLoad({ ...base, warmupMs: 0, durationMs: ctx.mode.durationMs });
+  let peak: number | null = null;
+  let cpuMs: number | null = null;
+  try {
+    peak = memoryOf(server.pid).peakMb;
+    if (load.allResponses > 0) cpuMs = ((cpuSecondsOf(server.pid) - cpu0) * 1000) / load.allResponses;
+  } catch {
+    // died during the run: reported through the errors below
+  }
+  const errors = load.errors + load.non2xx;
+  return {
+    ...empty(cell, target, load.requests === 0 ? load.firstError ?? 'no responses' : errors > 0 ? load.firstError : null),
+    rps: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, requests: load.requests, errors,
+    bytesPerResponse: load.bytesPerResponse, rssBeforeMb: before, peakRssMb: peak, cpuMsPerRequest: cpuMs,
+  };
+}
+
+export async function runCell(ctx: Ctx, cell: Cell, log: Log): Promise<RunResult[]> {
+  const best = new Map<Target, RunResult>();
+  for (let round = 0; round < cell.rounds; round++) {
+    const order = round % 2 === 0 ? cell.targets : [...cell.targets].reverse();
+    for (const target of order) {
+      const r = await measure(ctx, cell, target);
+      if (cell.scenario.write && cell.backend !== 'embedded') await ctx.stack.sql('TRUNCATE api.activity').catch(() => undefined);
+      const prev = best.get(target);
+      if (!prev || r.rps > prev.rps) best.set(target, r);
+      log(`  ${target.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms` +
+        `${r.peakRssMb === null ? '' : `  peak ${r.peakRssMb.toFixed(0)} MB`}${r.cpuMsPerRequest === null ? '' : `  cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req`}${r.error ? `  ERROR ${r.error.split('\n')[0]?.slice(0, 160)}` : ''}`);
+    }
+  }
+  return cell.targets.map((t) => best.get(t) as RunResult);
+}
+
+/** One second of load on every server first, so the first cell does not pay for JIT warm-up. */
+export async function prewarm(ctx: Ctx, cases: ReadonlyArray<{ s: Scenario; auth: Auth }>): Promise<void> {
+  const reads = cases.filter((c) => !c.s.write && ctx.captured.scripts[scriptId(c.s, c.auth)]);
+  if (reads.length === 0) return;
+  for (const server of ctx.fleet.values()) {
+    await runLoad({
+      host: server.host, port: server.port, connections: 10, warmupMs: 0, durationMs: Math.min(1000, ctx.mode.durationMs),
+      requests: reads.flatMap((c) => requestsFor(c.s, c.auth, ctx.token)),
+    });
+  }
+}
+
+export async function pgliteLoop(fleet: Map<string, ChildServer>, id: string, ms: number): Promise<number | null> {
+  const b4 = fleet.get('b4-embedded');
+  if (!b4) return null;
+  const r = await sendOne(b4.url, { method: 'GET', path: `/__loop?ms=${ms}&script=${encodeURIComponent(id)}`, headers: {} });
+  if (r.status !== 200) return null;
+  const { tx, seconds } = JSON.parse(r.body) as { tx: number; seconds: number };
+  return tx / seconds;
+}
