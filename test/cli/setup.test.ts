@@ -164,6 +164,14 @@ describe('pesquel setup options', { skip: !posix && 'the docker stand-in is a PO
     assert.equal(readFileSync(join(stack, 'secrets', 'pgadmin_email.txt'), 'utf8'), 'admin@theddt.localhost');
   });
 
+  it('--monitoring and --backups layer their compose files and profile on the stack', async () => {
+    fake.clear();
+    const r = await runCli(['setup', '--monitoring', '--backups', '--no-pull'], { cwd: stack, path: [fake.dir] });
+    assert.equal(r.code, 0, r.stderr);
+    const up = fake.calls().map((c) => c.argv.join(' ')).find((c) => c.endsWith('up --detach --remove-orphans')) ?? '';
+    assert.match(up, /--file \S+docker-compose\.yml --file \S+monitoring\/docker-compose\.monitoring\.yml --file \S+backup\/docker-compose\.backup\.yml --profile monitoring up/);
+  });
+
   it('prints the exact hosts-file lines for a domain that does not resolve, and continues', async () => {
     const r = await runCli(['setup', '--domain', 'pesquel-test.invalid'], { cwd: stack, path: [fake.dir] });
     assert.equal(r.code, 0, r.stderr);

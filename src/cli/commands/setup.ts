@@ -13,7 +13,7 @@ import { DEFAULT_DOMAIN, hostsFileLines, hostsFilePath, parseDomain, systemResol
 import { ensurePrivateDir } from '../stack/files.js';
 import { isReady, parsePs, waitHealthy } from '../stack/health.js';
 import { parseOrExplain, portOption, secondsOption, stackDirOption } from '../stack/options.js';
-import { composeFilePath, secretsDir } from '../stack/paths.js';
+import { composeFilePath, overlayPaths, secretsDir } from '../stack/paths.js';
 import { credentialLines, summaryLines } from '../stack/report.js';
 import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
 
@@ -30,6 +30,8 @@ Options:
                          pgadmin. subdomains). Prints hosts-file lines if it does not resolve.
   --api-db <route>       Where the API sends queries: pgbouncer (default) or postgres (direct).
   --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin').
+  --monitoring           Also start Prometheus, Grafana and the exporters (deploy/monitoring/).
+  --backups              Also start the scheduled backup service (deploy/backup/).
   --http-port <port>     Host port Traefik listens on (default 80).
   --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432).
   --dir <path>           Folder holding secrets/ (default: the current folder).
@@ -49,6 +51,8 @@ function parse(args: string[]) {
       domain: { type: 'string' },
       'api-db': { type: 'string' },
       pgadmin: { type: 'boolean', default: false },
+      monitoring: { type: 'boolean', default: false },
+      backups: { type: 'boolean', default: false },
       'http-port': { type: 'string' },
       'postgres-port': { type: 'string' },
       dir: { type: 'string' },
@@ -112,7 +116,8 @@ export async function run(args: string[]): Promise<number> {
   const settings: StackSettings = { stackDir, domain, apiDb, httpPort, postgresPort, owner: secretsOwner(dir, docker.rootless) };
   const stack: Stack = {
     composeFile: composeFilePath(),
-    profiles: o.pgadmin ? ['pgadmin'] : [],
+    overlays: overlayPaths({ monitoring: o.monitoring, backups: o.backups }),
+    profiles: [...(o.pgadmin ? ['pgadmin'] : []), ...(o.monitoring ? ['monitoring'] : [])],
     env: { ...process.env, ...stackVariables(settings) },
   };
   console.log(`Docker network '${NETWORK}': ${await ensureNetwork(stack.env)}.`);

@@ -21,7 +21,8 @@ export type StackSettings = {
   owner?: { uid: number; gid: number };
 };
 
-export type Stack = { composeFile: string; profiles: readonly string[]; env: NodeJS.ProcessEnv };
+/** `overlays`: extra compose files layered on the main one (monitoring, scheduled backups). */
+export type Stack = { composeFile: string; overlays?: readonly string[]; profiles: readonly string[]; env: NodeJS.ProcessEnv };
 
 /** Variables for the compose file (never a secret: those stay in files). */
 export function stackVariables(s: StackSettings): Record<string, string> {
@@ -43,7 +44,8 @@ export function stackVariables(s: StackSettings): Record<string, string> {
 
 export function composeArgs(stack: Stack, args: readonly string[]): string[] {
   const profiles = stack.profiles.flatMap((p) => ['--profile', p]);
-  return ['compose', '--project-name', PROJECT, '--file', stack.composeFile, ...profiles, ...args];
+  const overlays = (stack.overlays ?? []).flatMap((f) => ['--file', f]);
+  return ['compose', '--project-name', PROJECT, '--file', stack.composeFile, ...overlays, ...profiles, ...args];
 }
 
 export function composeCapture(stack: Stack, args: readonly string[]): Promise<ExecResult> {

@@ -12,6 +12,14 @@ export function composeFilePath(): string {
   return join(deployDir(), 'docker-compose.yml');
 }
 
+/** Optional add-ons: the monitoring profile and the scheduled-backup service. */
+export function overlayPaths(o: { monitoring: boolean; backups: boolean }): string[] {
+  return [
+    ...(o.monitoring ? [join(deployDir(), 'monitoring', 'docker-compose.monitoring.yml')] : []),
+    ...(o.backups ? [join(deployDir(), 'backup', 'docker-compose.backup.yml')] : []),
+  ];
+}
+
 export function secretsDir(stackDir: string): string {
   return join(stackDir, 'secrets');
 }
