@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import { setupAuth } from '../auth/setup.js';
-import { withClientAddress } from '../auth/service/client-address.js';
 import type { Authenticate } from '../auth/types.js';
 import { ensureInitialized } from '../db/init.js';
 import { openDb } from '../db/open.js';
@@ -118,8 +117,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     },
   });
   const handle = nodeHandler(app, { serverHeader: `pesquel/${version}` });
-  // The socket address feeds the auth service's per-IP rate limits.
-  const server = createServer((req, res) => withClientAddress(req.socket.remoteAddress, () => handle(req, res)));
+  const server = createServer(handle);
   server.keepAliveTimeout = 65_000;
   const address = await listen(server, config.serverPort, config.serverHost);
   const apiUrl = urlOf(config.serverHost, address);

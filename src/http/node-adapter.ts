@@ -33,7 +33,7 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     let body: string | Buffer | null;
     try {
       const raw = await readBody(req, limit);
-      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: raw });
+      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: raw, remoteAddress: req.socket.remoteAddress });
       ({ status, headers, body } = r);
     } catch (err) {
       const h = toHttp(err, false);

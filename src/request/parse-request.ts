@@ -13,6 +13,8 @@ export interface RawRequest {
   /** Lowercased header names. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer | null;
+  /** The peer's socket address (for per-address rate limits). */
+  readonly remoteAddress?: string;
 }
 
 export interface RequestSettings {

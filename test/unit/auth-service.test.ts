@@ -10,7 +10,7 @@ import { hashPassword, verifyDummy, verifyPassword } from '../../src/auth/servic
 import { StoredKeys } from '../../src/auth/service/signing-keys.js';
 import { checkSafety, requestRoles } from '../../src/auth/safety.js';
 import { preRequestStatement } from '../../src/auth/pre-request.js';
-import { clientAddress, withClientAddress } from '../../src/auth/service/client-address.js';
+import { clientAddress } from '../../src/auth/service/client-address.js';
 import { PgliteDb } from '../../src/db/pglite.js';
 import { loadConfig } from '../../src/config/config.js';
 import { renderInline } from '../../src/sql/sql.js';
@@ -155,10 +155,9 @@ describe('db-pre-request', () => {
 describe('client address', () => {
   it('uses the socket address, or the proxy-written X-Forwarded-For entry when trusted', () => {
     const h = { 'x-forwarded-for': '1.1.1.1, 10.0.0.7' };
-    withClientAddress('127.0.0.1', () => {
-      assert.equal(clientAddress(h, false), '127.0.0.1');
-      assert.equal(clientAddress(h, true), '10.0.0.7');
-      assert.equal(clientAddress({}, true), '127.0.0.1');
-    });
+    assert.equal(clientAddress(h, '127.0.0.1', false), '127.0.0.1');
+    assert.equal(clientAddress(h, '127.0.0.1', true), '10.0.0.7');
+    assert.equal(clientAddress({}, '127.0.0.1', true), '127.0.0.1');
+    assert.equal(clientAddress({}, undefined, false), 'unknown');
   });
 });

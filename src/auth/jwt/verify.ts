@@ -2,6 +2,7 @@
 // parts count, algorithm, key selection by `kid` (refreshing the sources once on an unknown
 // kid) and the signature. Returns the payload text; claims are validated in claims.ts.
 import { compactVerify, importJWK, type JWK } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors } from '../../errors/codes.js';
 import { keyFits, supportedAlgs, type KeySource, type VerifyKey } from './keys.js';
 
@@ -17,8 +18,15 @@ type Imported = Awaited<ReturnType<typeof importJWK>>;
 const imported = new WeakMap<VerifyKey, Map<string, Promise<Imported>>>();
 
 /** The key in the form jose wants for `alg` (CryptoKeys are bound to one algorithm; cached). */
-function importFor(key: VerifyKey, alg: string): Promise<Imported> | Uint8Array {
-  if (key.material instanceof Uint8Array) return key.material;
+// HS secrets become a KeyObject once: handing jose the raw bytes makes it import them on every call.
+const secretKeys = new WeakMap<Uint8Array, KeyObject>();
+
+function importFor(key: VerifyKey, alg: string): Promise<Imported> | KeyObject {
+  if (key.material instanceof Uint8Array) {
+    let k = secretKeys.get(key.material);
+    if (!k) secretKeys.set(key.material, (k = createSecretKey(key.material)));
+    return k;
+  }
   let byAlg = imported.get(key);
   if (!byAlg) imported.set(key, (byAlg = new Map()));
   let p = byAlg.get(alg);

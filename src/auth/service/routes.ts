@@ -32,7 +32,7 @@ export interface AuthRoutesDeps {
 export function authRoutes(deps: AuthRoutesDeps): (raw: Raw) => Promise<ApiResponse> | null {
   const { config, service } = deps;
   const cookies: CookieOptions = { secure: config.authCookieSecure, sameSite: config.authCookieSamesite };
-  const client = (raw: Raw): ClientInfo => ({ ip: clientAddress(raw.headers, config.authTrustProxy), userAgent: header(raw, 'user-agent') ?? null });
+  const client = (raw: Raw): ClientInfo => ({ ip: clientAddress(raw.headers, raw.remoteAddress, config.authTrustProxy), userAgent: header(raw, 'user-agent') ?? null });
 
   /** JSON mode: both tokens in the body. Cookie mode: the refresh token only in its cookie. */
   const sessionResponse = (status: number, s: Session): ApiResponse => {
