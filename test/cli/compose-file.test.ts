@@ -66,7 +66,7 @@ describe('deploy/docker-compose.yml', () => {
 
   it('the switch PESQUEL_STACK_API_DB picks one of the two URI secrets; LISTEN always goes direct', () => {
     const env = compose.services.pesquel?.environment ?? {};
-    assert.equal(env.PESQUEL_DB_URI_FILE, '/run/secrets/db_uri_${PESQUEL_STACK_API_DB:-pgbouncer}');
+    assert.equal(env.PESQUEL_DB_URI_FILE, '/run/secrets/db_uri_${PESQUEL_STACK_API_DB:-postgres}');
     assert.equal(env.PESQUEL_DB_LISTEN_URI_FILE, '/run/secrets/db_uri_postgres');
     assert.equal(secretFile('db_uri_pgbouncer'), 'pesquel_db_uri.txt');
     assert.equal(secretFile('db_uri_postgres'), 'pesquel_db_listen_uri.txt');

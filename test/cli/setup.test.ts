@@ -47,7 +47,7 @@ describe('pesquel setup', { skip: !posix && 'the docker stand-in is a POSIX exec
     assert.deepEqual(
       { ...compose.env, PESQUEL_STACK_UID: undefined, PESQUEL_STACK_GID: undefined },
       {
-        PESQUEL_STACK_DIR: stack, PESQUEL_STACK_DOMAIN: 'pesquel.localhost', PESQUEL_STACK_API_DB: 'pgbouncer',
+        PESQUEL_STACK_DIR: stack, PESQUEL_STACK_DOMAIN: 'pesquel.localhost', PESQUEL_STACK_API_DB: 'postgres',
         PESQUEL_STACK_HTTP_PORT: '80', PESQUEL_STACK_POSTGRES_PORT: '5432', PESQUEL_STACK_NETWORK: 'web',
         PESQUEL_STACK_API_URL: 'http://api.pesquel.localhost',
         PESQUEL_STACK_UID: undefined, PESQUEL_STACK_GID: undefined,
@@ -146,7 +146,7 @@ describe('pesquel setup options', { skip: !posix && 'the docker stand-in is a PO
   after(() => { fake.dispose(); removeStackDir(stack); });
 
   it('--domain, --api-db, --pgadmin, ports and --no-pull reach compose as variables and profiles', async () => {
-    const args = ['setup', '--domain', 'TheDDT.localhost', '--api-db', 'postgres', '--pgadmin', '--http-port', '8080', '--postgres-port', '15432', '--no-pull'];
+    const args = ['setup', '--domain', 'TheDDT.localhost', '--api-db', 'pgbouncer', '--pgadmin', '--http-port', '8080', '--postgres-port', '15432', '--no-pull'];
     const r = await runCli(args, { cwd: stack, path: [fake.dir] });
     assert.equal(r.code, 0, r.stderr);
     const cmds = fake.commands();
@@ -154,12 +154,12 @@ describe('pesquel setup options', { skip: !posix && 'the docker stand-in is a PO
     assert.ok(cmds.includes('compose --profile pgadmin up --detach --remove-orphans'), cmds.join('\n'));
     const env = fake.calls().at(-1)?.env ?? {};
     assert.equal(env.PESQUEL_STACK_DOMAIN, 'theddt.localhost');
-    assert.equal(env.PESQUEL_STACK_API_DB, 'postgres');
+    assert.equal(env.PESQUEL_STACK_API_DB, 'pgbouncer');
     assert.equal(env.PESQUEL_STACK_HTTP_PORT, '8080');
     assert.equal(env.PESQUEL_STACK_POSTGRES_PORT, '15432');
     assert.equal(env.PESQUEL_STACK_API_URL, 'http://api.theddt.localhost:8080');
     assert.match(r.stdout, /http:\/\/pgadmin\.theddt\.localhost:8080\//);
-    assert.match(r.stdout, /directly to PostgreSQL/);
+    assert.match(r.stdout, /through pgBouncer/);
     assert.doesNotMatch(r.stdout, /hosts/);
     assert.equal(readFileSync(join(stack, 'secrets', 'pgadmin_email.txt'), 'utf8'), 'admin@theddt.localhost');
   });

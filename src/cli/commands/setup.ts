@@ -28,7 +28,7 @@ until every service is healthy. Safe to run again: data and secrets are kept.
 Options:
   --domain <name>        Domain of the URLs (default ${DEFAULT_DOMAIN}: api., admin., traefik.,
                          pgadmin. subdomains). Prints hosts-file lines if it does not resolve.
-  --api-db <route>       Where the API sends queries: pgbouncer (default) or postgres (direct).
+  --api-db <route>       Where the API sends queries: postgres (direct, default) or pgbouncer.
   --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin').
   --monitoring           Also start Prometheus, Grafana and the exporters (deploy/monitoring/).
   --backups              Also start the scheduled backup service (deploy/backup/).
@@ -65,7 +65,7 @@ function parse(args: string[]) {
 }
 
 function apiDbOption(value: string | undefined): ApiDbRoute {
-  if (value === undefined || value === 'pgbouncer' || value === 'postgres') return value ?? 'pgbouncer';
+  if (value === undefined || value === 'pgbouncer' || value === 'postgres') return value ?? 'postgres';
   throw new CliError(`--api-db must be 'pgbouncer' or 'postgres', not '${value}'.`, 2);
 }
 
