@@ -5,11 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PostgrestClient } from '@supabase/postgrest-js';
 import type { Db, RequestTx } from '../../src/db/types.js';
-import { planContext, planRootNode } from '../../src/plan/read.js';
-import { parseRequest } from '../../src/request/parse-request.js';
-import { readStatements } from '../../src/sql/statement.js';
 import { render } from '../../src/sql/sql.js';
-import { tableKey } from '../../src/schema-cache/types.js';
 import { backendKinds, startTestApi, type TestApi } from '../helpers/backends.js';
 
 /** Counts what reaches the database while `fn` runs: transactions, their statements, other queries. */
@@ -393,28 +389,27 @@ for (const kind of backendKinds()) {
     });
 
     describe('embedding on a table-valued function result', () => {
-      const callRpc = async (fn: string, url: string, args: Record<string, string>) => {
-        const cache = api.running.schema.current();
-        assert.ok(cache);
-        const req = parseRequest({ method: 'GET', url, headers: {}, body: null }, { schemas: ['api'] });
-        const ctx = planContext(req, cache, { maxRows: null, aggregatesEnabled: false });
-        const source = {
-          kind: 'function' as const, schema: 'api', name: fn, returnsScalar: false,
-          args: Object.entries(args).map(([name, value]) => ({ name, value: { kind: 'param' as const, value }, type: 'int', variadic: false })),
-        };
-        const root = planRootNode(ctx, req, source, cache.tables.get(tableKey('api', 'films')) ?? null);
-        const { main } = readStatements({ kind: 'read', root, media: { kind: 'json' }, count: null, headOnly: false, maxRows: null });
-        const result = await api.running.db.request({ readOnly: true, settings: [['role', 'api_anon']], before: [], main, end: 'commit' });
-        return JSON.parse(String(result.rows[0]?.body)) as unknown;
+      const rpc = async (path: string) => {
+        const r = await api.fetch(path);
+        const body = await r.text();
+        assert.equal(r.status, 200, body);
+        return JSON.parse(body) as unknown;
       };
-      it('embeds, filters and spreads on rows returned by a function', async () => {
-        assert.deepEqual(await callRpc('films_by_year', '/rpc/films_by_year?select=title,directors(last_name),actors(name)&actors.order=name', { y: '1980' }), [
+      it('embeds, filters and spreads on rows returned by a function (GET /rpc)', async () => {
+        assert.deepEqual(await rpc('/rpc/films_by_year?y=1980&select=title,directors(last_name),actors(name)&actors.order=name'), [
           { title: 'The Shining', directors: { last_name: 'Kubrick' }, actors: [{ name: 'Jack Nicholson' }, { name: 'Shelley Duvall' }] },
         ]);
         assert.deepEqual(
-          await callRpc('getallfilms', '/rpc/getallfilms?select=title,...directors!inner(last_name),awards(name)&directors.last_name=eq.Gerwig', {}),
+          await rpc('/rpc/getallfilms?select=title,...directors!inner(last_name),awards(name)&directors.last_name=eq.Gerwig'),
           [{ title: 'Lady Bird', last_name: 'Gerwig', awards: [{ name: 'Golden Globe' }] }],
         );
+      });
+      it('and on POST /rpc', async () => {
+        const r = await api.fetch('/rpc/films_by_year?select=title,directors(last_name)', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"y":1980}',
+        });
+        assert.equal(r.status, 200);
+        assert.deepEqual(await r.json(), [{ title: 'The Shining', directors: { last_name: 'Kubrick' } }]);
       });
     });
 
