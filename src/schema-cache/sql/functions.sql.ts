@@ -1,10 +1,9 @@
 // Catalog query: functions of the exposed schemas ($1 text[]) with arguments, return shape,
 // volatility, SET settings and which switchable roles may execute them.
+import { switchableRolesSql } from './roles.sql.js';
+
 export const functionsSql = /* sql */ `
-WITH switchable AS (
-  SELECT r.oid, r.rolname FROM pg_roles r
-  WHERE pg_has_role(current_user, r.oid, 'MEMBER') OR r.rolname = current_user
-)
+WITH switchable AS (${switchableRolesSql})
 SELECT
   n.nspname AS schema,
   p.proname AS name,

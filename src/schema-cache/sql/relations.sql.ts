@@ -1,10 +1,9 @@
 // Catalog query: relations of the exposed schemas ($1 text[]) with columns, keys, updatability,
 // RLS and privileges of every role the connecting role may switch to. One row per relation.
+import { switchableRolesSql } from './roles.sql.js';
+
 export const relationsSql = /* sql */ `
-WITH switchable AS (
-  SELECT r.oid, r.rolname FROM pg_roles r
-  WHERE pg_has_role(current_user, r.oid, 'MEMBER') OR r.rolname = current_user
-)
+WITH switchable AS (${switchableRolesSql})
 SELECT
   n.nspname AS schema,
   c.relname AS name,
