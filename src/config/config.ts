@@ -33,7 +33,6 @@ export interface Config {
   readonly dbHoistedTxSettings: readonly string[] | null;
   readonly dbAggregatesEnabled: boolean;
   readonly dbPreRequest: string | null;
-  readonly dbPlanEnabled: boolean;
   readonly dbInit: boolean;
   readonly jwtSecret: string | null;
   readonly jwtSecretIsBase64: boolean;

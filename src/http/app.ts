@@ -98,6 +98,12 @@ export function createApp(deps: AppDeps): Handler {
       response = { status: h.status, headers: h.headers, body: raw.method === 'HEAD' ? null : h.body };
     }
     Object.assign(response.headers, corsHeaders(raw, config));
+    if (config.serverTraceHeader !== null) {
+      // server-trace-header: echo the client's request id so logs on both sides line up.
+      const trace = raw.headers[config.serverTraceHeader.toLowerCase()];
+      const value = Array.isArray(trace) ? trace[0] : trace;
+      if (value !== undefined && !/[\r\n]/.test(value)) response.headers[config.serverTraceHeader] = value;
+    }
     if (timing) response.headers['Server-Timing'] = timing.header();
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({

@@ -11,7 +11,7 @@ for (const kind of backendKinds()) {
     before(async () => {
       api = await startTestApi(kind, {
         fixtures: ['read.sql'],
-        options: { 'db-max-rows': '2', 'server-cors-allowed-origins': 'http://good.example', 'openapi-mode': 'disabled' },
+        options: { 'db-max-rows': '2', 'server-cors-allowed-origins': 'http://good.example', 'openapi-mode': 'disabled', 'server-trace-header': 'X-Request-Id' },
       });
       // The config goes through PESQUEL_APP_SETTINGS_* in real deployments; here as a flag-free env.
       closed = await startTestApi(kind, { options: { 'db-anon-role': '' } });
@@ -38,6 +38,13 @@ for (const kind of backendKinds()) {
       assert.equal(good.headers.get('access-control-allow-origin'), 'http://good.example');
       const bad = await api.fetch('/items?limit=1', { headers: { Origin: 'http://evil.example' } });
       assert.equal(bad.headers.get('access-control-allow-origin'), null);
+    });
+    it('server-trace-header echoes the request id, on errors too', async () => {
+      const ok = await api.fetch('/items?limit=1', { headers: { 'X-Request-Id': 'req-42' } });
+      assert.equal(ok.headers.get('x-request-id'), 'req-42');
+      const bad = await api.fetch('/nope', { headers: { 'X-Request-Id': 'req-43' } });
+      assert.equal(bad.status, 404);
+      assert.equal(bad.headers.get('x-request-id'), 'req-43');
     });
     it('openapi-mode=disabled gives 404 PGRST126 at /', async () => {
       const r = await api.fetch('/');
