@@ -33,9 +33,19 @@ export function checkSafety(
   facts: (role: string) => RoleFacts | undefined,
   cache: SchemaCache,
   allowPrivileged: boolean,
+  /** Server mode: the role PeSquel connects as, when it is a superuser (null otherwise). */
+  superuserConnection: string | null = null,
 ): SafetyReport {
   const errors: string[] = [];
   const warnings: string[] = [];
+  if (superuserConnection !== null) {
+    // Any exposed function could RESET ROLE back to the session user and ignore every policy.
+    const msg = `PeSquel connects as "${superuserConnection}", a superuser: a function could RESET ROLE and bypass row-level security. `
+      + 'Fix: connect as the authenticator role (created by pesquel init; set its password with ALTER ROLE authenticator PASSWORD …) in db-uri; '
+      + 'to accept the risk, set db-allow-privileged-roles=true.';
+    if (allowPrivileged) warnings.push(msg);
+    else errors.push(msg);
+  }
   for (const r of roles) {
     const f = facts(r.name);
     if (!f) {

@@ -102,7 +102,10 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<AuthSetup> {
       await guard.load();
       const cache = deps.schemaCache();
       if (!cache) return [];
-      const report = checkSafety(requestRoles(config), (r) => guard.facts(r), cache, config.dbAllowPrivilegedRoles);
+      // The embedded database is a superuser session by construction (docs/auth.md); a server is not.
+      const who = config.dbUri === null ? null
+        : (await db.query<{ name: string; superuser: boolean }>('SELECT current_user AS name, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user')).rows[0];
+      const report = checkSafety(requestRoles(config), (r) => guard.facts(r), cache, config.dbAllowPrivilegedRoles, who?.superuser ? who.name : null);
       if (report.errors.length > 0) throw new Error(`PeSquel refuses to start: ${report.errors.join(' ')}`);
       return report.warnings;
     },

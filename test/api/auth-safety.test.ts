@@ -63,6 +63,13 @@ describe('safety net (postgres)', { skip: !pgBinariesAvailable() && 'PostgreSQL 
       /role "api_bypass" \(db-anon-role\) is a BYPASSRLS role/);
   });
 
+  it('refuses to connect as a superuser unless explicitly allowed', async () => {
+    await assert.rejects(start({ 'db-uri': server.superUrl, 'db-init': 'false' }),
+      /PeSquel connects as "postgres", a superuser: a function could RESET ROLE/);
+    const running = await start({ 'db-uri': server.superUrl, 'db-init': 'false', 'db-allow-privileged-roles': 'true' });
+    await running.close();
+  });
+
   it('refuses a BYPASSRLS role for the auth service users', async () => {
     await assert.rejects(start({ 'db-uri': uri, 'db-init': 'false', 'auth-default-role': 'api_bypass' }),
       /role "api_bypass" \(auth-default-role\) is a BYPASSRLS role/);
