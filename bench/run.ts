@@ -7,6 +7,7 @@ import { mode, type Mode } from './plan.js';
 import { renderChart } from './report/chart.js';
 import { renderMarkdown } from './report/markdown.js';
 import { runSuite } from './suite.js';
+import { adminPaintAvailable, measureAdminFirstPaint, paintMarkdown, type PaintResult } from './admin-paint.js';
 
 const usage = `Usage: npm run bench [-- --quick | --tiny] [--out DIR] [--pesquel-root DIR]
   (default)        full run, under 20 minutes
@@ -52,10 +53,12 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(profileDir === undefined ? {} : { profileDir }),
   });
   const stamp = suite.startedAt.replace(/[:.]/g, '-');
-  const md = renderMarkdown(suite);
+  // The admin UI's first paint (issue 7), when Chromium and the built client are here.
+  const paint: PaintResult | null = name !== 'tiny' && only === undefined && adminPaintAvailable() ? await measureAdminFirstPaint(5) : null;
+  const md = renderMarkdown(suite) + (paint ? paintMarkdown(paint) : '');
   const svg = renderChart(suite);
   for (const base of [`${name}-${stamp}`, 'latest']) {
-    writeFileSync(`${out}/${base}.json`, JSON.stringify(suite, null, 1));
+    writeFileSync(`${out}/${base}.json`, JSON.stringify({ ...suite, adminPaint: paint }, null, 1));
     writeFileSync(`${out}/${base}.md`, md);
     writeFileSync(`${out}/${base}.svg`, svg);
   }
