@@ -2,10 +2,10 @@
 // with the same driver (pg) and pool size: `--mode single` sends it as one simple-protocol round
 // trip, `--mode multi` as one round trip per statement (BEGIN / settings / query / COMMIT).
 //   node --import tsx bench/servers/baseline-pg.ts --uri postgres://… --pool 10 --mode single --scripts s.json
-import { createServer } from 'node:http';
 import pg from 'pg';
-import { args, readBody } from './read-body.js';
-import { bodyOf, loadScripts, SCRIPT_HEADER, statementsFor } from './script-table.js';
+import { args } from './read-body.js';
+import { loadScripts } from './script-table.js';
+import { serveScripts } from './serve-scripts.js';
 
 const a = args(process.argv.slice(2));
 const scripts = loadScripts(a.scripts ?? '');
@@ -37,32 +37,4 @@ async function run(statements: readonly string[], mainIndex: number): Promise<Re
   }
 }
 
-const server = createServer((req, res) => {
-  void (async () => {
-    let status = 500;
-    let body: string;
-    let type = 'text/plain';
-    try {
-      await readBody(req);
-      const spec = scripts[String(req.headers[SCRIPT_HEADER])];
-      if (!spec) throw new Error(`no script ${String(req.headers[SCRIPT_HEADER])}`);
-      const rows = await run(statementsFor(spec, req.url ?? ''), spec.mainIndex);
-      ({ status, contentType: type } = spec);
-      body = bodyOf(rows, status);
-    } catch (err) {
-      body = (err as Error).message;
-    }
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-  })();
-});
-server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address();
-  if (addr && typeof addr === 'object') console.log(`READY http://127.0.0.1:${addr.port}`);
-});
-process.once('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  void pool.end().finally(() => process.exit(0));
-});
+serveScripts(scripts, run, () => pool.end());
