@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', '.pesquel/**', 'admin-ui/dist/**', 'bench/results/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', '.pesquel/**', 'admin-ui/dist/**', 'bench/results/**', 'test-output/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

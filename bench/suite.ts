@@ -8,7 +8,8 @@ import { pgliteLoop, prewarm, runCell, type Ctx, type Log, type RunResult } from
 import type { Mode } from './plan.js';
 import { benchToken, scriptId, type Auth } from './requests.js';
 import type { Scenario } from './scenarios.js';
-import { memoryOf, type ChildServer } from './servers/child.js';
+import { memoryOf, repoRoot, type ChildServer } from './servers/child.js';
+import { ensureBuilt } from './build.js';
 import { JWT_SECRET, startFleet } from './servers/fleet.js';
 import { summariseProfile, type ProfileSummary } from './report/profile.js';
 import { preparePglite, startServerStack } from './stack.js';
@@ -46,6 +47,7 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
   const log = opts.log ?? ((l: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`));
   const root = opts.pesquelRoot;
   const startedAt = new Date().toISOString();
+  ensureBuilt(root ?? repoRoot, log);
   const loadBefore = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'pesquel-bench-'));
   const token = await benchToken(JWT_SECRET);
@@ -85,7 +87,10 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
     await Promise.all([...fleet.values()].map((s) => s.stop())); // profiles are written at exit
     const profiles = opts.profileDir === undefined ? [] : readdirSync(opts.profileDir)
       .filter((f) => f.endsWith('.cpuprofile'))
-      .map((f) => summariseProfile(join(opts.profileDir as string, f), f.replace(/\.cpuprofile$/, '')));
+      .map((f) => {
+        const server = f.replace(/\.cpuprofile$/, '');
+        return summariseProfile(join(opts.profileDir as string, f), server, fleet.get(server)?.readyAtUs ?? 0);
+      });
     return {
       mode: mode.name, startedAt, seconds: (Date.now() - t0) / 1000,
       machine: { cpus: cpus().length, loadBefore, node: process.version, postgres: stack.pg.majorVersion },

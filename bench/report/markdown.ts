@@ -125,7 +125,7 @@ ${rowsTable(suite, 'memory')}
 
 ${table(Object.keys(suite.idleRssMb), [Object.values(suite.idleRssMb).map(String)])}
 
-${suite.profiles.map((p) => `## CPU profile: ${p.server} (${p.busySamples} busy samples, whole run)
+${suite.profiles.map((p) => `## CPU profile: ${p.server} (${p.busySamples} busy samples after it was ready)
 
 ${table(['self time by function', '%'], p.functions.map((f) => [`\`${f.name}\``, f.pct.toFixed(1)]))}
 

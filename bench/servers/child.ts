@@ -12,6 +12,8 @@ export interface ChildServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** When it announced readiness, in monotonic microseconds (the clock of V8 CPU profiles). */
+  readonly readyAtUs: number;
   /** Last lines of the process's output, for error reports. */
   output(): string;
   stop(): Promise<void>;
@@ -34,12 +36,14 @@ export interface ChildOptions {
   readonly nodeArgs?: readonly string[];
   /** How long a SIGTERM may take before SIGKILL (a CPU profile is written at a clean exit). */
   readonly graceMs?: number;
+  /** Run compiled JavaScript as is (default: load the script through tsx). */
+  readonly compiled?: boolean;
 }
 
-/** Spawns `node --import tsx <script> ...args` and resolves once its output matches `ready`. */
+/** Spawns `node [--import tsx] <script> ...args` and resolves once its output matches `ready`. */
 export function startChild(o: ChildOptions, timeoutMs = 90_000): Promise<ChildServer> {
   const { name, ready } = o;
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.script, ...o.args], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...(o.compiled ? [] : ['--import', 'tsx']), o.script, ...o.args], {
     cwd: o.cwd ?? repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
@@ -60,8 +64,9 @@ export function startChild(o: ChildOptions, timeoutMs = 90_000): Promise<ChildSe
       clearTimeout(timer);
       const url = new URL(m[1]);
       const pid = child.pid;
+      const readyAtUs = Number(process.hrtime.bigint() / 1000n);
       resolve({
-        name, pid, url: url.origin, host: url.hostname, port: Number(url.port),
+        name, pid, readyAtUs, url: url.origin, host: url.hostname, port: Number(url.port),
         output: () => out.slice(-3000),
         stop: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;

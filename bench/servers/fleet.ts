@@ -1,9 +1,10 @@
-// The servers under test, each in its own process: PeSquel (through its CLI, exactly as deployed)
+// The servers under test, each in its own process: PeSquel (its compiled CLI, exactly as deployed)
 // over PostgreSQL directly, through pgBouncer, and embedded; and the baseline servers.
 import type { Mode } from '../plan.js';
 import type { ServerStack } from '../stack.js';
 import type { ChildServer } from './child.js';
 import { startChild } from './child.js';
+import { PESQUEL_ENTRY } from '../build.js';
 
 export type Backend = 'direct' | 'pgbouncer' | 'embedded';
 /** pesquel; b1 one round trip; b2 one round trip per statement; b3 pgbench; b4 PGlite in-process. */
@@ -36,7 +37,7 @@ export function startPesquel(name: string, db: PesquelDb, poolSize: number, run:
   if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
   if (db.dataDir) args.push('--data-dir', db.dataDir);
   const nodeArgs = run.profileDir ? ['--cpu-prof', '--cpu-prof-dir', run.profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
-  return startChild({ name, script: 'src/cli/entry.ts', args, ready: API_READY, nodeArgs, graceMs: run.profileDir ? 15_000 : 2_000, ...(run.root ? { cwd: run.root } : {}) });
+  return startChild({ name, script: PESQUEL_ENTRY, compiled: true, args, ready: API_READY, nodeArgs, graceMs: run.profileDir ? 15_000 : 2_000, ...(run.root ? { cwd: run.root } : {}) });
 }
 
 export function startBaselinePg(name: string, uri: string, poolSize: number, mode: 'single' | 'multi', scripts: string): Promise<ChildServer> {

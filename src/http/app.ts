@@ -21,6 +21,7 @@ import { checkStrict } from './routes/prefer.js';
 import type { RequestTx } from '../db/types.js';
 import { ServerTiming } from './server-timing.js';
 import { preRequestStatement, withPreRequest } from '../auth/pre-request.js';
+import { Lru } from '../util/lru.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -43,12 +44,28 @@ export interface RouteContext {
   readonly auth: AuthResult;
   /** Runs statements in this request's transaction, with its role and settings. */
   run(tx: Omit<RequestTx, 'settings'>): ReturnType<Db['request']>;
+  /**
+   * What `make` compiles for this request (plan and statements), cached by the route's name and
+   * the request key against the current schema cache: a repeated URL is parsed, planned and
+   * rendered once. `make` must depend only on the request key's inputs, the schema cache and the
+   * configuration (not on the role, claims, other headers or the body).
+   */
+  compiled<T>(route: string, make: () => T): T;
 }
 
 export type Handler = (raw: RawRequest) => Promise<ApiResponse>;
 
+/** Compiled plans and statements per schema cache snapshot (a reload starts afresh). */
+const COMPILED_PER_SCHEMA = 1000;
+
 export function createApp(deps: AppDeps): Handler {
   const { config } = deps;
+  const compiledBySchema = new WeakMap<SchemaCache, Lru<string, unknown>>();
+  const compiledFor = (cache: SchemaCache) => {
+    let lru = compiledBySchema.get(cache);
+    if (!lru) compiledBySchema.set(cache, (lru = new Lru(COMPILED_PER_SCHEMA)));
+    return lru;
+  };
   const preRequest = config.dbPreRequest === null ? null : preRequestStatement(config.dbPreRequest);
   return async (raw) => {
     const t0 = performance.now();
@@ -85,6 +102,7 @@ export function createApp(deps: AppDeps): Handler {
               const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ ...t, settings }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
+            compiled: <T>(route: string, make: () => T) => compiledFor(cache).getOrSet(`${route}\n${req.key}`, make) as T,
           };
           response = await route(ctx);
           timing?.mark('response');

@@ -4,7 +4,8 @@
 import { errors } from '../errors/codes.js';
 import { parseAccept, parseCookies, parseMediaType, parsePrefer, parseRange } from './headers.js';
 import { parseQueryParams } from './query-params.js';
-import type { ApiRequest, Method, Target } from './types.js';
+import type { ApiRequest, Method, QueryParams, Target } from './types.js';
+import { Lru } from '../util/lru.js';
 
 export interface RawRequest {
   readonly method: string;
@@ -42,12 +43,16 @@ export function parseTarget(pathname: string): Target {
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 const all = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+// Parsed query strings by their text: parsing is pure and the result immutable, and clients repeat
+// the same URLs. A query string that fails to parse is not stored (it throws again).
+const parsedQueries = new Lru<string, QueryParams>(1000);
+
 export function parseRequest(raw: RawRequest, settings: RequestSettings): ApiRequest {
   const method = raw.method.toUpperCase() as Method;
   if (!methods.includes(method)) throw errors.unsupportedVerb(raw.method);
   const q = raw.url.indexOf('?');
   const pathname = q < 0 ? raw.url : raw.url.slice(0, q);
-  const search = new URLSearchParams(q < 0 ? '' : raw.url.slice(q + 1));
+  const queryText = q < 0 ? '' : raw.url.slice(q + 1);
   const target = parseTarget(pathname);
 
   const readLike = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
@@ -59,6 +64,9 @@ export function parseRequest(raw: RawRequest, settings: RequestSettings): ApiReq
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw.headers)) if (v !== undefined) headers[k] = all(v).join(', ');
   const contentTypeHeader = first(raw.headers['content-type']);
+  const acceptHeader = first(raw.headers.accept);
+  const preferHeaders = all(raw.headers.prefer);
+  const rangeHeader = method === 'GET' ? first(raw.headers.range) : undefined;
 
   return {
     method,
@@ -66,11 +74,13 @@ export function parseRequest(raw: RawRequest, settings: RequestSettings): ApiReq
     target,
     schema,
     schemaNegotiated: settings.schemas.length > 1,
-    query: parseQueryParams(search),
-    preferences: parsePrefer(all(raw.headers.prefer)),
-    accept: parseAccept(first(raw.headers.accept)),
+    query: parsedQueries.getOrSet(queryText, () => parseQueryParams(new URLSearchParams(queryText))),
+    preferences: parsePrefer(preferHeaders),
+    accept: parseAccept(acceptHeader),
     contentType: contentTypeHeader === undefined ? null : parseMediaType(contentTypeHeader),
-    range: method === 'GET' ? parseRange(first(raw.headers.range)) : null,
+    range: method === 'GET' ? parseRange(rangeHeader) : null,
+    // NUL never occurs in a header value, so an absent header and an empty one differ.
+    key: [method, raw.url, schema, acceptHeader ?? '\0', preferHeaders.join('\0'), rangeHeader ?? '\0', contentTypeHeader ?? '\0'].join('\n'),
     headers,
     cookies: parseCookies(first(raw.headers.cookie)),
     body: raw.body,

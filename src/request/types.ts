@@ -143,4 +143,10 @@ export interface ApiRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies: Readonly<Record<string, string>>;
   readonly body: Buffer | null;
+  /**
+   * Method, URL, schema and the headers parsing and planning read (Accept, Prefer, Range,
+   * Content-Type) as one string: two requests with equal keys plan identically against the same
+   * schema cache, whatever their other headers, cookies or token (compiled statements are cached by it).
+   */
+  readonly key: string;
 }

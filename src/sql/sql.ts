@@ -4,12 +4,18 @@
 // Raw text enters only through `unsafeRaw`, so it can be found with grep.
 
 export interface Param { readonly kind: 'param'; readonly value: string | null }
-export type Part = string | Param;
+/** A fragment's pieces: text, parameters and nested fragments (flattened once, when rendered). */
+export type Part = string | Param | Sql;
 
 export class Sql {
+  #inline: string | undefined;
   /** Use the `sql` tag, `ident`, `param`, `join` or `unsafeRaw` instead. */
   constructor(readonly parts: readonly Part[]) {}
-  get isEmpty(): boolean { return this.parts.length === 0; }
+  get isEmpty(): boolean { return this.parts.every((p) => p instanceof Sql && p.isEmpty); }
+  /** renderInline's text, computed once: a fragment is immutable, so a cached statement renders once. */
+  inline(): string {
+    return (this.#inline ??= inlineText(this));
+  }
 }
 
 export type SqlValue = Sql | Param;
@@ -19,14 +25,11 @@ export class UnsafeIdentifierError extends Error {}
 /** Tagged template: literal text is trusted; every interpolation must be a fragment or a param. */
 export function sql(strings: TemplateStringsArray, ...values: readonly SqlValue[]): Sql {
   const parts: Part[] = [];
-  strings.forEach((s, i) => {
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i] as string;
     if (s !== '') parts.push(s);
-    if (i < values.length) {
-      const v = values[i] as SqlValue;
-      if (v instanceof Sql) parts.push(...v.parts);
-      else parts.push(v);
-    }
-  });
+    if (i < values.length) parts.push(values[i] as SqlValue);
+  }
   return new Sql(parts);
 }
 
@@ -52,36 +55,46 @@ export function unsafeRaw(text: string): Sql {
 }
 
 export function join(items: readonly SqlValue[], separator = ', '): Sql {
+  if (separator === '') return new Sql(items);
   const parts: Part[] = [];
-  items.forEach((item, i) => {
-    if (i > 0 && separator !== '') parts.push(separator);
-    if (item instanceof Sql) parts.push(...item.parts);
-    else parts.push(item);
-  });
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(separator);
+    parts.push(items[i] as SqlValue);
+  }
   return new Sql(parts);
 }
 
 export const empty = new Sql([]);
 
+/** Visits the text and parameters of a fragment in order (nested fragments flattened). */
+function walk(fragment: Sql, text: (s: string) => void, value: (p: Param) => void): void {
+  for (const p of fragment.parts) {
+    if (typeof p === 'string') text(p);
+    else if (p instanceof Sql) walk(p, text, value);
+    else value(p);
+  }
+}
+
 /** `$n` parameters: `{ text: 'SELECT $1', values: ['x'] }`. */
 export function render(fragment: Sql): { text: string; values: (string | null)[] } {
   let text = '';
   const values: (string | null)[] = [];
-  for (const p of fragment.parts) {
-    if (typeof p === 'string') text += p;
-    else {
-      values.push(p.value);
-      text += `$${values.length}`;
-    }
-  }
+  walk(fragment, (s) => (text += s), (p) => {
+    values.push(p.value);
+    text += `$${values.length}`;
+  });
   return { text, values };
+}
+
+function inlineText(fragment: Sql): string {
+  let text = '';
+  walk(fragment, (s) => (text += s), (p) => (text += quoteLiteral(p.value)));
+  return text;
 }
 
 /** Parameters inlined as escaped literals, for multi-statement single-round-trip scripts. */
 export function renderInline(fragment: Sql): string {
-  let text = '';
-  for (const p of fragment.parts) text += typeof p === 'string' ? p : quoteLiteral(p.value);
-  return text;
+  return fragment.inline();
 }
 
 /**

@@ -8,8 +8,10 @@ import { preferenceApplied } from './prefer.js';
 
 export async function handleRead(ctx: RouteContext): Promise<ApiResponse> {
   const { req, cache, deps } = ctx;
-  const plan = planRead(req, cache, { maxRows: deps.config.dbMaxRows, aggregatesEnabled: deps.config.dbAggregatesEnabled });
-  const { explain, main } = readStatements(plan);
+  const { plan, explain, main } = ctx.compiled('read', () => {
+    const p = planRead(req, cache, { maxRows: deps.config.dbMaxRows, aggregatesEnabled: deps.config.dbAggregatesEnabled });
+    return { plan: p, ...readStatements(p) };
+  });
   const result = await ctx.run({ readOnly: true, before: explain ? [explain] : [], main, end: 'commit' });
   const response = readResponse(plan, result);
   preferenceApplied(response, req, cache, { count: plan.count });
