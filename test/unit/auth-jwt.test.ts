@@ -2,6 +2,7 @@
 // kid), PostgREST's claim checks, the verified-token cache, and jwt-secret from @file.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,39 @@ describe('signature verification with JWK and JWKS keys', () => {
   it('refuses plain-http JWKS URLs except on loopback', () => {
     assert.throws(() => loadConfig({ flags: { 'jwt-secret': 'http://issuer.example.com/jwks.json' } }), /must use https/);
     assert.equal(loadConfig({ flags: { 'jwt-secret': 'http://127.0.0.1:9/jwks.json' } }).jwtSecret, 'http://127.0.0.1:9/jwks.json');
+  });
+});
+
+describe('HS signatures (the node:crypto path)', () => {
+  const secret = 'a-test-secret-that-is-at-least-32-characters-long';
+  const src = [fixedSource(staticKeys(secret, false))];
+  const sign = (alg: string, header: Record<string, unknown> = {}) =>
+    new SignJWT({ role: 'x' }).setProtectedHeader({ alg, ...header }).sign(new TextEncoder().encode(secret));
+  const hmac = (alg: string, input: string) => createHmac(`sha${alg.slice(2)}`, secret).update(input).digest('base64url');
+
+  it('verifies HS256, HS384 and HS512 and refuses another secret', async () => {
+    for (const alg of ['HS256', 'HS384', 'HS512']) {
+      const token = await sign(alg);
+      assert.equal(JSON.parse(await verifySignature(token, src)).role, 'x');
+      await decodeFails(token, [fixedSource(staticKeys('another-secret-that-is-at-least-32-characters', false))], 'JWT cryptographic operation failed');
+    }
+  });
+  it('accepts only the canonical signature text (no padding, no stray characters)', async () => {
+    const token = await sign('HS256');
+    for (const bad of [`${token}=`, `${token}.`, `${token.slice(0, -1)}*`, `${token}A`]) {
+      await assert.rejects(verifySignature(bad, src), (e: ApiError) => e.code === 'PGRST301', bad.slice(-4));
+    }
+  });
+  it('refuses a correctly signed payload that is not strict base64url', async () => {
+    const head = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ role: 'x' })).toString('base64url');
+    const input = `${head}.${body.slice(0, 4)}*${body.slice(4)}`; // Buffer's decoder would skip the '*'
+    await decodeFails(`${input}.${hmac('HS256', input)}`, src, 'JWT cryptographic operation failed');
+  });
+  it('leaves crit/b64 headers to jose, which refuses what it does not understand', async () => {
+    const head = Buffer.from(JSON.stringify({ alg: 'HS256', crit: ['x-unknown'], 'x-unknown': 1 })).toString('base64url');
+    const input = `${head}.${Buffer.from('{"role":"x"}').toString('base64url')}`;
+    await decodeFails(`${input}.${hmac('HS256', input)}`, src, 'JWT cryptographic operation failed');
   });
 });
 

