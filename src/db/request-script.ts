@@ -5,18 +5,27 @@
 //   SELECT set_config('role', 'api_anon', true), set_config('request.method', 'GET', true);
 //   WITH pgrst_source AS (...) SELECT ...;
 //   COMMIT;
-import { join, param, renderInline, sql, type Sql } from '../sql/sql.js';
+import { quoteLiteral, renderInline } from '../sql/sql.js';
 import type { RequestResult, RequestTx } from './types.js';
 
-export function settingsStatement(settings: RequestTx['settings']): Sql | null {
+/**
+ * `SELECT set_config('k', 'v', true), …`: names and values as literals, written straight to text
+ * (the builder's quoteLiteral, without building fragments) since this runs for every request.
+ */
+export function settingsStatement(settings: RequestTx['settings']): string | null {
   if (settings.length === 0) return null;
-  return sql`SELECT ${join(settings.map(([k, v]) => sql`set_config(${param(k)}, ${param(v)}, true)`))}`;
+  let text = 'SELECT ';
+  for (let i = 0; i < settings.length; i++) {
+    const [k, v] = settings[i] as readonly [string, string];
+    text += `${i === 0 ? '' : ', '}set_config(${quoteLiteral(k)}, ${quoteLiteral(v)}, true)`;
+  }
+  return text;
 }
 
 export function requestScript(tx: RequestTx): { script: string; beforeIndex: number; mainIndex: number; endsInline: boolean } {
   const statements: string[] = [tx.readOnly ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY' : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE'];
   const settings = settingsStatement(tx.settings);
-  if (settings) statements.push(renderInline(settings));
+  if (settings !== null) statements.push(settings);
   const beforeIndex = statements.length;
   for (const b of tx.before) statements.push(renderInline(b));
   const mainIndex = statements.length;

@@ -45,12 +45,12 @@ export interface RouteContext {
   /** Runs statements in this request's transaction, with its role and settings. */
   run(tx: Omit<RequestTx, 'settings'>): ReturnType<Db['request']>;
   /**
-   * What `make` compiles for this request (plan and statements), cached by the route's name and
-   * the request key against the current schema cache: a repeated URL is parsed, planned and
-   * rendered once. `make` must depend only on the request key's inputs, the schema cache and the
-   * configuration (not on the role, claims, other headers or the body).
+   * What `make` compiles for this request (plan and statements), cached by the request key against
+   * the current schema cache: a repeated URL is parsed, planned and rendered once. `make` must
+   * depend only on the request key's inputs, the schema cache and the configuration (not on the
+   * role, claims, other headers or the body). The key names the path, so one route owns each entry.
    */
-  compiled<T>(route: string, make: () => T): T;
+  compiled<T>(make: () => T): T;
 }
 
 export type Handler = (raw: RawRequest) => Promise<ApiResponse>;
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Handler {
               const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ ...t, settings }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
-            compiled: <T>(route: string, make: () => T) => compiledFor(cache).getOrSet(`${route}\n${req.key}`, make) as T,
+            compiled: <T>(make: () => T) => compiledFor(cache).getOrSet(req.key, make) as T,
           };
           response = await route(ctx);
           timing?.mark('response');

@@ -24,19 +24,20 @@ export interface RequestSettings {
 
 const methods: readonly Method[] = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'];
 
+function decodeSegment(s: string, pathname: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw errors.invalidPath(pathname);
+  }
+}
+
 export function parseTarget(pathname: string): Target {
   const segments = pathname.split('/').slice(1);
   if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop();
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw errors.invalidPath(pathname);
-    }
-  };
   if (segments.length === 0) return { kind: 'root' };
-  if (segments.length === 1 && segments[0] !== '') return { kind: 'relation', name: decode(segments[0] as string) };
-  if (segments.length === 2 && segments[0] === 'rpc' && segments[1] !== '') return { kind: 'rpc', name: decode(segments[1] as string) };
+  if (segments.length === 1 && segments[0] !== '') return { kind: 'relation', name: decodeSegment(segments[0] as string, pathname) };
+  if (segments.length === 2 && segments[0] === 'rpc' && segments[1] !== '') return { kind: 'rpc', name: decodeSegment(segments[1] as string, pathname) };
   throw errors.invalidPath(pathname);
 }
 
@@ -62,7 +63,10 @@ export function parseRequest(raw: RawRequest, settings: RequestSettings): ApiReq
   if (!settings.schemas.includes(schema)) throw errors.schemaNotExposed(schema, settings.schemas);
 
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw.headers)) if (v !== undefined) headers[k] = all(v).join(', ');
+  for (const k in raw.headers) {
+    const v = raw.headers[k];
+    if (v !== undefined) headers[k] = typeof v === 'string' ? v : v.join(', ');
+  }
   const contentTypeHeader = first(raw.headers['content-type']);
   const acceptHeader = first(raw.headers.accept);
   const preferHeaders = all(raw.headers.prefer);

@@ -97,6 +97,8 @@ export function renderInline(fragment: Sql): string {
   return fragment.inline();
 }
 
+const needsEscaping = /['\\\0]/;
+
 /**
  * A string literal safe whatever standard_conforming_strings is (libpq's PQescapeLiteral rule):
  * quotes doubled, and with backslashes present the E'' form with backslashes doubled.
@@ -104,6 +106,7 @@ export function renderInline(fragment: Sql): string {
  */
 export function quoteLiteral(value: string | null): string {
   if (value === null) return 'NULL';
+  if (!needsEscaping.test(value)) return `'${value}'`; // the common case: nothing to double
   if (value.includes('\0')) throw new UnsafeIdentifierError('value contains a NUL character');
   const quoted = value.replace(/'/g, "''");
   return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;

@@ -1,8 +1,16 @@
-// A bounded map that forgets the least recently used entry first (Map keeps insertion order, so
-// a hit moves its entry to the end and eviction takes the first key).
+// A bounded map that forgets the least recently used entries first. Map keeps insertion order, so
+// eviction takes the first key; a hit re-inserts its entry only when it has drifted into the older
+// half, so hot entries stay cheap to read (a Map delete + set on every hit costs more than the lookup).
+
+interface Entry<V> {
+  readonly value: V;
+  /** The insertion count when the entry was last (re)inserted. */
+  stamp: number;
+}
 
 export class Lru<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, Entry<V>>();
+  private inserted = 0;
 
   constructor(private readonly max: number) {
     if (!(max >= 1)) throw new RangeError('Lru: max must be at least 1');
@@ -13,17 +21,19 @@ export class Lru<K, V> {
   }
 
   get(key: K): V | undefined {
-    const v = this.entries.get(key);
-    if (v !== undefined) {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (this.inserted - e.stamp > this.max / 2) {
       this.entries.delete(key);
-      this.entries.set(key, v);
+      this.entries.set(key, e);
+      e.stamp = ++this.inserted;
     }
-    return v;
+    return e.value;
   }
 
   set(key: K, value: V): void {
     this.entries.delete(key);
-    this.entries.set(key, value);
+    this.entries.set(key, { value, stamp: ++this.inserted });
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
   }
 

@@ -94,6 +94,7 @@ export function authRoutes(deps: AuthRoutesDeps): (raw: Raw) => Promise<ApiRespo
   };
 
   return (raw) => {
+    if (!raw.url.startsWith('/auth/') && !raw.url.startsWith('/.well-known/jwks.json')) return null; // every API request asks
     const path = raw.url.split('?')[0] ?? '';
     if (!path.startsWith('/auth/') && path !== '/.well-known/jwks.json') return null;
     const h = handlers[path];

@@ -8,7 +8,7 @@ import { preferenceApplied } from './prefer.js';
 
 export async function handleRead(ctx: RouteContext): Promise<ApiResponse> {
   const { req, cache, deps } = ctx;
-  const { plan, explain, main } = ctx.compiled('read', () => {
+  const { plan, explain, main } = ctx.compiled(() => {
     const p = planRead(req, cache, { maxRows: deps.config.dbMaxRows, aggregatesEnabled: deps.config.dbAggregatesEnabled });
     return { plan: p, ...readStatements(p) };
   });
