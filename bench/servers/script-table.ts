@@ -31,9 +31,16 @@ export function statementsFor(spec: ScriptSpec, url: string): readonly string[] 
   return spec.statements.map((s) => s.replaceAll(from, key));
 }
 
-/** The response body: PeSquel's `body` column when the main statement has one (reads), else empty. */
-export function bodyOf(rows: readonly Record<string, unknown>[], status: number): string {
+/** A large page that PeSquel reads in chunks (one row per chunk of elements, see src/sql/statement.ts). */
+export const isChunked = (spec: ScriptSpec) => spec.statements[spec.mainIndex]?.includes('pgrst_chunks AS (') ?? false;
+
+/**
+ * The response body: PeSquel's `body` column when the main statement has one (reads), else empty;
+ * the chunks of a chunked page joined into the array (the minimal way: one string).
+ */
+export function bodyOf(rows: readonly Record<string, unknown>[], status: number, chunked = false): string {
   if (status === 204) return '';
+  if (chunked) return `[${rows.flatMap((r) => (typeof r.body === 'string' ? [r.body] : [])).join(',')}]`;
   const body = rows[0]?.body;
   return typeof body === 'string' ? body : status === 201 ? '' : JSON.stringify(rows);
 }

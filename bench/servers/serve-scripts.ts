@@ -3,7 +3,7 @@
 // some requests itself (baseline 4's /__loop). Prints READY <url> and exits cleanly on SIGTERM.
 import { createServer } from 'node:http';
 import { readBody } from './read-body.js';
-import { bodyOf, SCRIPT_HEADER, statementsFor, type ScriptTable } from './script-table.js';
+import { bodyOf, isChunked, SCRIPT_HEADER, statementsFor, type ScriptTable } from './script-table.js';
 
 export type RunScript = (statements: readonly string[], mainIndex: number) => Promise<Record<string, unknown>[]>;
 export type ExtraRoute = (url: URL) => Promise<{ status: number; type: string; body: string } | null>;
@@ -24,7 +24,7 @@ export function serveScripts(scripts: ScriptTable, run: RunScript, close: () => 
           if (!spec) throw new Error(`no script ${String(req.headers[SCRIPT_HEADER])}`);
           const rows = await run(statementsFor(spec, req.url ?? ''), spec.mainIndex);
           ({ status, contentType: type } = spec);
-          body = bodyOf(rows, status);
+          body = bodyOf(rows, status, isChunked(spec));
         }
       } catch (err) {
         body = (err as Error).message;

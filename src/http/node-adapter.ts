@@ -25,12 +25,51 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
   return Buffer.concat(chunks);
 }
 
+/** Bodies are written in slices of this many UTF-16 units, waiting for the socket between them. */
+const SLICE = 64 * 1024;
+
+const byteLength = (body: string | Buffer | readonly string[]) =>
+  typeof body === 'string' ? Buffer.byteLength(body, 'utf8')
+  : Buffer.isBuffer(body) ? body.length
+  : body.reduce((n, piece) => n + Buffer.byteLength(piece, 'utf8'), 0);
+
+/** Resolves when the socket wants more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
+ * Writes large text piece by piece with backpressure: Node would otherwise encode everything not
+ * yet sent into one more buffer (a copy of the body per slow client). Slices never split a
+ * surrogate pair.
+ */
+async function writePieces(res: ServerResponse, pieces: readonly string[]): Promise<void> {
+  for (const piece of pieces) {
+    for (let at = 0; at < piece.length && !res.destroyed;) {
+      let end = Math.min(piece.length, at + SLICE);
+      const last = piece.charCodeAt(end - 1);
+      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end--;
+      if (!res.write(piece.slice(at, end))) await drained(res);
+      at = end;
+    }
+  }
+  res.end();
+}
+
 export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
   const limit = opts.maxBodyBytes ?? 100 * 1024 * 1024;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let status: number;
     let headers: Record<string, string>;
-    let body: string | Buffer | null;
+    let body: string | Buffer | readonly string[] | null;
     try {
       const raw = await readBody(req, limit);
       const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: raw, remoteAddress: req.socket.remoteAddress });
@@ -40,12 +79,13 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
       ({ status, headers, body } = h);
     }
     if (opts.serverHeader) headers.Server = opts.serverHeader;
-    // A string body goes to the socket as is: encoding it into a Buffer first would hold a second
-    // copy of a large response for the whole write.
-    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
-    if (body !== null || status !== 204) headers['Content-Length'] = String(length);
+    // Strings go to the socket as they are (encoding one into a Buffer first would hold a second
+    // copy of a large response for the whole write); large ones and lists go in slices.
+    if (body !== null || status !== 204) headers['Content-Length'] = String(body === null ? 0 : byteLength(body));
     if (status === 204 || status === 304) delete headers['Content-Length'];
     res.writeHead(status, headers);
-    res.end(req.method === 'HEAD' ? undefined : body ?? undefined);
+    if (req.method === 'HEAD' || body === null) res.end();
+    else if (Buffer.isBuffer(body) || (typeof body === 'string' && body.length <= SLICE)) res.end(body);
+    else await writePieces(res, typeof body === 'string' ? [body] : body);
   };
 }

@@ -36,19 +36,27 @@ export function planRootNode(ctx: PlanContext, req: ApiRequest, source: Source, 
   return node;
 }
 
+/** Pages that may hold more rows than this send their JSON body in chunks of CHUNK_ROWS elements. */
+export const LARGE_PAGE = 1000;
+export const CHUNK_ROWS = 200;
+
 export function planRead(req: ApiRequest, cache: SchemaCache, settings: PlanSettings): ReadPlan {
   const name = req.target.kind === 'relation' ? req.target.name : '';
   const table = findTable(cache, req.schema, name);
   const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept);
   const ctx = planContext(req, cache, settings);
   const root = planRootNode(ctx, req, { kind: 'relation', schema: table.schema, name: table.name }, table);
+  const page = withRange(root, req, settings.maxRows);
+  const headOnly = req.method === 'HEAD';
+  const large = page.limit === null || page.limit > LARGE_PAGE;
   return {
     kind: 'read',
-    root: withRange(root, req, settings.maxRows),
+    root: page,
     media,
     count: req.preferences.count,
-    headOnly: req.method === 'HEAD',
+    headOnly,
     maxRows: settings.maxRows,
+    chunkRows: large && !headOnly && (media.kind === 'json' || media.kind === 'array-stripped') ? CHUNK_ROWS : null,
   };
 }
 

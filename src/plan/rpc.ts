@@ -65,6 +65,7 @@ export function planCall(req: ApiRequest, cache: SchemaCache, settings: CallSett
       count: prefs.count,
       headOnly: method === 'HEAD',
       maxRows: settings.maxRows,
+      chunkRows: null, // function results keep one body (scalars and SETOF share one statement shape)
     },
     args: callArgList,
     argsJson: !singleUnnamed && args.kind === 'json' ? args.text : null,

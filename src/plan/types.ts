@@ -137,6 +137,12 @@ export interface ReadPlan {
   readonly count: CountMethod;
   readonly headOnly: boolean;
   readonly maxRows: number | null;
+  /**
+   * A page that may be large comes as several rows of at most this many JSON elements each, so no
+   * single string (in PostgreSQL's reply, the driver or the response) holds the whole body; the
+   * response writes the pieces in turn. null: the body is one value (small pages, objects, CSV).
+   */
+  readonly chunkRows: number | null;
 }
 
 /** What a POST/PATCH/PUT/DELETE changes (compiled by sql/write.ts). */

@@ -46,6 +46,18 @@ export function totalFrom(plan: Pick<ReadPlan, 'count' | 'maxRows'>, result: Req
   return exact;
 }
 
+/** `[`, the chunks with `,` between them, `]`: the pieces of a chunked JSON array, never joined. */
+function chunkedBody(rows: readonly Record<string, unknown>[]): string[] {
+  const pieces = ['['];
+  for (const r of rows) {
+    if (r.body === null || r.body === undefined) continue;
+    if (pieces.length > 1) pieces.push(',');
+    pieces.push(String(r.body));
+  }
+  pieces.push(']');
+  return pieces;
+}
+
 export function readResponse(plan: ReadPlan, result: RequestResult): ApiResponse {
   const row = result.rows[0] ?? {};
   const pageTotal = Number(row.page_total ?? 0);
@@ -60,6 +72,6 @@ export function readResponse(plan: ReadPlan, result: RequestResult): ApiResponse
     'Content-Range': contentRange(offset, pageTotal, total),
   };
   Object.assign(headers, gucHeaders(row.response_headers));
-  const body = plan.headOnly ? null : String(row.body ?? '');
+  const body = plan.headOnly ? null : plan.chunkRows !== null ? chunkedBody(result.rows) : String(row.body ?? '');
   return { status: gucStatus(row.response_status) ?? status, headers, body };
 }

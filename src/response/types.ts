@@ -2,7 +2,8 @@
 export interface ApiResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: string | Buffer | null;
+  /** A list is written piece by piece, in order (a large body that no single string holds). */
+  readonly body: string | Buffer | readonly string[] | null;
 }
 
 export const jsonType = 'application/json; charset=utf-8';

@@ -42,6 +42,16 @@ export function wrapSource(source: Sql, totalSql: Sql, body: Sql): Sql {
   return sql`WITH pgrst_source AS (${source}) SELECT ${totalSql} AS total_result_set, pg_catalog.count(${row}) AS page_total, ${body} AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status FROM (SELECT * FROM pgrst_source) ${row}`;
 }
 
+/**
+ * A large page in chunks: the same page and counts, the body as one row per CHUNK of elements
+ * (`{…},{…}` without brackets; the response adds them), in order; an empty page gives one row with
+ * a NULL body. The response.* settings are read after every row was produced, as in wrapSource.
+ */
+export function chunkedSource(source: Sql, totalSql: Sql, stripNulls: boolean, chunkRows: number): Sql {
+  const element = stripNulls ? sql`json_strip_nulls(row_to_json(${row}))::text` : sql`row_to_json(${row})::text`;
+  return sql`WITH pgrst_source AS (${source}), pgrst_page AS (SELECT (row_number() OVER ()) - 1 AS pgrst_n, ${element} AS pgrst_element FROM (SELECT * FROM pgrst_source) ${row}), pgrst_chunks AS (SELECT pgrst_n / ${unsafeRaw(String(Math.trunc(chunkRows)))} AS pgrst_chunk, string_agg(pgrst_element, ',' ORDER BY pgrst_n) AS body FROM pgrst_page GROUP BY 1) SELECT ${totalSql} AS total_result_set, (SELECT pg_catalog.count(*) FROM pgrst_page) AS page_total, pgrst_chunks.body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status FROM (SELECT 1) pgrst_one LEFT JOIN pgrst_chunks ON true ORDER BY pgrst_chunks.pgrst_chunk`;
+}
+
 export interface ReadStatements {
   /** Run first when the count is planned/estimated: EXPLAIN output. */
   readonly explain: Sql | null;
@@ -58,6 +68,8 @@ export function readStatements(plan: ReadPlan): ReadStatements {
   const needsExplain = plan.count === 'planned' || (plan.count === 'estimated' && plan.maxRows !== null);
   return {
     explain: needsExplain ? plannedCountSql(root) : null,
-    main: wrapSource(readNodeSql(root), total, bodySql(plan.media, plan.headOnly)),
+    main: plan.chunkRows !== null
+      ? chunkedSource(readNodeSql(root), total, plan.media.kind === 'array-stripped', plan.chunkRows)
+      : wrapSource(readNodeSql(root), total, bodySql(plan.media, plan.headOnly)),
   };
 }

@@ -105,7 +105,8 @@ const pairs: [string, string, string][] = [
   ['order JSON key', '/items?order=data->>k.desc.nullslast', `/items?order=${encodeURIComponent(`data->>"k') DESC; SELECT pg_sleep(5);--"`)}.desc.nullslast`],
   ['or tree', '/items?or=(id.eq.1,name.eq.x)', `/items?or=(id.eq.1,name.eq.${encodeURIComponent(`"x'); DROP TABLE private.canary;--"`)})`],
   ['not and tree', '/items?not.and=(id.gt.1,name.is.null)', `/items?not.and=(${encodeURIComponent('"x\\"; DROP TABLE private.canary;--"')}.gt.1,name.is.null)`],
-  ['limit and offset', '/items?limit=1&offset=2', '/items?limit=900719925474099&offset=90071992547409'],
+  ['limit and offset', '/items?limit=5000&offset=2', '/items?limit=900719925474099&offset=90071992547409'],
+  ['small limit and offset', '/items?limit=1&offset=2', '/items?limit=999&offset=90071992547409'],
 ];
 
 describe('injection: hostile input keeps the SQL shape', () => {
