@@ -16,7 +16,7 @@ function onRequest(log: Logger, m: Metrics | null, e: RequestFinished): void {
   }
   if (e.unexpected != null) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
   // Exactly these fields: never headers, bodies or query strings, which may carry tokens.
-  log.info({ method: e.method, path: e.path, status: e.status, ms: round(e.ms), role: e.role, code: e.errorCode ?? undefined }, 'request');
+  if (log.isLevelEnabled('info')) log.info({ method: e.method, path: e.path, status: e.status, ms: round(e.ms), role: e.role, code: e.errorCode ?? undefined }, 'request');
 }
 
 export function createObserver(log: Logger, metrics: Metrics | null): Observe {
