@@ -48,9 +48,10 @@ export interface RouteContext {
    * What `make` compiles for this request (plan and statements), cached by the request key against
    * the current schema cache: a repeated URL is parsed, planned and rendered once. `make` must
    * depend only on the request key's inputs, the schema cache and the configuration (not on the
-   * role, claims, other headers or the body). The key names the path, so one route owns each entry.
+   * role, claims, other headers or the body — except through `variant`, a string naming what
+   * else it depends on, such as the body's keys). The key names the path, so one route owns each entry.
    */
-  compiled<T>(make: () => T): T;
+  compiled<T>(make: () => T, variant?: string): T;
 }
 
 export type Handler = (raw: RawRequest) => Promise<ApiResponse>;
@@ -102,7 +103,8 @@ export function createApp(deps: AppDeps): Handler {
               const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ ...t, settings }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
-            compiled: <T>(make: () => T) => compiledFor(cache).getOrSet(req.key, make) as T,
+            compiled: <T>(make: () => T, variant?: string) =>
+              compiledFor(cache).getOrSet(variant === undefined ? req.key : `${req.key}\n\n${variant}`, make) as T,
           };
           response = await route(ctx);
           timing?.mark('response');

@@ -22,7 +22,25 @@ type WriteMethod = WritePlan['method'];
 /** The CTE the RETURNING rows are read from. */
 export const mutationCte = 'pgrst_mutation';
 
-export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSettings): WritePlan {
+/** The body of a write as rows (DELETE has none); 400 PGRST102 when it does not parse. */
+export function writePayload(req: ApiRequest): RowsPayload | null {
+  return req.method === 'DELETE' ? null : parseRowsBody(req.body, req.contentType, req.query.columns === null);
+}
+
+/**
+ * What of the body a write's plan depends on, as a string, when that is only the body's shape (its
+ * keys, and for PATCH whether it has a row): with the request key it identifies a compiled write
+ * whose payload is the only per-request value. null when values matter (PUT checks the key in the
+ * body; missing=default groups rows by the keys each one has).
+ */
+export function writeShape(req: ApiRequest, payload: RowsPayload | null): string | null {
+  if (req.method === 'PUT' || (req.preferences.missing === 'default' && req.query.columns !== null)) return null;
+  if (payload === null) return '';
+  const keys = req.query.columns === null ? JSON.stringify(payload.keys) : '';
+  return req.method === 'PATCH' ? `${keys}\n${Math.min(payload.rows.length, 2)}` : keys;
+}
+
+export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, payload: RowsPayload | null = writePayload(req)): WritePlan {
   const method = req.method as WriteMethod;
   const name = req.target.kind === 'relation' ? req.target.name : '';
   const table = findTable(cache, req.schema, name);
@@ -36,7 +54,6 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
   const wantsLocation = method === 'POST' && prefs.return === 'headers-only' && table.primaryKey.length > 0;
 
   const key = method === 'PUT' ? putKey(req, table) : null;
-  const payload = method === 'DELETE' ? null : parseRowsBody(req.body, req.contentType, req.query.columns === null);
   if (key !== null && payload !== null) checkPutBody(payload, key);
 
   const mutation = planMutation(req, cache, settings, table, method, payload);

@@ -4,8 +4,13 @@
 // Raw text enters only through `unsafeRaw`, so it can be found with grep.
 
 export interface Param { readonly kind: 'param'; readonly value: string | null }
-/** A fragment's pieces: text, parameters and nested fragments (flattened once, when rendered). */
-export type Part = string | Param | Sql;
+/**
+ * A value left open in a compiled statement (e.g. a write's payload), filled by `Sql.bind` per
+ * request: the statement is compiled and rendered once, the value is the only per-request part.
+ */
+export interface Slot { readonly kind: 'slot' }
+/** A fragment's pieces: text, parameters, slots and nested fragments (flattened once, when rendered). */
+export type Part = string | Param | Slot | Sql;
 
 export class Sql {
   #inline: string | undefined;
@@ -16,9 +21,31 @@ export class Sql {
   inline(): string {
     return (this.#inline ??= inlineText(this));
   }
+
+  #pieces: { slot: Slot; texts: string[] } | undefined;
+
+  /** This statement with `slot` filled by `value` (a parameter); the rest is rendered once and reused. */
+  bind(slot: Slot, value: string | null): Sql {
+    if (this.#pieces?.slot !== slot) {
+      const texts = [''];
+      walk(this, (s) => (texts[texts.length - 1] += s), (p) => {
+        if (p === slot) texts.push('');
+        else if (p.kind === 'param') texts[texts.length - 1] += quoteLiteral(p.value);
+        else throw new Error('Sql.bind: a second slot');
+      });
+      this.#pieces = { slot, texts };
+    }
+    const { texts } = this.#pieces;
+    const filled = param(value);
+    const parts: Part[] = [texts[0] as string];
+    for (let i = 1; i < texts.length; i++) parts.push(filled, texts[i] as string);
+    return new Sql(parts);
+  }
 }
 
-export type SqlValue = Sql | Param;
+export type SqlValue = Sql | Param | Slot;
+
+export const slot = (): Slot => ({ kind: 'slot' });
 
 export class UnsafeIdentifierError extends Error {}
 
@@ -67,7 +94,7 @@ export function join(items: readonly SqlValue[], separator = ', '): Sql {
 export const empty = new Sql([]);
 
 /** Visits the text and parameters of a fragment in order (nested fragments flattened). */
-function walk(fragment: Sql, text: (s: string) => void, value: (p: Param) => void): void {
+function walk(fragment: Sql, text: (s: string) => void, value: (p: Param | Slot) => void): void {
   for (const p of fragment.parts) {
     if (typeof p === 'string') text(p);
     else if (p instanceof Sql) walk(p, text, value);
@@ -80,15 +107,20 @@ export function render(fragment: Sql): { text: string; values: (string | null)[]
   let text = '';
   const values: (string | null)[] = [];
   walk(fragment, (s) => (text += s), (p) => {
-    values.push(p.value);
+    values.push(valueOf(p));
     text += `$${values.length}`;
   });
   return { text, values };
 }
 
+function valueOf(p: Param | Slot): string | null {
+  if (p.kind === 'slot') throw new Error('a statement with an open slot was rendered: bind it first');
+  return p.value;
+}
+
 function inlineText(fragment: Sql): string {
   let text = '';
-  walk(fragment, (s) => (text += s), (p) => (text += quoteLiteral(p.value)));
+  walk(fragment, (s) => (text += s), (p) => (text += quoteLiteral(valueOf(p))));
   return text;
 }
 

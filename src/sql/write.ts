@@ -11,7 +11,7 @@ import type { Mutation, WritePlan } from '../plan/types.js';
 import { whereSql } from './expr.js';
 import { readNodeSql } from './read.js';
 import { bodySql } from './statement.js';
-import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql } from './sql.js';
+import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql, type SqlValue } from './sql.js';
 
 const payload = sql`(SELECT v FROM pgrst_payload)`;
 const row = unsafeRaw('_postgrest_t');
@@ -79,9 +79,10 @@ function resultBodySql(plan: WritePlan): Sql {
   return sql`NULL::text`;
 }
 
-export function writeStatement(plan: WritePlan): Sql {
+/** `body`: the payload's value, or a slot to compile the statement once for many payloads (Sql.bind). */
+export function writeStatement(plan: WritePlan, body: SqlValue | null = plan.body === null ? null : param(plan.body)): Sql {
   const ctes: Sql[] = [];
-  if (plan.body !== null) ctes.push(sql`pgrst_payload AS (SELECT ${param(plan.body)}::json AS v)`);
+  if (body !== null) ctes.push(sql`pgrst_payload AS (SELECT ${body}::json AS v)`);
   const writes = mutationSql(plan, returningSql(plan));
   writes.forEach((w, i) => ctes.push(sql`${unsafeRaw(`pgrst_w${i + 1}`)} AS (${w})`));
   const all = join(writes.map((_, i) => unsafeRaw(`SELECT * FROM pgrst_w${i + 1}`)), ' UNION ALL ');

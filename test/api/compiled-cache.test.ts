@@ -33,6 +33,9 @@ for (const kind of backendKinds()) {
         `CREATE POLICY cc_public ON api.cc_kids FOR SELECT TO api_anon USING (NOT secret)`,
         `CREATE POLICY cc_all ON api.cc_kids FOR SELECT TO api_user USING (true)`,
         `GRANT SELECT ON api.cc_parents, api.cc_kids TO api_anon, api_user`,
+        `CREATE TABLE api.cc_notes (id serial PRIMARY KEY, title text NOT NULL, body text, n int)`,
+        `GRANT SELECT, INSERT, UPDATE ON api.cc_notes TO api_anon`,
+        `GRANT USAGE ON SEQUENCE api.cc_notes_id_seq TO api_anon`,
       ]) await api.sql(statement);
       await api.reload();
     });
@@ -63,6 +66,34 @@ for (const kind of backendKinds()) {
         assert.deepEqual(await (await api.fetch(url)).json(), [{ id: 10 }, { id: 20 }]);
         assert.deepEqual(await (await api.fetch(url, { headers: user })).json(), [{ id: 10 }, { id: 11 }, { id: 20 }]);
       }
+    });
+
+    it('writes to the same URL: each payload is its own, and a new set of keys is planned anew', async () => {
+      const post = (body: unknown) => api.fetch('/cc_notes?select=title,body,n', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' }, body: JSON.stringify(body),
+      });
+      const hostile = `it's a \\ backslash'); DROP TABLE api.cc_notes; --`;
+      assert.deepEqual(await (await post({ title: 'one' })).json(), [{ title: 'one', body: null, n: null }]);
+      assert.deepEqual(await (await post({ title: hostile })).json(), [{ title: hostile, body: null, n: null }]);
+      assert.deepEqual(await (await post([{ title: 'a', body: 'b' }, { title: 'c', body: 'd' }])).json(),
+        [{ title: 'a', body: 'b', n: null }, { title: 'c', body: 'd', n: null }]);
+      assert.deepEqual(await (await post({ title: 'two', n: 2 })).json(), [{ title: 'two', body: null, n: 2 }]);
+      const unknown = await post({ title: 'x', nope: 1 });
+      assert.equal(unknown.status, 400);
+      assert.equal(((await unknown.json()) as { code: string }).code, 'PGRST204');
+      assert.deepEqual(await (await post({ title: 'three' })).json(), [{ title: 'three', body: null, n: null }]);
+      const rows = await api.sql('SELECT count(*)::int AS n FROM api.cc_notes');
+      assert.equal(rows[0]?.n, 6);
+    });
+
+    it('PATCH to the same URL: one row is applied, two rows are refused every time', async () => {
+      const patch = (body: unknown) => api.fetch('/cc_notes?title=eq.one', {
+        method: 'PATCH', headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' }, body: JSON.stringify(body),
+      });
+      assert.deepEqual(await (await patch({ n: 1 })).json(), [{ id: 1, title: 'one', body: null, n: 1 }]);
+      assert.equal((await patch([{ n: 2 }, { n: 3 }])).status, 400);
+      assert.deepEqual(await (await patch({ n: 4 })).json(), [{ id: 1, title: 'one', body: null, n: 4 }]);
+      assert.equal((await patch([{ n: 5 }, { n: 6 }])).status, 400);
     });
 
     it('a schema reload recompiles: a dropped relationship is no longer embedded', async () => {

@@ -1,6 +1,8 @@
 // POST/PATCH/PUT/DELETE on tables and views: plan, compile, run (rolling back when the result
 // breaks a singular or max-affected demand, or when tx=rollback), respond.
-import { planWrite } from '../../plan/write.js';
+import { planWrite, writePayload, writeShape } from '../../plan/write.js';
+import { slot, type Sql } from '../../sql/sql.js';
+import type { WritePlan } from '../../plan/types.js';
 import { txEnd } from '../../plan/write-tx.js';
 import { writeResponse, writeViolation } from '../../response/write.js';
 import { writeStatement } from '../../sql/write.js';
@@ -8,16 +10,40 @@ import type { ApiResponse } from '../../response/types.js';
 import type { RouteContext } from '../app.js';
 import { preferenceApplied } from './prefer.js';
 
+/** Where a compiled write takes each request's payload. */
+const payloadSlot = slot();
+
+/**
+ * The plan and statement of a write. When the plan depends on the body only through its shape, both
+ * are compiled once per request key and shape, with the payload left open (the cached plan keeps
+ * no body); otherwise planned for this request alone.
+ */
+function compileWrite(ctx: RouteContext): { plan: WritePlan; main: Sql } {
+  const { req, cache, deps } = ctx;
+  const settings = { aggregatesEnabled: deps.config.dbAggregatesEnabled };
+  const payload = writePayload(req);
+  const shape = writeShape(req, payload);
+  if (shape === null) {
+    const plan = planWrite(req, cache, settings, payload);
+    return { plan, main: writeStatement(plan) };
+  }
+  const compiled = ctx.compiled(() => {
+    const plan = planWrite(req, cache, settings, payload);
+    return { plan: { ...plan, body: null }, template: writeStatement(plan, plan.body === null ? null : payloadSlot) };
+  }, shape);
+  return { plan: compiled.plan, main: payload === null ? compiled.template : compiled.template.bind(payloadSlot, payload.json) };
+}
+
 export async function handleWrite(ctx: RouteContext): Promise<ApiResponse> {
   const { req, cache, deps } = ctx;
-  const plan = planWrite(req, cache, { aggregatesEnabled: deps.config.dbAggregatesEnabled });
+  const { plan, main } = compileWrite(ctx);
   const tx = txEnd(deps.config.dbTxEnd, req.preferences);
   // Only a result that may need undoing costs the second round trip.
   const mayViolate = plan.media.kind === 'object' || plan.maxAffected !== null;
   const result = await ctx.run({
     readOnly: false,
     before: [],
-    main: writeStatement(plan),
+    main,
     end: mayViolate ? (rows) => (writeViolation(plan, rows) ? 'rollback' : tx.end) : tx.end,
   });
   const response = writeResponse(plan, result);
