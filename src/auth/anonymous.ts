@@ -4,9 +4,10 @@ import { errors } from '../errors/codes.js';
 import type { Authenticate } from './types.js';
 
 export function anonymousOnly(anonRole: string | null): Authenticate {
+  const anonymous = anonRole === null ? null : Object.freeze({ role: anonRole, claims: Object.freeze({ role: anonRole }), authenticated: false });
   return async (headers) => {
     if (/^bearer\s/i.test(headers.authorization ?? '')) throw errors.jwtSecretMissing();
-    if (anonRole === null) throw errors.anonDisabled();
-    return { role: anonRole, claims: { role: anonRole }, authenticated: false };
+    if (anonymous === null) throw errors.anonDisabled();
+    return anonymous;
   };
 }

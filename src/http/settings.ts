@@ -6,6 +6,17 @@ import type { SchemaCache } from '../schema-cache/types.js';
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
+// Claims JSON by claims object: the anonymous result is one shared object, and so is a token's
+// while the JWT cache holds it.
+const claimsJson = new WeakMap<object, string>();
+const jsonOfClaims = (claims: object) => {
+  let json = claimsJson.get(claims);
+  if (json === undefined) claimsJson.set(claims, (json = JSON.stringify(claims)));
+  return json;
+};
+// search_path by exposed schema, per db-extra-search-path list (one array per configuration).
+const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
+
 export function requestSettings(
   req: ApiRequest,
   auth: AuthResult,
@@ -16,8 +27,8 @@ export function requestSettings(
 ): Array<readonly [string, string]> {
   const settings: Array<readonly [string, string]> = [
     ['role', auth.role],
-    ['search_path', [req.schema, ...extraSearchPath].map(quoteIdent).join(', ')],
-    ['request.jwt.claims', JSON.stringify(auth.claims)],
+    ['search_path', searchPath(req.schema, extraSearchPath)],
+    ['request.jwt.claims', jsonOfClaims(auth.claims)],
     ['request.headers', JSON.stringify(req.headers)],
     ['request.cookies', JSON.stringify(req.cookies)],
     ['request.method', req.method],
@@ -27,4 +38,13 @@ export function requestSettings(
   for (const s of cache.roles.get(auth.role)?.settings ?? []) settings.push(s);
   if (timezone !== null) settings.push(['timezone', timezone]);
   return settings;
+}
+
+/** `"api", "public"`: the exposed schema first, then db-extra-search-path (one per schema; a constant). */
+function searchPath(schema: string, extra: readonly string[]): string {
+  let bySchema = searchPaths.get(extra);
+  if (bySchema === undefined) searchPaths.set(extra, (bySchema = new Map()));
+  let path = bySchema.get(schema);
+  if (path === undefined) bySchema.set(schema, (path = [schema, ...extra].map(quoteIdent).join(', ')));
+  return path;
 }

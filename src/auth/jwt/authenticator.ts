@@ -42,11 +42,13 @@ export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
     return c;
   };
 
+  // One immutable result for every anonymous request (its claims JSON is then rendered once).
+  const anonymous = opts.anonRole === null ? null : Object.freeze({ role: opts.anonRole, claims: Object.freeze({ role: opts.anonRole }), authenticated: false });
   const authenticate: Authenticate = async (headers) => {
     const token = bearerToken(headers.authorization);
     if (token === null) {
-      if (opts.anonRole === null) throw errors.anonDisabled();
-      return { role: opts.anonRole, claims: { role: opts.anonRole }, authenticated: false };
+      if (anonymous === null) throw errors.anonDisabled();
+      return anonymous;
     }
     let result = cache.get(token, now());
     if (!result) {
