@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { CaptureProxy } from './capture.js';
 import { requestsFor, scriptId, sendOne, type Auth } from './requests.js';
 import { keyed, todoKey, type Scenario } from './scenarios.js';
-import { startPesquel } from './servers/fleet.js';
+import { startPesquel, type PesquelRun } from './servers/fleet.js';
 import type { ScriptSpec } from './servers/script-table.js';
 import { splitStatements } from './sql-split.js';
 import type { ServerStack } from './stack.js';
@@ -32,11 +32,11 @@ export function toSpec(tx: readonly string[], status: number, contentType: strin
   return { statements, mainIndex, keyLiteral, status, contentType };
 }
 
-export async function captureScripts(stack: ServerStack, cases: ReadonlyArray<{ s: Scenario; auth: Auth }>, token: string, poolSize: number, file: string, root?: string): Promise<Captured> {
+export async function captureScripts(stack: ServerStack, cases: ReadonlyArray<{ s: Scenario; auth: Auth }>, token: string, poolSize: number, file: string, run: PesquelRun = {}): Promise<Captured> {
   const proxy = await CaptureProxy.start(stack.pg.host, stack.pg.port);
   const uri = new URL(stack.directUri);
   uri.port = String(proxy.port);
-  const api = await startPesquel('pesquel-capture', { dbUri: uri.toString(), listenUri: stack.directUri }, poolSize, root === undefined ? {} : { root });
+  const api = await startPesquel('pesquel-capture', { dbUri: uri.toString(), listenUri: stack.directUri }, poolSize, run);
   const out: Captured = { scripts: {}, errors: {}, bodyBytes: {}, roundTrips: {} };
   try {
     for (const { s, auth } of cases) {

@@ -47,7 +47,9 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
   const log = opts.log ?? ((l: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}\n`));
   const root = opts.pesquelRoot;
   const startedAt = new Date().toISOString();
-  ensureBuilt(root ?? repoRoot, log);
+  const fromSource = mode.name === 'tiny';
+  if (!fromSource) ensureBuilt(root ?? repoRoot, log);
+  const run = { ...(root === undefined ? {} : { root }), ...(fromSource ? { fromSource } : {}) };
   const loadBefore = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'pesquel-bench-'));
   const token = await benchToken(JWT_SECRET);
@@ -64,12 +66,12 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
     for (const c of mode.cells) seen.set(scriptId(c.scenario, c.auth), { s: c.scenario, auth: c.auth });
     log(`capturing PeSquel's SQL for ${seen.size} requests`);
     const scriptsFile = join(work, 'scripts.json');
-    const captured = await captureScripts(stack, [...seen.values()], token, mode.poolSize, scriptsFile, root);
+    const captured = await captureScripts(stack, [...seen.values()], token, mode.poolSize, scriptsFile, run);
     for (const [id, e] of Object.entries(captured.errors)) log(`  ${id}: ${e.slice(0, 200)}`);
     await stack.sql('TRUNCATE api.activity');
     log('starting the servers under test');
     fleet = await startFleet(mode, stack, pglite?.dirs ?? [], scriptsFile, {
-      ...(root === undefined ? {} : { root }),
+      ...run,
       ...(opts.profileDir === undefined ? {} : { profileDir: opts.profileDir }),
     });
     const idleRssMb = Object.fromEntries([...fleet].map(([k, s]) => [k, Math.round(memoryOf(s.pid).rssMb)]));

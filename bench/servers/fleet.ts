@@ -26,6 +26,11 @@ export interface PesquelRun {
   readonly root?: string;
   /** Write a V8 CPU profile of the whole run here (node --cpu-prof). */
   readonly profileDir?: string;
+  /**
+   * Run src/ through tsx instead of the compiled dist/ (the self-check's tiny run: no build in the
+   * middle of a test run whose other tests execute dist/, and no stale dist/ either).
+   */
+  readonly fromSource?: boolean;
 }
 
 export function startPesquel(name: string, db: PesquelDb, poolSize: number, run: PesquelRun = {}): Promise<ChildServer> {
@@ -37,7 +42,8 @@ export function startPesquel(name: string, db: PesquelDb, poolSize: number, run:
   if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
   if (db.dataDir) args.push('--data-dir', db.dataDir);
   const nodeArgs = run.profileDir ? ['--cpu-prof', '--cpu-prof-dir', run.profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
-  return startChild({ name, script: PESQUEL_ENTRY, compiled: true, args, ready: API_READY, nodeArgs, graceMs: run.profileDir ? 15_000 : 2_000, ...(run.root ? { cwd: run.root } : {}) });
+  const entry = run.fromSource ? { script: 'src/cli/entry.ts' } : { script: PESQUEL_ENTRY, compiled: true };
+  return startChild({ name, ...entry, args, ready: API_READY, nodeArgs, graceMs: run.profileDir ? 15_000 : 2_000, ...(run.root ? { cwd: run.root } : {}) });
 }
 
 export function startBaselinePg(name: string, uri: string, poolSize: number, mode: 'single' | 'multi', scripts: string): Promise<ChildServer> {
