@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Conn, Db } from '../db/types.js';
+import { inTransaction } from '../db/transaction.js';
 import { hasData, rowCounts, unsafeWipeSql } from './catalog.js';
 import { readManifest, type BackupFormat, type Manifest } from './manifest.js';
 import { serverMajor } from './postgres.js';
@@ -68,13 +69,12 @@ export function adaptDump(sql: string, targetMajor: number): string {
 async function loadSql(conn: Conn, b: LoadedBackup): Promise<void> {
   const { major } = await serverMajor(conn);
   const sql = adaptDump(gunzipSync(readFileSync(b.path)).toString('utf8'), major);
-  await conn.exec('BEGIN');
   try {
-    await conn.exec(unsafeWipeSql);
-    await conn.exec(sql);
-    await conn.exec('COMMIT');
+    await inTransaction(conn, async () => {
+      await conn.exec(unsafeWipeSql);
+      await conn.exec(sql);
+    });
   } catch (err) {
-    await conn.exec('ROLLBACK').catch(() => undefined);
     throw new RestoreError(`restore failed, the database was left as it was: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     // The dump sets search_path and row_security for its own session.

@@ -2,6 +2,7 @@
 // Every file is idempotent; `ensureInitialized` runs them only when the api schema is missing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { inTransaction } from './transaction.js';
 import type { Conn, Db } from './types.js';
 
 export const initSqlDir = fileURLToPath(new URL('../../sql/init/', import.meta.url));
@@ -18,19 +19,11 @@ export function initScripts(): Array<{ name: string; sql: string }> {
 // transaction-scoped advisory lock (fine through pgBouncer in transaction mode) and re-checks inside it.
 const lockSql = `SELECT pg_advisory_xact_lock(hashtextextended('pesquel init', 0))`;
 
-async function initTransaction<T>(db: Db, fn: (conn: Conn) => Promise<T>): Promise<T> {
-  return db.withConnection(async (conn) => {
-    await conn.exec('BEGIN');
-    try {
-      await conn.exec(lockSql);
-      const result = await fn(conn);
-      await conn.exec('COMMIT');
-      return result;
-    } catch (err) {
-      await conn.exec('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  });
+function initTransaction<T>(db: Db, fn: (conn: Conn) => Promise<T>): Promise<T> {
+  return db.withConnection((conn) => inTransaction(conn, async (c) => {
+    await c.exec(lockSql);
+    return fn(c);
+  }));
 }
 
 async function runScripts(conn: Conn): Promise<void> {

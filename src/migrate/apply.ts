@@ -4,6 +4,7 @@
 //   BEGIN; SELECT pg_advisory_xact_lock(…); <checks>; <migration SQL>; INSERT INTO pesquel.schema_migrations …;
 //   SELECT pg_notify('pgrst', 'reload schema'); COMMIT;
 import type { Conn, Db } from '../db/types.js';
+import { inTransaction } from '../db/transaction.js';
 import { MigrationError, type MigrationFile } from './files.js';
 import { planMigrations, type AppliedMigration, type MigrationPlan } from './plan.js';
 
@@ -37,17 +38,13 @@ async function readApplied(conn: Conn): Promise<AppliedMigration[]> {
 
 /** Applies one pending migration under the lock; null when nothing is pending. */
 async function applyNext(conn: Conn, files: readonly MigrationFile[], opts: MigrateOptions): Promise<MigrationFile | null> {
-  await conn.exec('BEGIN');
-  try {
+  const done = await inTransaction(conn, async () => {
     await conn.query(lockSql);
     await conn.exec(tableSql);
     const plan = planMigrations(files, await readApplied(conn));
     if (plan.problems.length > 0) throw new MigrationError(plan.problems.join('; '));
     const next = plan.pending[0];
-    if (!next) {
-      await conn.exec('COMMIT');
-      return null;
-    }
+    if (!next) return null;
     const t0 = performance.now();
     try {
       await conn.exec(next.sql);
@@ -58,13 +55,11 @@ async function applyNext(conn: Conn, files: readonly MigrationFile[], opts: Migr
     await conn.query('INSERT INTO pesquel.schema_migrations (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)',
       [next.version, next.name, next.checksum, ms]);
     if (opts.channel !== null) await conn.query(`SELECT pg_notify($1, 'reload schema')`, [opts.channel]);
-    await conn.exec('COMMIT');
-    opts.onApplied?.(next, ms);
-    return next;
-  } catch (err) {
-    await conn.exec('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+    return { next, ms };
+  });
+  if (done === null) return null;
+  opts.onApplied?.(done.next, done.ms);
+  return done.next;
 }
 
 /** Applies every pending migration in order; stops at the first problem or failure. */

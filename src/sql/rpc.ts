@@ -7,7 +7,7 @@
 //   SELECT … coalesce((json_agg(_postgrest_t."add")->0)::text, 'null') AS body …
 import type { CallArg, CallPlan, ReadNode } from '../plan/types.js';
 import { fromWhereSql, readNodeSql } from './read.js';
-import { bodySql, exactCountSql } from './statement.js';
+import { bodySql, exactCountSql, responseSettings } from './statement.js';
 import { ident, join, param, qualified, sql, unsafeRaw, type Sql } from './sql.js';
 
 const row = unsafeRaw('_postgrest_t');
@@ -71,6 +71,6 @@ export function callStatements(plan: CallPlan): CallStatements {
   if (plan.settings.length > 0) {
     before.push(sql`SELECT ${join(plan.settings.map(([k, v]) => sql`set_config(${param(k)}, ${param(v)}, true)`))}`);
   }
-  const main = sql`${withArgs}pgrst_source AS (${readNodeSql(root)}) SELECT ${total} AS total_result_set, pg_catalog.count(${row}) AS page_total, ${callBodySql(plan, root)} AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status FROM (SELECT * FROM pgrst_source) ${row}`;
+  const main = sql`${withArgs}pgrst_source AS (${readNodeSql(root)}) SELECT ${total} AS total_result_set, pg_catalog.count(${row}) AS page_total, ${callBodySql(plan, root)} AS body, ${responseSettings} FROM (SELECT * FROM pgrst_source) ${row}`;
   return { before, main };
 }

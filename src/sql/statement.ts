@@ -9,6 +9,9 @@ import { sql, unsafeRaw, type Sql } from './sql.js';
 
 const row = unsafeRaw('_postgrest_t');
 
+/** The response.headers / response.status settings SQL may have set, read last in every main statement. */
+export const responseSettings = unsafeRaw(`nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status`);
+
 export function bodySql(media: OutputMedia, headOnly: boolean): Sql {
   if (headOnly) return sql`NULL::text`;
   switch (media.kind) {
@@ -39,7 +42,7 @@ export function plannedCountSql(node: ReadNode): Sql {
 }
 
 export function wrapSource(source: Sql, totalSql: Sql, body: Sql): Sql {
-  return sql`WITH pgrst_source AS (${source}) SELECT ${totalSql} AS total_result_set, pg_catalog.count(${row}) AS page_total, ${body} AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status FROM (SELECT * FROM pgrst_source) ${row}`;
+  return sql`WITH pgrst_source AS (${source}) SELECT ${totalSql} AS total_result_set, pg_catalog.count(${row}) AS page_total, ${body} AS body, ${responseSettings} FROM (SELECT * FROM pgrst_source) ${row}`;
 }
 
 /**
@@ -49,7 +52,7 @@ export function wrapSource(source: Sql, totalSql: Sql, body: Sql): Sql {
  */
 export function chunkedSource(source: Sql, totalSql: Sql, stripNulls: boolean, chunkRows: number): Sql {
   const element = stripNulls ? sql`json_strip_nulls(row_to_json(${row}))::text` : sql`row_to_json(${row})::text`;
-  return sql`WITH pgrst_source AS (${source}), pgrst_page AS (SELECT (row_number() OVER ()) - 1 AS pgrst_n, ${element} AS pgrst_element FROM (SELECT * FROM pgrst_source) ${row}), pgrst_chunks AS (SELECT pgrst_n / ${unsafeRaw(String(Math.trunc(chunkRows)))} AS pgrst_chunk, string_agg(pgrst_element, ',' ORDER BY pgrst_n) AS body FROM pgrst_page GROUP BY 1) SELECT ${totalSql} AS total_result_set, (SELECT pg_catalog.count(*) FROM pgrst_page) AS page_total, pgrst_chunks.body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status FROM (SELECT 1) pgrst_one LEFT JOIN pgrst_chunks ON true ORDER BY pgrst_chunks.pgrst_chunk`;
+  return sql`WITH pgrst_source AS (${source}), pgrst_page AS (SELECT (row_number() OVER ()) - 1 AS pgrst_n, ${element} AS pgrst_element FROM (SELECT * FROM pgrst_source) ${row}), pgrst_chunks AS (SELECT pgrst_n / ${unsafeRaw(String(Math.trunc(chunkRows)))} AS pgrst_chunk, string_agg(pgrst_element, ',' ORDER BY pgrst_n) AS body FROM pgrst_page GROUP BY 1) SELECT ${totalSql} AS total_result_set, (SELECT pg_catalog.count(*) FROM pgrst_page) AS page_total, pgrst_chunks.body, ${responseSettings} FROM (SELECT 1) pgrst_one LEFT JOIN pgrst_chunks ON true ORDER BY pgrst_chunks.pgrst_chunk`;
 }
 
 export interface ReadStatements {

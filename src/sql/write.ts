@@ -10,7 +10,7 @@
 import type { Mutation, WritePlan } from '../plan/types.js';
 import { whereSql } from './expr.js';
 import { readNodeSql } from './read.js';
-import { bodySql } from './statement.js';
+import { bodySql, responseSettings } from './statement.js';
 import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql, type SqlValue } from './sql.js';
 
 const payload = sql`(SELECT v FROM pgrst_payload)`;
@@ -91,5 +91,5 @@ export function writeStatement(plan: WritePlan, body: SqlValue | null = plan.bod
     : sql`pgrst_mutation AS (${all})`);
   ctes.push(sql`pgrst_source AS (${sourceSql(plan)})`);
   const inserted = plan.detectInserted ? sql`(SELECT pg_catalog.count(*) FROM (${all}) pgrst_w WHERE pgrst_inserted)` : sql`NULL::bigint`;
-  return sql`WITH ${join(ctes)} SELECT (SELECT pg_catalog.count(*) FROM pgrst_mutation) AS affected, pg_catalog.count(${row}) AS page_total, ${resultBodySql(plan)} AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, ${inserted} AS inserted FROM (SELECT * FROM pgrst_source) ${row}`;
+  return sql`WITH ${join(ctes)} SELECT (SELECT pg_catalog.count(*) FROM pgrst_mutation) AS affected, pg_catalog.count(${row}) AS page_total, ${resultBodySql(plan)} AS body, ${responseSettings}, ${inserted} AS inserted FROM (SELECT * FROM pgrst_source) ${row}`;
 }

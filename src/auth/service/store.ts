@@ -1,6 +1,7 @@
 // The auth service's SQL: users, sessions and refresh tokens in the private auth schema, run as
 // the connecting role with $n parameters (never through the request roles).
 import type { Conn, Db } from '../../db/types.js';
+import { inTransaction } from '../../db/transaction.js';
 
 export interface UserRow {
   readonly id: string;
@@ -16,18 +17,8 @@ export type RefreshOutcome =
   | { readonly kind: 'reused' };
 
 /** Runs fn in one transaction on one connection (behind pgBouncer: one server connection). */
-async function tx<T>(db: Db, fn: (c: Conn) => Promise<T>): Promise<T> {
-  return db.withConnection(async (c) => {
-    await c.query('BEGIN');
-    try {
-      const r = await fn(c);
-      await c.query('COMMIT');
-      return r;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  });
+function tx<T>(db: Db, fn: (c: Conn) => Promise<T>): Promise<T> {
+  return db.withConnection((c) => inTransaction(c, fn));
 }
 
 export class AuthStore {
