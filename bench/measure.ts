@@ -1,6 +1,6 @@
 // Measures one cell: each target under the same load, back to back, with the server's peak RSS
 // and CPU time over the measured window (pgbench for baseline 3); plus the warm-up and PGlite loop.
-import { runLoad } from './load/http-load.js';
+import { runLoad, type LoadRequest } from './load/http-load.js';
 import type { Cell, Mode } from './plan.js';
 import { runPgbench } from './pgbench.js';
 import { requestsFor, scriptId, sendOne, type Auth } from './requests.js';
@@ -29,6 +29,12 @@ export interface RunResult {
   readonly peakRssMb: number | null;
   /** Server CPU time per response (user + system), the cost measure least disturbed by a busy machine. */
   readonly cpuMsPerRequest: number | null;
+  /**
+   * Memory cells only: the peak RSS growth of single requests, each sent alone to a settled server
+   * (MB, in the order measured). What one response holds, without the garbage a sustained loop
+   * leaves for the collector.
+   */
+  readonly singleGrowthMb: readonly number[] | null;
   /** Why there is no measurement (or the first failure seen), else null. */
   readonly error: string | null;
 }
@@ -47,7 +53,7 @@ function empty(cell: Cell, target: Target, error: string | null): RunResult {
   return {
     section: cell.section, backend: cell.backend, scenario: cell.scenario.name, title: cell.scenario.title, auth: cell.auth,
     connections: cell.connections, target, rps: 0, p50Ms: 0, p99Ms: 0, requests: 0, errors: 0, bytesPerResponse: 0,
-    rssBeforeMb: null, peakRssMb: null, cpuMsPerRequest: null, error,
+    rssBeforeMb: null, peakRssMb: null, cpuMsPerRequest: null, singleGrowthMb: null, error,
   };
 }
 
@@ -87,11 +93,38 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
     // died during the run: reported through the errors below
   }
   const errors = load.errors + load.non2xx;
+  const singleGrowthMb = cell.section === 'memory' && load.requests > 0 ? await singleRequests(server, requests[0] as LoadRequest) : null;
   return {
     ...empty(cell, target, load.requests === 0 ? load.firstError ?? 'no responses' : errors > 0 ? load.firstError : null),
     rps: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, requests: load.requests, errors,
-    bytesPerResponse: load.bytesPerResponse, rssBeforeMb: before, peakRssMb: peak, cpuMsPerRequest: cpuMs,
+    bytesPerResponse: load.bytesPerResponse, rssBeforeMb: before, peakRssMb: peak, cpuMsPerRequest: cpuMs, singleGrowthMb,
   };
+}
+
+const SINGLE_REQUESTS = 8;
+/** Pause before each single request: the previous response is fully sent and the process idle. */
+const SETTLE_MS = 250;
+
+/**
+ * Peak RSS growth of one request at a time (VmHWM reset just before it). A sustained loop measures
+ * how far garbage runs ahead of V8's collector as much as what a response holds; a lone request on a
+ * settled process measures the copies of the body alive at once.
+ */
+async function singleRequests(server: ChildServer, request: LoadRequest): Promise<number[] | null> {
+  const growth: number[] = [];
+  try {
+    for (let i = 0; i < SINGLE_REQUESTS; i++) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      resetPeak(server.pid);
+      const before = memoryOf(server.pid).rssMb;
+      const r = await sendOne(server.url, request);
+      if (r.status >= 400) return null;
+      growth.push(Math.max(0, memoryOf(server.pid).peakMb - before));
+    }
+  } catch {
+    return null;
+  }
+  return growth;
 }
 
 export async function runCell(ctx: Ctx, cell: Cell, log: Log): Promise<RunResult[]> {

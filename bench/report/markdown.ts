@@ -3,7 +3,7 @@
 import type { RunResult, SuiteResult } from '../suite.js';
 import type { Target } from '../servers/fleet.js';
 import { cells, find, fmt, ratio, type CellKey } from './compare.js';
-import { checkTargets } from './targets.js';
+import { checkTargets, median } from './targets.js';
 
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -60,18 +60,20 @@ function concurrencyTable(suite: SuiteResult): string {
 function rowsTable(suite: SuiteResult, section: 'rows' | 'memory'): string {
   const keys = cells(suite, section);
   if (keys.length === 0) return '_not run in this mode_';
+  const growth = (r: RunResult | undefined) => (r && r.peakRssMb !== null && r.rssBeforeMb !== null ? (r.peakRssMb - r.rssBeforeMb).toFixed(1) : '–');
+  const single = (r: RunResult | undefined) => (r?.singleGrowthMb?.length ? `${median(r.singleGrowthMb).toFixed(1)} / ${Math.max(...r.singleGrowthMb).toFixed(1)}` : '–');
   const rows = keys.map((k) => {
     const p = find(suite, k, 'pesquel');
     const base: Target = k.backend === 'embedded' ? 'b4' : 'b1';
     const b = find(suite, k, base);
-    const growth = p && p.peakRssMb !== null && p.rssBeforeMb !== null ? p.peakRssMb - p.rssBeforeMb : null;
-    const bGrowth = b && b.peakRssMb !== null && b.rssBeforeMb !== null ? b.peakRssMb - b.rssBeforeMb : null;
     return [k.backend, k.scenario.replace('rows-', ''), String(k.connections), p ? (p.bytesPerResponse / 1024).toFixed(1) : '–',
-      fmt.rps(p), latency(p), fmt.mb(p?.rssBeforeMb ?? null), fmt.mb(p?.peakRssMb ?? null), growth === null ? '–' : growth.toFixed(1),
-      `${fmt.rps(b)} (${base})`, fmt.ratio(ratio(suite, k, base)), bGrowth === null ? '–' : bGrowth.toFixed(1)];
+      fmt.rps(p), latency(p), fmt.mb(p?.rssBeforeMb ?? null), fmt.mb(p?.peakRssMb ?? null), growth(p),
+      ...(section === 'memory' ? [single(p)] : []),
+      `${fmt.rps(b)} (${base})`, fmt.ratio(ratio(suite, k, base)), growth(b), ...(section === 'memory' ? [single(b)] : [])];
   });
   return table(['backend', 'rows', 'connections', 'body KiB', 'PeSquel req/s', 'p50 / p99 ms', 'RSS before MB', 'peak RSS MB',
-    'growth MB', 'baseline req/s', 'ratio', 'baseline growth MB'], rows);
+    'growth MB', ...(section === 'memory' ? ['lone request growth MB (median / max)'] : []),
+    'baseline req/s', 'ratio', 'baseline growth MB', ...(section === 'memory' ? ['baseline lone request growth MB'] : [])], rows);
 }
 
 export function renderMarkdown(suite: SuiteResult): string {
@@ -118,6 +120,10 @@ ${concurrencyTable(suite)}
 ${rowsTable(suite, 'rows')}
 
 ### One connection (the streaming check)
+
+Growth over a sustained one-connection loop, and of lone requests sent to a settled server: the
+loop also counts garbage that V8 has not collected yet; a lone request shows the copies of the body
+a response holds at once (the target uses its median).
 
 ${rowsTable(suite, 'memory')}
 
