@@ -14,25 +14,38 @@ import type { RequestResult, RequestTx } from './types.js';
  */
 export function settingsStatement(settings: RequestTx['settings']): string | null {
   if (settings.length === 0) return null;
-  let text = 'SELECT ';
-  for (let i = 0; i < settings.length; i++) {
-    const [k, v] = settings[i] as readonly [string, string];
-    text += `${i === 0 ? '' : ', '}set_config(${quoteLiteral(k)}, ${quoteLiteral(v)}, true)`;
-  }
-  return text;
+  const pieces: string[] = [];
+  pushSettings(pieces, settings);
+  return pieces.join('');
 }
 
+function pushSettings(pieces: string[], settings: RequestTx['settings']): void {
+  pieces.push('SELECT ');
+  for (let i = 0; i < settings.length; i++) {
+    const [k, v] = settings[i] as readonly [string, string];
+    pieces.push(i === 0 ? 'set_config(' : ', set_config(', quoteLiteral(k), ', ', quoteLiteral(v), ', true)');
+  }
+}
+
+/**
+ * The script as one flat string, joined once from its pieces (see inlineText in sql.ts: text grown
+ * piece by piece is a rope the driver would walk again to encode it).
+ */
 export function requestScript(tx: RequestTx): { script: string; beforeIndex: number; mainIndex: number; endsInline: boolean } {
-  const statements: string[] = [tx.readOnly ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY' : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE'];
-  const settings = settingsStatement(tx.settings);
-  if (settings !== null) statements.push(settings);
-  const beforeIndex = statements.length;
-  for (const b of tx.before) statements.push(renderInline(b));
-  const mainIndex = statements.length;
-  statements.push(renderInline(tx.main));
+  const pieces: string[] = [tx.readOnly ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY' : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE'];
+  let statements = 1;
+  if (tx.settings.length > 0) {
+    pieces.push(';\n');
+    pushSettings(pieces, tx.settings);
+    statements++;
+  }
+  const beforeIndex = statements;
+  for (const b of tx.before) pieces.push(';\n', renderInline(b));
+  const mainIndex = beforeIndex + tx.before.length;
+  pieces.push(';\n', renderInline(tx.main));
   const endsInline = typeof tx.end === 'string';
-  if (typeof tx.end === 'string') statements.push(tx.end === 'commit' ? 'COMMIT' : 'ROLLBACK');
-  return { script: statements.join(';\n'), beforeIndex, mainIndex, endsInline };
+  if (typeof tx.end === 'string') pieces.push(tx.end === 'commit' ? ';\nCOMMIT' : ';\nROLLBACK');
+  return { script: pieces.join(''), beforeIndex, mainIndex, endsInline };
 }
 
 /** What a backend provides to run a request script on its one connection. */

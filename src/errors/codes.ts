@@ -18,6 +18,7 @@ export const errors = {
     e('PGRST100', 400, column === undefined ? `"failed to parse ${what}"` : `"failed to parse ${what}" (line 1, column ${column})`, details),
   rpcVerb: (method: string) => e('PGRST101', 405, `Cannot use the ${method} method on RPC`),
   invalidBody: (message: string) => e('PGRST102', 400, message),
+  bodyTooLarge: (limit: number) => e('PGRST102', 413, `Request body larger than ${limit} bytes`),
   invalidRange: (details?: string) => e('PGRST103', 416, 'Requested range not satisfiable', details ?? null),
   offsetBeyondTotal: (offset: number, total: number) =>
     e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`),

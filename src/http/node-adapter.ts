@@ -10,19 +10,35 @@ export interface AdapterOptions {
   readonly serverHeader?: string;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+class BodyTooLarge extends Error {}
+
+/**
+ * The request body (null for methods without one). Plain stream events, not an async iterator: this
+ * runs on every write request. Past the limit reading stops and the request is answered with
+ * 413 PGRST102; the connection then closes (the rest of the body is never read).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
     req.resume();
-    return null;
+    return Promise.resolve(null);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw Object.assign(errors.invalidBody(`Request body larger than ${limit} bytes`), {});
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      reject(new BodyTooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /** Bodies are written in slices of this many UTF-16 units, waiting for the socket between them. */
@@ -32,6 +48,8 @@ const byteLength = (body: string | Buffer | readonly string[]) =>
   typeof body === 'string' ? Buffer.byteLength(body, 'utf8')
   : Buffer.isBuffer(body) ? body.length
   : body.reduce((n, piece) => n + Buffer.byteLength(piece, 'utf8'), 0);
+
+const unitsOf = (pieces: readonly string[]) => pieces.reduce((n, piece) => n + piece.length, 0);
 
 /** Resolves when the socket wants more, or is gone. */
 function drained(res: ServerResponse): Promise<void> {
@@ -75,8 +93,9 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
       const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: raw, remoteAddress: req.socket.remoteAddress });
       ({ status, headers, body } = r);
     } catch (err) {
-      const h = toHttp(err, false);
-      ({ status, headers, body } = h);
+      const tooLarge = err instanceof BodyTooLarge;
+      ({ status, headers, body } = toHttp(tooLarge ? errors.bodyTooLarge(limit) : err, false));
+      if (tooLarge) headers.Connection = 'close';
     }
     if (opts.serverHeader) headers.Server = opts.serverHeader;
     // Strings go to the socket as they are (encoding one into a Buffer first would hold a second
@@ -86,6 +105,7 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     res.writeHead(status, headers);
     if (req.method === 'HEAD' || body === null) res.end();
     else if (Buffer.isBuffer(body) || (typeof body === 'string' && body.length <= SLICE)) res.end(body);
+    else if (typeof body !== 'string' && unitsOf(body) <= SLICE) res.end(body.join('')); // a small chunked page: one write
     else await writePieces(res, typeof body === 'string' ? [body] : body);
   };
 }

@@ -48,7 +48,7 @@ export function planRead(req: ApiRequest, cache: SchemaCache, settings: PlanSett
   const root = planRootNode(ctx, req, { kind: 'relation', schema: table.schema, name: table.name }, table);
   const page = withRange(root, req, settings.maxRows);
   const headOnly = req.method === 'HEAD';
-  const large = page.limit === null || page.limit > LARGE_PAGE;
+  const large = (page.limit === null || page.limit > LARGE_PAGE) && !pinsOneRow(root, table);
   return {
     kind: 'read',
     root: page,
@@ -58,6 +58,20 @@ export function planRead(req: ApiRequest, cache: SchemaCache, settings: PlanSett
     maxRows: settings.maxRows,
     chunkRows: large && !headOnly && (media.kind === 'json' || media.kind === 'array-stripped') ? CHUNK_ROWS : null,
   };
+}
+
+/**
+ * True when the node's own filters give every primary-key column with `eq` (ANDed, not negated, no
+ * JSON path), so at most one row comes back: `GET /todos?id=eq.…` then takes the plain json_agg path
+ * instead of chunks. (A view's inferred key might not be unique; that only costs the chunking.)
+ */
+export function pinsOneRow(node: ReadNode, table: Table | null): boolean {
+  if (table === null || table.primaryKey.length === 0) return false;
+  const pinned = new Set<string>();
+  for (const c of node.where) {
+    if (c.kind === 'filter' && !c.negated && c.expr.path.length === 0 && c.operation.kind === 'simple' && c.operation.op === 'eq') pinned.add(c.expr.column);
+  }
+  return table.primaryKey.every((k) => pinned.has(k));
 }
 
 /**

@@ -105,3 +105,23 @@ describe('embedding plans', () => {
     assert.equal(code(() => plan('/films_view?select=directors(id)')), null);
   });
 });
+
+describe('large pages: which reads come in chunks', () => {
+  const chunked = (url: string) => plan(url).chunkRows !== null;
+  it('a primary-key lookup is at most one row: plain json_agg, also with embeds and other filters', () => {
+    assert.equal(chunked('/films?id=eq.1'), false);
+    assert.equal(chunked('/films?id=eq.1&year=gt.2000&select=title,directors(name)'), false);
+    assert.equal(chunked('/roles?film_id=eq.1&actor_id=eq.2'), false);
+  });
+  it('anything that may match more rows stays chunked', () => {
+    assert.equal(chunked('/films'), true);
+    assert.equal(chunked('/films?id=neq.1'), true);
+    assert.equal(chunked('/films?id=not.eq.1'), true);
+    assert.equal(chunked('/films?id=gte.1'), true);
+    assert.equal(chunked('/films?or=(id.eq.1,id.eq.2)'), true);
+    assert.equal(chunked('/roles?film_id=eq.1'), true, 'half of a composite key');
+    assert.equal(chunked('/films_view?id=eq.1'), true, 'no key');
+    assert.equal(chunked('/films?limit=1000'), false, 'a limit no larger than LARGE_PAGE');
+    assert.equal(chunked('/films?limit=1001'), true);
+  });
+});
