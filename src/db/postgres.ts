@@ -3,6 +3,7 @@
 // session state ever leaks between clients of a pooled server connection.
 import pg from 'pg';
 import { errors } from '../errors/codes.js';
+import { runScript, types } from './pg-script.js';
 import { runRequest } from './request-script.js';
 import type { Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
 
@@ -17,11 +18,6 @@ export interface PostgresOptions {
   readonly onEvent?: (e: DbEvent) => void;
 }
 
-// Parse JSON ourselves only where needed: bodies are selected as text and passed through untouched.
-const types = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text'),
-};
 
 const listenSql = (channel: string) => `LISTEN "${channel.replace(/"/g, '""')}"`;
 
@@ -79,10 +75,7 @@ export class PostgresDb implements Db {
 
   request(tx: RequestTx): Promise<RequestResult> {
     return this.withClient((client) => runRequest(tx, {
-      exec: async (script) => {
-        const r = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
-        return Array.isArray(r) ? r : [r];
-      },
+      exec: (script) => runScript(client, script),
       rollback: () => client.query('ROLLBACK').then(() => undefined, () => undefined),
     }));
   }
