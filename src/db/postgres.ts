@@ -18,7 +18,6 @@ export interface PostgresOptions {
   readonly onEvent?: (e: DbEvent) => void;
 }
 
-
 const listenSql = (channel: string) => `LISTEN "${channel.replace(/"/g, '""')}"`;
 
 const toResult = (r: pg.QueryResult): QueryResult =>

@@ -12,13 +12,6 @@ import type { RequestResult, RequestTx } from './types.js';
  * `SELECT set_config('k', 'v', true), …`: names and values as literals, written straight to text
  * (the builder's quoteLiteral, without building fragments) since this runs for every request.
  */
-export function settingsStatement(settings: RequestTx['settings']): string | null {
-  if (settings.length === 0) return null;
-  const pieces: string[] = [];
-  pushSettings(pieces, settings);
-  return pieces.join('');
-}
-
 function pushSettings(pieces: string[], settings: RequestTx['settings']): void {
   pieces.push('SELECT ');
   for (let i = 0; i < settings.length; i++) {
