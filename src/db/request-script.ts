@@ -6,18 +6,46 @@
 //   WITH pgrst_source AS (...) SELECT ...;
 //   COMMIT;
 import { quoteLiteral, renderInline } from '../sql/sql.js';
-import type { RequestResult, RequestTx } from './types.js';
+import type { RequestResult, RequestTx, SettingPairs, TxSettings } from './types.js';
+
+// `set_config('key', ` by key: keys are names from the code, the configuration and the schema.
+const keyTexts = new Map<string, string>();
+const keyText = (k: string): string => {
+  let t = keyTexts.get(k);
+  if (t === undefined) {
+    if (keyTexts.size >= 1000) keyTexts.clear();
+    keyTexts.set(k, (t = `set_config(${quoteLiteral(k)}, `));
+  }
+  return t;
+};
+
+// A user's shared settings rendered once (the same array for every request of that user and schema).
+const sharedTexts = new WeakMap<SettingPairs, string>();
+
+function pushPairs(pieces: string[], pairs: SettingPairs, first: boolean): void {
+  for (let i = 0; i < pairs.length; i++) {
+    const [k, v] = pairs[i] as readonly [string, string];
+    pieces.push(first && i === 0 ? '' : ', ', keyText(k), quoteLiteral(v), ', true)');
+  }
+}
 
 /**
  * `SELECT set_config('k', 'v', true), …`: names and values as literals, written straight to text
  * (the builder's quoteLiteral, without building fragments) since this runs for every request.
  */
-function pushSettings(pieces: string[], settings: RequestTx['settings']): void {
+function pushSettings(pieces: string[], settings: TxSettings): void {
   pieces.push('SELECT ');
-  for (let i = 0; i < settings.length; i++) {
-    const [k, v] = settings[i] as readonly [string, string];
-    pieces.push(i === 0 ? 'set_config(' : ', set_config(', quoteLiteral(k), ', ', quoteLiteral(v), ', true)');
+  const { shared, own } = settings;
+  if (shared.length > 0) {
+    let text = sharedTexts.get(shared);
+    if (text === undefined) {
+      const p: string[] = [];
+      pushPairs(p, shared, true);
+      sharedTexts.set(shared, (text = p.join('')));
+    }
+    pieces.push(text);
   }
+  pushPairs(pieces, own, shared.length === 0);
 }
 
 /**
@@ -27,7 +55,7 @@ function pushSettings(pieces: string[], settings: RequestTx['settings']): void {
 export function requestScript(tx: RequestTx): { script: string; beforeIndex: number; mainIndex: number; endsInline: boolean } {
   const pieces: string[] = [tx.readOnly ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY' : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE'];
   let statements = 1;
-  if (tx.settings.length > 0) {
+  if (tx.settings.shared.length + tx.settings.own.length > 0) {
     pieces.push(';\n');
     pushSettings(pieces, tx.settings);
     statements++;

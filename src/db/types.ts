@@ -7,11 +7,23 @@ export interface QueryResult<R = Record<string, unknown>> {
   readonly rowCount: number;
 }
 
+export type SettingPairs = ReadonlyArray<readonly [string, string]>;
+
+/**
+ * A request's transaction-local settings. `shared` is one array for every request of the same
+ * user and schema (role, search_path, claims): the backend renders it once per array. `own` holds
+ * this request's (headers, cookies, method, path, …).
+ */
+export interface TxSettings {
+  readonly shared: SettingPairs;
+  readonly own: SettingPairs;
+}
+
 /** One API request's transaction: settings, optional pre-statements, then the main statement. */
 export interface RequestTx {
   readonly readOnly: boolean;
-  /** `set_config(name, value, true)` for each pair, in order (role first). */
-  readonly settings: ReadonlyArray<readonly [string, string]>;
+  /** `set_config(name, value, true)` for each pair, in order: `shared` first (role first), then `own`. */
+  readonly settings: TxSettings;
   /** Statements run before the main one (db-pre-request, EXPLAIN for planned counts). */
   readonly before: readonly Sql[];
   readonly main: Sql;

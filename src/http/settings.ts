@@ -3,6 +3,7 @@
 import type { AuthResult } from '../auth/types.js';
 import type { ApiRequest } from '../request/types.js';
 import type { SchemaCache } from '../schema-cache/types.js';
+import type { SettingPairs, TxSettings } from '../db/types.js';
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -17,6 +18,24 @@ const jsonOfClaims = (claims: object) => {
 // search_path by exposed schema, per db-extra-search-path list (one array per configuration).
 const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
 
+// The shared settings array of a user (auth result) per search_path: the same object for each of
+// the user's requests, so the backend renders it once (see TxSettings).
+const sharedByAuth = new WeakMap<AuthResult, Map<string, SettingPairs>>();
+
+function sharedSettings(auth: AuthResult, searchPath: string): SettingPairs {
+  let byPath = sharedByAuth.get(auth);
+  if (byPath === undefined) sharedByAuth.set(auth, (byPath = new Map()));
+  let shared = byPath.get(searchPath);
+  if (shared === undefined) {
+    byPath.set(searchPath, (shared = Object.freeze([
+      ['role', auth.role],
+      ['search_path', searchPath],
+      ['request.jwt.claims', jsonOfClaims(auth.claims)],
+    ] as const)));
+  }
+  return shared;
+}
+
 export function requestSettings(
   req: ApiRequest,
   auth: AuthResult,
@@ -24,20 +43,17 @@ export function requestSettings(
   extraSearchPath: readonly string[],
   appSettings: Readonly<Record<string, string>>,
   timezone: string | null,
-): Array<readonly [string, string]> {
-  const settings: Array<readonly [string, string]> = [
-    ['role', auth.role],
-    ['search_path', searchPath(req.schema, extraSearchPath)],
-    ['request.jwt.claims', jsonOfClaims(auth.claims)],
+): TxSettings {
+  const own: Array<readonly [string, string]> = [
     ['request.headers', JSON.stringify(req.headers)],
     ['request.cookies', JSON.stringify(req.cookies)],
     ['request.method', req.method],
     ['request.path', req.path],
   ];
-  for (const [k, v] of Object.entries(appSettings)) settings.push([`app.settings.${k}`, v]);
-  for (const s of cache.roles.get(auth.role)?.settings ?? []) settings.push(s);
-  if (timezone !== null) settings.push(['timezone', timezone]);
-  return settings;
+  for (const [k, v] of Object.entries(appSettings)) own.push([`app.settings.${k}`, v]);
+  for (const s of cache.roles.get(auth.role)?.settings ?? []) own.push(s);
+  if (timezone !== null) own.push(['timezone', timezone]);
+  return { shared: sharedSettings(auth, searchPath(req.schema, extraSearchPath)), own };
 }
 
 /** `"api", "public"`: the exposed schema first, then db-extra-search-path (one per schema; a constant). */
