@@ -19,7 +19,8 @@ const keyText = (k: string): string => {
   return t;
 };
 
-// A user's shared settings rendered once (the same array for every request of that user and schema).
+// A user's shared settings rendered once: a frozen array is the same for every request of that user
+// and schema (see requestSettings); others are rendered each time.
 const sharedTexts = new WeakMap<SettingPairs, string>();
 
 function pushPairs(pieces: string[], pairs: SettingPairs, first: boolean): void {
@@ -36,7 +37,8 @@ function pushPairs(pieces: string[], pairs: SettingPairs, first: boolean): void 
 function pushSettings(pieces: string[], settings: TxSettings): void {
   pieces.push('SELECT ');
   const { shared, own } = settings;
-  if (shared.length > 0) {
+  if (shared.length > 0 && !Object.isFrozen(shared)) pushPairs(pieces, shared, true);
+  else if (shared.length > 0) {
     let text = sharedTexts.get(shared);
     if (text === undefined) {
       const p: string[] = [];

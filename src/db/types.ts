@@ -10,9 +10,9 @@ export interface QueryResult<R = Record<string, unknown>> {
 export type SettingPairs = ReadonlyArray<readonly [string, string]>;
 
 /**
- * A request's transaction-local settings. `shared` is one array for every request of the same
- * user and schema (role, search_path, claims): the backend renders it once per array. `own` holds
- * this request's (headers, cookies, method, path, …).
+ * A request's transaction-local settings. `shared` holds the user's (role, search_path, claims):
+ * when frozen it is one array for every request of that user and schema, and the backend renders it
+ * once. `own` holds this request's (headers, cookies, method, path, …).
  */
 export interface TxSettings {
   readonly shared: SettingPairs;

@@ -55,8 +55,11 @@ export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
       const c = await claims(token);
       const role = roleClaim(c, opts.roleClaimPath) ?? opts.anonRole;
       if (role === null) throw errors.anonDisabled();
-      // PostgREST always exposes the effective role in request.jwt.claims.
-      result = { role, claims: { ...c, role }, authenticated: true };
+      // PostgREST always exposes the effective role in request.jwt.claims. A cached result is
+      // frozen: it is shared by the token's requests, and what is derived from it (the claims JSON,
+      // the rendered settings) may then be kept with it.
+      const fresh = { role, claims: { ...c, role }, authenticated: true };
+      result = cache.enabled ? Object.freeze({ ...fresh, claims: Object.freeze(fresh.claims) }) : fresh;
       const exp = typeof c.exp === 'number' ? c.exp * 1000 : null;
       cache.set(token, result, now(), exp);
     }
