@@ -30,23 +30,24 @@ function pushPairs(pieces: string[], pairs: SettingPairs, first: boolean): void 
   }
 }
 
+function sharedText(shared: SettingPairs): string {
+  let text = sharedTexts.get(shared);
+  if (text === undefined) {
+    const pieces: string[] = [];
+    pushPairs(pieces, shared, true);
+    sharedTexts.set(shared, (text = pieces.join('')));
+  }
+  return text;
+}
+
 /**
  * `SELECT set_config('k', 'v', true), …`: names and values as literals, written straight to text
  * (the builder's quoteLiteral, without building fragments) since this runs for every request.
  */
-function pushSettings(pieces: string[], settings: TxSettings): void {
+function pushSettings(pieces: string[], { shared, own }: TxSettings): void {
   pieces.push('SELECT ');
-  const { shared, own } = settings;
-  if (shared.length > 0 && !Object.isFrozen(shared)) pushPairs(pieces, shared, true);
-  else if (shared.length > 0) {
-    let text = sharedTexts.get(shared);
-    if (text === undefined) {
-      const p: string[] = [];
-      pushPairs(p, shared, true);
-      sharedTexts.set(shared, (text = p.join('')));
-    }
-    pieces.push(text);
-  }
+  if (shared.length > 0 && Object.isFrozen(shared)) pieces.push(sharedText(shared));
+  else pushPairs(pieces, shared, true);
   pushPairs(pieces, own, shared.length === 0);
 }
 
