@@ -45,7 +45,7 @@ function fullCells(): Cell[] {
     cells.push(cell('scenarios', 'direct', s, 'anon', MAIN_CONNECTIONS, ['pesquel', 'b1', 'b2', 'b3'], rounds));
     cells.push(cell('scenarios', 'direct', s, 'jwt', MAIN_CONNECTIONS, key ? ['pesquel', 'b1', 'b2'] : ['pesquel', 'b1'], key ? 2 : 1));
     cells.push(cell('scenarios', 'pgbouncer', s, 'anon', MAIN_CONNECTIONS, key ? ['pesquel', 'b1', 'b2', 'b3'] : ['pesquel', 'b1']));
-    cells.push(cell('scenarios', 'embedded', s, 'anon', MAIN_CONNECTIONS, ['pesquel', 'b4'], key ? 2 : 1));
+    cells.push(cell('scenarios', 'embedded', s, 'anon', MAIN_CONNECTIONS, ['pesquel', 'b4'], rounds));
     if (key) cells.push(cell('scenarios', 'embedded', s, 'jwt', MAIN_CONNECTIONS, ['pesquel', 'b4']));
   }
   for (const name of ['get-1', 'get-10'] as const) {
