@@ -4,7 +4,7 @@
 import { errors } from '../../errors/codes.js';
 import type { JsPathStep } from '../jspath.js';
 import type { RoleGuard } from '../role-guard.js';
-import type { Authenticate, AuthResult } from '../types.js';
+import { sharedAuthResult, type Authenticate, type AuthResult } from '../types.js';
 import { TokenCache } from './cache.js';
 import { parseClaims, roleClaim, validateClaims, type Claims } from './claims.js';
 import type { KeySource } from './keys.js';
@@ -43,7 +43,7 @@ export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
   };
 
   // One immutable result for every anonymous request (its claims JSON is then rendered once).
-  const anonymous = opts.anonRole === null ? null : Object.freeze({ role: opts.anonRole, claims: Object.freeze({ role: opts.anonRole }), authenticated: false });
+  const anonymous = opts.anonRole === null ? null : sharedAuthResult(opts.anonRole, { role: opts.anonRole }, false);
   const authenticate: Authenticate = async (headers) => {
     const token = bearerToken(headers.authorization);
     if (token === null) {
@@ -55,11 +55,10 @@ export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
       const c = await claims(token);
       const role = roleClaim(c, opts.roleClaimPath) ?? opts.anonRole;
       if (role === null) throw errors.anonDisabled();
-      // PostgREST always exposes the effective role in request.jwt.claims. A cached result is
-      // frozen: it is shared by the token's requests, and what is derived from it (the claims JSON,
-      // the rendered settings) may then be kept with it.
-      const fresh = { role, claims: { ...c, role }, authenticated: true };
-      result = cache.enabled ? Object.freeze({ ...fresh, claims: Object.freeze(fresh.claims) }) : fresh;
+      // PostgREST always exposes the effective role in request.jwt.claims. A cached result is shared
+      // by the token's requests.
+      const withRole = { ...c, role };
+      result = cache.enabled ? sharedAuthResult(role, withRole, true) : { role, claims: withRole, authenticated: true };
       const exp = typeof c.exp === 'number' ? c.exp * 1000 : null;
       cache.set(token, result, now(), exp);
     }
