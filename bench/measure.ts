@@ -143,13 +143,17 @@ export async function runCell(ctx: Ctx, cell: Cell, log: Log): Promise<RunResult
   return cell.targets.map((t) => best.get(t) as RunResult);
 }
 
-/** One second of load on every server first, so the first cell does not pay for JIT warm-up. */
+/**
+ * Load on every server first (the mode's prewarmMs), so the first cells do not pay for JIT warm-up:
+ * measured here, a fresh PeSquel or baseline process needs several seconds of load before its CPU
+ * per request settles (the first second costs about twice the steady state).
+ */
 export async function prewarm(ctx: Ctx, cases: ReadonlyArray<{ s: Scenario; auth: Auth }>): Promise<void> {
   const reads = cases.filter((c) => !c.s.write && ctx.captured.scripts[scriptId(c.s, c.auth)]);
   if (reads.length === 0) return;
   for (const server of ctx.fleet.values()) {
     await runLoad({
-      host: server.host, port: server.port, connections: 10, warmupMs: 0, durationMs: Math.min(1000, ctx.mode.durationMs),
+      host: server.host, port: server.port, connections: 10, warmupMs: 0, durationMs: ctx.mode.prewarmMs,
       requests: reads.flatMap((c) => requestsFor(c.s, c.auth, ctx.token)),
     });
   }

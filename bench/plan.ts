@@ -22,6 +22,9 @@ export interface Mode {
   readonly name: 'full' | 'quick' | 'tiny';
   readonly todos: number;
   readonly poolSize: number;
+  /** Load on every server before the first cell (JIT tiers, heap sizing, caches; a fresh process
+   * takes seconds of load to reach its steady state). */
+  readonly prewarmMs: number;
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly cells: readonly Cell[];
@@ -89,8 +92,8 @@ function tinyCells(): Cell[] {
 
 export function mode(name: Mode['name']): Mode {
   switch (name) {
-    case 'full': return { name, todos: 100_000, poolSize: POOL, warmupMs: 1000, durationMs: 3000, cells: fullCells() };
-    case 'quick': return { name, todos: 100_000, poolSize: POOL, warmupMs: 500, durationMs: 1500, cells: quickCells() };
-    case 'tiny': return { name, todos: 500, poolSize: 4, warmupMs: 100, durationMs: 400, cells: tinyCells() };
+    case 'full': return { name, todos: 100_000, poolSize: POOL, prewarmMs: 5000, warmupMs: 1000, durationMs: 3000, cells: fullCells() };
+    case 'quick': return { name, todos: 100_000, poolSize: POOL, prewarmMs: 1500, warmupMs: 500, durationMs: 1500, cells: quickCells() };
+    case 'tiny': return { name, todos: 500, poolSize: 4, prewarmMs: 200, warmupMs: 100, durationMs: 400, cells: tinyCells() };
   }
 }

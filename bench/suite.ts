@@ -21,7 +21,7 @@ export interface SuiteResult {
   readonly startedAt: string;
   readonly seconds: number;
   readonly machine: { readonly cpus: number; readonly loadBefore: number[]; readonly node: string; readonly postgres: number };
-  readonly settings: { readonly todos: number; readonly poolSize: number; readonly warmupMs: number; readonly durationMs: number };
+  readonly settings: { readonly todos: number; readonly poolSize: number; readonly prewarmMs: number; readonly warmupMs: number; readonly durationMs: number };
   readonly idleRssMb: Readonly<Record<string, number>>;
   /** Baseline 4 without HTTP: PGlite running the GET 10 rows transaction back to back. */
   readonly pgliteLoopTps: number | null;
@@ -96,7 +96,7 @@ export async function runSuite(mode: Mode, opts: SuiteOptions = {}): Promise<Sui
     return {
       mode: mode.name, startedAt, seconds: (Date.now() - t0) / 1000,
       machine: { cpus: cpus().length, loadBefore, node: process.version, postgres: stack.pg.majorVersion },
-      settings: { todos: mode.todos, poolSize: mode.poolSize, warmupMs: mode.warmupMs, durationMs: mode.durationMs },
+      settings: { todos: mode.todos, poolSize: mode.poolSize, prewarmMs: mode.prewarmMs, warmupMs: mode.warmupMs, durationMs: mode.durationMs },
       idleRssMb, pgliteLoopTps, captureErrors: captured.errors, roundTrips: captured.roundTrips, results, profiles,
     };
   } finally {

@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Db } from '../db/types.js';
 import { errors } from '../errors/codes.js';
 import { toHttp } from '../errors/to-http.js';
-import { parseRequest, type RawRequest } from '../request/parse-request.js';
+import { parseRequest, pathOf, type RawRequest } from '../request/parse-request.js';
 import type { ApiRequest } from '../request/types.js';
 import type { ApiResponse } from '../response/types.js';
 import type { SchemaCache } from '../schema-cache/types.js';
@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): Handler {
             run: (tx) => {
               const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
               timing?.mark('plan');
-              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ ...t, settings }));
+              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, settings, before: t.before, main: t.main, end: t.end }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
             compiled: <T>(make: () => T, variant?: string) =>
@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): Handler {
     if (timing) response.headers['Server-Timing'] = timing.header();
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
-      method: raw.method, path: raw.url.split('?')[0] ?? '', status: response.status, ms: performance.now() - t0,
+      method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,
       role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected,
     });
     return response;

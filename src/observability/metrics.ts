@@ -18,8 +18,11 @@ export interface MetricsSources {
 
 export interface Metrics {
   readonly registry: Registry;
-  readonly requests: Counter<'route_kind' | 'method' | 'status'>;
-  readonly requestDuration: Histogram<'route_kind' | 'method'>;
+  /**
+   * Counts an API request and observes its latency (pesquel_http_requests_total and
+   * pesquel_http_request_duration_seconds).
+   */
+  readonly recordRequest: (routeKind: string, method: string, status: number, seconds: number) => void;
   readonly poolTimeouts: Counter;
   readonly connectionErrors: Counter;
   readonly schemaLoads: Counter<'status'>;
@@ -33,6 +36,48 @@ export interface Metrics {
 
 // Request latencies on one machine span 0.5 ms (cached read) to seconds (pool wait, big export).
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Requests gathered before they are handed to prom-client (also at every scrape). */
+const REQUEST_BATCH = 256;
+
+interface RequestSlot {
+  readonly labels: { readonly route_kind: string; readonly method: string };
+  readonly seconds: number[];
+  readonly statuses: Map<number, number>;
+}
+
+/**
+ * Request counts and latencies by route kind and method, kept in plain arrays and handed to
+ * prom-client in batches: prom-client checks, hashes and looks up the labels on every
+ * observation, which between two requests' socket I/O costs several microseconds with cold caches
+ * (about 5 % of a cached GET's server CPU under load); in a batch it is a tight loop. Scrapes flush
+ * first (collect), so /metrics is always exact.
+ */
+function requestRecorder(requests: Counter<'route_kind' | 'method' | 'status'>, duration: Histogram<'route_kind' | 'method'>) {
+  const slots = new Map<string, Map<string, RequestSlot>>(); // route kind → method (both from small closed sets)
+  let pending = 0;
+  const flush = (): void => {
+    for (const byMethod of slots.values()) {
+      for (const { labels, seconds, statuses } of byMethod.values()) {
+        for (const s of seconds) duration.observe(labels, s);
+        seconds.length = 0;
+        for (const [status, n] of statuses) requests.inc({ ...labels, status: String(status) }, n);
+        statuses.clear();
+      }
+    }
+    pending = 0;
+  };
+  const record = (routeKind: string, method: string, status: number, seconds: number): void => {
+    let byMethod = slots.get(routeKind);
+    if (byMethod === undefined) slots.set(routeKind, (byMethod = new Map()));
+    let slot = byMethod.get(method);
+    if (slot === undefined) byMethod.set(method, (slot = { labels: { route_kind: routeKind, method }, seconds: [], statuses: new Map() }));
+    slot.seconds.push(seconds);
+    slot.statuses.set(status, (slot.statuses.get(status) ?? 0) + 1);
+    if (++pending >= REQUEST_BATCH) flush();
+  };
+  return { record, flush };
+}
 
 export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
@@ -57,12 +102,17 @@ export function createMetrics(sources: MetricsSources): Metrics {
       async collect() { const at = await lastBackupAt().catch(() => null); this.set(at ? at.getTime() / 1000 : 0); } });
   }
 
+  let flushRequests = (): void => undefined;
+  const requests = new Counter({ name: 'pesquel_http_requests_total', help: 'API requests answered, by route kind, method and status.',
+    labelNames: ['route_kind', 'method', 'status'] as const, registers, collect: () => flushRequests() });
+  const requestDuration = new Histogram({ name: 'pesquel_http_request_duration_seconds', help: 'API request latency, from request to response.',
+    labelNames: ['route_kind', 'method'] as const, buckets: latencyBuckets, registers, collect: () => flushRequests() });
+  const recorder = requestRecorder(requests, requestDuration);
+  flushRequests = recorder.flush;
+
   return {
     registry,
-    requests: new Counter({ name: 'pesquel_http_requests_total', help: 'API requests answered, by route kind, method and status.',
-      labelNames: ['route_kind', 'method', 'status'] as const, registers }),
-    requestDuration: new Histogram({ name: 'pesquel_http_request_duration_seconds', help: 'API request latency, from request to response.',
-      labelNames: ['route_kind', 'method'] as const, buckets: latencyBuckets, registers }),
+    recordRequest: recorder.record,
     poolTimeouts: new Counter({ name: 'pgrst_db_pool_timeouts_total', help: 'Pool acquisitions that timed out (answered 504 PGRST003).', registers }),
     connectionErrors: new Counter({ name: 'pesquel_db_connection_errors_total', help: 'Failed or lost database connections.', registers }),
     schemaLoads: new Counter({ name: 'pgrst_schema_cache_loads_total', help: 'Schema cache loads, by status (SUCCESS or FAIL).',

@@ -78,9 +78,12 @@ export function parseRange(header: string | undefined): { offset: number; limit:
   return { offset: from, limit: to - from + 1 };
 }
 
-export function parseCookies(header: string | undefined): Record<string, string> {
+const NO_COOKIES: Readonly<Record<string, string>> = Object.freeze({});
+
+export function parseCookies(header: string | undefined): Readonly<Record<string, string>> {
+  if (header === undefined || header === '') return NO_COOKIES;
   const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
+  for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const k = part.slice(0, eq).trim();
