@@ -34,7 +34,7 @@ export interface AppDeps {
 }
 
 /** What the app reports when a response is ready (observability/ turns it into logs and metrics). */
-export type RequestEvent = Omit<RequestFinished, 'type' | 'auth'> & { readonly auth: NonNullable<RequestFinished['auth']> };
+export type RequestEvent = RequestFinished & { readonly auth: NonNullable<RequestFinished['auth']> };
 
 /** Everything a route needs to run its transaction. */
 export interface RouteContext {
@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): Handler {
     if (timing) response.headers['Server-Timing'] = timing.header();
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
-      method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,
+      type: 'request', method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,
       role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected,
     });
     return response;

@@ -113,7 +113,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     routes: auth.routes,
     onRequest: (e) => {
       opts.onRequest?.(e);
-      observe({ type: 'request', ...e });
+      observe(e);
     },
   });
   const handle = nodeHandler(app, { serverHeader: `pesquel/${version}` });
