@@ -27,6 +27,8 @@ export interface RunResult {
   readonly bytesPerResponse: number;
   readonly rssBeforeMb: number | null;
   readonly peakRssMb: number | null;
+  /** Every round's req/s of this target in this cell, in run order (the result is the median round). */
+  readonly roundRps: readonly number[];
   /** Server CPU time per response (user + system), the cost measure least disturbed by a busy machine. */
   readonly cpuMsPerRequest: number | null;
   /**
@@ -53,11 +55,11 @@ function empty(cell: Cell, target: Target, error: string | null): RunResult {
   return {
     section: cell.section, backend: cell.backend, scenario: cell.scenario.name, title: cell.scenario.title, auth: cell.auth,
     connections: cell.connections, target, rps: 0, p50Ms: 0, p99Ms: 0, requests: 0, errors: 0, bytesPerResponse: 0,
-    rssBeforeMb: null, peakRssMb: null, cpuMsPerRequest: null, singleGrowthMb: null, error,
+    rssBeforeMb: null, peakRssMb: null, roundRps: [], cpuMsPerRequest: null, singleGrowthMb: null, error,
   };
 }
 
-async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult> {
+async function measure(ctx: Ctx, cell: Cell, target: Target, warmupMs: number): Promise<RunResult> {
   const id = scriptId(cell.scenario, cell.auth);
   const captureError = ctx.captured.errors[id];
   if (captureError !== undefined) return empty(cell, target, captureError);
@@ -73,7 +75,7 @@ async function measure(ctx: Ctx, cell: Cell, target: Target): Promise<RunResult>
   const requests = requestsFor(cell.scenario, cell.auth, ctx.token);
   const base = { host: server.host, port: server.port, connections: cell.connections, requests };
   // Warm up first, then reset the peak: growth is measured over the steady state of this very load.
-  const warm = await runLoad({ ...base, warmupMs: 0, durationMs: ctx.mode.warmupMs });
+  const warm = await runLoad({ ...base, warmupMs: 0, durationMs: warmupMs });
   let before: number;
   let cpu0: number;
   try {
@@ -127,20 +129,36 @@ async function singleRequests(server: ChildServer, request: LoadRequest): Promis
   return growth;
 }
 
+/** Warm-up before a cell's later rounds: the server already ran this load; new connections settle. */
+const LATER_ROUND_WARMUP_MS = 300;
+
+/**
+ * A cell's rounds: its targets back to back, the order reversed every other round, so each
+ * round's runs share a minute of the machine. Each target's result is its median round (by req/s):
+ * the machines are shared, and a round slowed by a neighbour on either side does not decide a
+ * ratio. pgbench (b3), no target's denominator, runs in the first round only.
+ */
 export async function runCell(ctx: Ctx, cell: Cell, log: Log): Promise<RunResult[]> {
-  const best = new Map<Target, RunResult>();
+  const runs = new Map<Target, RunResult[]>(cell.targets.map((t) => [t, []]));
   for (let round = 0; round < cell.rounds; round++) {
     const order = round % 2 === 0 ? cell.targets : [...cell.targets].reverse();
     for (const target of order) {
-      const r = await measure(ctx, cell, target);
+      if (round > 0 && target === 'b3') continue;
+      const r = await measure(ctx, cell, target, round === 0 ? ctx.mode.warmupMs : Math.min(LATER_ROUND_WARMUP_MS, ctx.mode.warmupMs));
       if (cell.scenario.write && cell.backend !== 'embedded') await ctx.stack.sql('TRUNCATE api.activity').catch(() => undefined);
-      const prev = best.get(target);
-      if (!prev || r.rps > prev.rps) best.set(target, r);
+      runs.get(target)?.push(r);
       log(`  ${target.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms` +
         `${r.peakRssMb === null ? '' : `  peak ${r.peakRssMb.toFixed(0)} MB`}${r.cpuMsPerRequest === null ? '' : `  cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req`}${r.error ? `  ERROR ${r.error.split('\n')[0]?.slice(0, 160)}` : ''}`);
     }
   }
-  return cell.targets.map((t) => best.get(t) as RunResult);
+  return cell.targets.map((t) => medianRun(runs.get(t) ?? []));
+}
+
+/** The median run by req/s (the lower one of an even count), with every round's req/s. */
+function medianRun(runs: readonly RunResult[]): RunResult {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[(sorted.length - 1) >> 1] as RunResult;
+  return { ...mid, roundRps: runs.map((r) => r.rps) };
 }
 
 /**

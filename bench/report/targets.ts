@@ -18,8 +18,12 @@ function ratioCheck(suite: SuiteResult, label: string, key: CellKey, baseline: '
   const c = cpuRatio(suite, key, baseline);
   const p = find(suite, key, 'pesquel');
   const why = p?.error && p.requests === 0 ? ` (${p.error.split('\n')[0]?.slice(0, 100)})` : '';
+  const b = find(suite, key, baseline);
+  const perRound = p && b && p.roundRps.length > 1 && p.roundRps.length === b.roundRps.length
+    ? p.roundRps.map((x, i) => x / (b.roundRps[i] as number)).sort((x, y) => x - y) : [];
+  const spread = perRound.length > 0 ? ` (rounds ${(perRound[0] as number).toFixed(2)}–${(perRound[perRound.length - 1] as number).toFixed(2)}×)` : '';
   return {
-    target: `${label} ≥ ${min}× ${baseline}`, measured: r === null ? `not measured${why}` : `${r.toFixed(2)}×`,
+    target: `${label} ≥ ${min}× ${baseline}`, measured: r === null ? `not measured${why}` : `${r.toFixed(2)}×${spread}`,
     cpuRatio: c === null ? '–' : `${c.toFixed(2)}×`, met: r === null ? null : r >= min,
   };
 }
