@@ -19,12 +19,34 @@ export function find(suite: SuiteResult, key: CellKey, target: Target): RunResul
   return suite.results.find((r) => r.target === target && sameCell(r, key));
 }
 
-/** PeSquel's throughput over a target's in the same cell; null when either has no measurement. */
+/**
+ * PeSquel's throughput over a target's in the same cell; null when either has no measurement. For a
+ * cell of several rounds, the median of the per-round ratios: the two runs of a round share a minute
+ * of the machine, so their ratio is steadier than one of two medians taken apart.
+ */
 export function ratio(suite: SuiteResult, key: CellKey, baseline: Target): number | null {
   const p = find(suite, key, 'pesquel');
   const b = find(suite, key, baseline);
   if (!p || !b || p.rps <= 0 || b.rps <= 0 || p.error !== null && p.requests === 0) return null;
-  return p.rps / b.rps;
+  const rounds = roundRatios(p, b);
+  return rounds.length > 1 ? medianOf(rounds) : p.rps / b.rps;
+}
+
+/** PeSquel ÷ baseline per round, sorted (empty unless both ran the same rounds). */
+export function roundRatios(p: RunResult, b: RunResult): number[] {
+  if (p.roundRps.length !== b.roundRps.length) return [];
+  const out: number[] = [];
+  for (const [i, x] of p.roundRps.entries()) {
+    const y = b.roundRps[i] as number;
+    if (x > 0 && y > 0) out.push(x / y);
+  }
+  return out.length === p.roundRps.length ? out.sort((x, y) => x - y) : [];
+}
+
+export function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** The baseline's server CPU per request over PeSquel's: the cost ratio, steadier than req/s on a busy machine. */

@@ -2,8 +2,8 @@
 // asks (scenarios vs baselines, direct vs pgBouncer, concurrency, rows), then the raw facts.
 import type { RunResult, SuiteResult } from '../suite.js';
 import type { Target } from '../servers/fleet.js';
-import { cells, find, fmt, ratio, type CellKey } from './compare.js';
-import { checkTargets, median } from './targets.js';
+import { cells, find, fmt, medianOf, ratio, type CellKey } from './compare.js';
+import { checkTargets } from './targets.js';
 
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -61,7 +61,7 @@ function rowsTable(suite: SuiteResult, section: 'rows' | 'memory'): string {
   const keys = cells(suite, section);
   if (keys.length === 0) return '_not run in this mode_';
   const growth = (r: RunResult | undefined) => (r && r.peakRssMb !== null && r.rssBeforeMb !== null ? (r.peakRssMb - r.rssBeforeMb).toFixed(1) : '–');
-  const single = (r: RunResult | undefined) => (r?.singleGrowthMb?.length ? `${median(r.singleGrowthMb).toFixed(1)} / ${Math.max(...r.singleGrowthMb).toFixed(1)}` : '–');
+  const single = (r: RunResult | undefined) => (r?.singleGrowthMb?.length ? `${medianOf(r.singleGrowthMb).toFixed(1)} / ${Math.max(...r.singleGrowthMb).toFixed(1)}` : '–');
   const rows = keys.map((k) => {
     const p = find(suite, k, 'pesquel');
     const base: Target = k.backend === 'embedded' ? 'b4' : 'b1';
@@ -84,7 +84,7 @@ export function renderMarkdown(suite: SuiteResult): string {
 ${suite.startedAt}, ${suite.seconds.toFixed(0)} s. Machine: ${suite.machine.cpus} cores, load average before the run ${suite.machine.loadBefore.map((x) => x.toFixed(1)).join(' / ')}; Node ${suite.machine.node}; PostgreSQL ${suite.machine.postgres} (server), PGlite (embedded, PostgreSQL 17).
 Fixture: ${s.todos} todos, ${Math.floor(s.todos / 2) * 2} comments, 1000 owners. Pool size ${s.poolSize} everywhere (PeSquel, baselines, pgBouncer, pgbench clients). Every server first gets ${s.prewarmMs} ms of load; each run: ${s.warmupMs} ms warm-up, then ${s.durationMs} ms measured (peak RSS and CPU over that window), closed-loop keep-alive connections.
 
-Baselines: **b1** minimal node:http + pg, PeSquel's exact transaction in one round trip; **b2** the same, one round trip per statement; **b3** pgbench running that transaction (database ceiling, ${s.poolSize} clients); **b4** minimal node:http + PGlite in-process. "÷ bN" is PeSquel's throughput over the baseline's in the same cell (measured back to back). Cells behind the ratio targets run several rounds (order reversed every other round); each target's figures are its median round, and the targets show the range of the per-round ratios.
+Baselines: **b1** minimal node:http + pg, PeSquel's exact transaction in one round trip; **b2** the same, one round trip per statement; **b3** pgbench running that transaction (database ceiling, ${s.poolSize} clients); **b4** minimal node:http + PGlite in-process. "÷ bN" is PeSquel's throughput over the baseline's in the same cell (measured back to back). Cells behind the ratio targets run several rounds (order reversed every other round); each target's figures are its median round, and a ratio is the median of the per-round ratios (their range shown with the targets).
 
 ## Targets
 

@@ -1,6 +1,6 @@
 // The issue's targets, checked on one run's ratios: each check names the measurement it used.
 import type { SuiteResult } from '../suite.js';
-import { cpuRatio, find, ratio, type CellKey } from './compare.js';
+import { cpuRatio, find, medianOf, ratio, roundRatios, type CellKey } from './compare.js';
 
 export interface Check {
   readonly target: string;
@@ -19,8 +19,7 @@ function ratioCheck(suite: SuiteResult, label: string, key: CellKey, baseline: '
   const p = find(suite, key, 'pesquel');
   const why = p?.error && p.requests === 0 ? ` (${p.error.split('\n')[0]?.slice(0, 100)})` : '';
   const b = find(suite, key, baseline);
-  const perRound = p && b && p.roundRps.length > 1 && p.roundRps.length === b.roundRps.length
-    ? p.roundRps.map((x, i) => x / (b.roundRps[i] as number)).sort((x, y) => x - y) : [];
+  const perRound = p && b ? roundRatios(p, b) : [];
   const spread = perRound.length > 0 ? ` (rounds ${(perRound[0] as number).toFixed(2)}–${(perRound[perRound.length - 1] as number).toFixed(2)}×)` : '';
   return {
     target: `${label} ≥ ${min}× ${baseline}`, measured: r === null ? `not measured${why}` : `${r.toFixed(2)}×${spread}`,
@@ -56,7 +55,7 @@ export function checkTargets(suite: SuiteResult): Check[] {
       continue;
     }
     const body = r.bytesPerResponse / 2 ** 20;
-    const mid = median(single);
+    const mid = medianOf(single);
     const loop = r.peakRssMb !== null && r.rssBeforeMb !== null ? Math.max(0, r.peakRssMb - r.rssBeforeMb) : null;
     checks.push({
       target: label,
@@ -66,10 +65,4 @@ export function checkTargets(suite: SuiteResult): Check[] {
     });
   }
   return checks;
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
