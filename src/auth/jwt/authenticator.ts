@@ -22,7 +22,8 @@ export interface JwtOptions {
 
 /** The bearer token of an Authorization header; null without one (other schemes are ignored). */
 export function bearerToken(authorization: string | undefined): string | null {
-  const m = /^bearer(?:\s+(.*))?$/i.exec((authorization ?? '').trim());
+  if (authorization === undefined) return null;
+  const m = /^bearer(?:\s+(.*))?$/i.exec(authorization.trim());
   return m ? (m[1] ?? '').trim() : null;
 }
 
@@ -57,7 +58,7 @@ export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
       if (role === null) throw errors.anonDisabled();
       // PostgREST always exposes the effective role in request.jwt.claims. A cached result is shared
       // by the token's requests.
-      const withRole = { ...c, role };
+      const withRole = c.role === role ? c : { ...c, role };
       result = cache.enabled ? sharedAuthResult(role, withRole, true) : { role, claims: withRole, authenticated: true };
       const exp = typeof c.exp === 'number' ? c.exp * 1000 : null;
       cache.set(token, result, now(), exp);
