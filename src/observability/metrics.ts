@@ -20,9 +20,9 @@ export interface Metrics {
   readonly registry: Registry;
   /**
    * Counts an API request and observes its latency (pesquel_http_requests_total and
-   * pesquel_http_request_duration_seconds).
+   * pesquel_http_request_duration_seconds), and the decision on its JWT (pesquel_auth_total).
    */
-  readonly recordRequest: (routeKind: string, method: string, status: number, seconds: number) => void;
+  readonly recordRequest: (routeKind: string, method: string, status: number, seconds: number, jwt: JwtOutcome | null) => void;
   readonly poolTimeouts: Counter;
   readonly connectionErrors: Counter;
   readonly schemaLoads: Counter<'status'>;
@@ -36,6 +36,8 @@ export interface Metrics {
 
 // Request latencies on one machine span 0.5 ms (cached read) to seconds (pool wait, big export).
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export type JwtOutcome = 'success' | 'failure';
 
 /** Requests gathered before they are handed to prom-client (also at every scrape). */
 const REQUEST_BATCH = 256;
@@ -53,10 +55,19 @@ interface RequestSlot {
  * (about 5 % of a cached GET's server CPU under load); in a batch it is a tight loop. Scrapes flush
  * first (collect), so /metrics is always exact.
  */
-function requestRecorder(requests: Counter<'route_kind' | 'method' | 'status'>, duration: Histogram<'route_kind' | 'method'>) {
+function requestRecorder(
+  requests: Counter<'route_kind' | 'method' | 'status'>,
+  duration: Histogram<'route_kind' | 'method'>,
+  auth: Counter<'outcome' | 'method'>,
+) {
   const slots = new Map<string, Map<string, RequestSlot>>(); // route kind → method (both from small closed sets)
+  const jwt = { success: 0, failure: 0 };
   let pending = 0;
   const flush = (): void => {
+    for (const outcome of ['success', 'failure'] as const) {
+      if (jwt[outcome] > 0) auth.inc({ outcome, method: 'jwt' }, jwt[outcome]);
+      jwt[outcome] = 0;
+    }
     for (const byMethod of slots.values()) {
       for (const { labels, seconds, statuses } of byMethod.values()) {
         for (const s of seconds) duration.observe(labels, s);
@@ -67,7 +78,8 @@ function requestRecorder(requests: Counter<'route_kind' | 'method' | 'status'>, 
     }
     pending = 0;
   };
-  const record = (routeKind: string, method: string, status: number, seconds: number): void => {
+  const record = (routeKind: string, method: string, status: number, seconds: number, outcome: JwtOutcome | null): void => {
+    if (outcome !== null) jwt[outcome]++;
     let byMethod = slots.get(routeKind);
     if (byMethod === undefined) slots.set(routeKind, (byMethod = new Map()));
     let slot = byMethod.get(method);
@@ -107,7 +119,9 @@ export function createMetrics(sources: MetricsSources): Metrics {
     labelNames: ['route_kind', 'method', 'status'] as const, registers, collect: () => flushRequests() });
   const requestDuration = new Histogram({ name: 'pesquel_http_request_duration_seconds', help: 'API request latency, from request to response.',
     labelNames: ['route_kind', 'method'] as const, buckets: latencyBuckets, registers, collect: () => flushRequests() });
-  const recorder = requestRecorder(requests, requestDuration);
+  const auth = new Counter({ name: 'pesquel_auth_total', help: 'Authentication decisions, by outcome (success, failure) and method.',
+    labelNames: ['outcome', 'method'] as const, registers, collect: () => flushRequests() });
+  const recorder = requestRecorder(requests, requestDuration, auth);
   flushRequests = recorder.flush;
 
   return {
@@ -120,8 +134,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     schemaQueryTime: new Gauge({ name: 'pgrst_schema_cache_query_time_seconds', help: 'Duration of the last successful schema cache load.', registers }),
     schemaLoadDuration: new Histogram({ name: 'pesquel_schema_cache_load_duration_seconds', help: 'Schema cache load durations.',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
-    auth: new Counter({ name: 'pesquel_auth_total', help: 'Authentication decisions, by outcome (success, failure) and method.',
-      labelNames: ['outcome', 'method'] as const, registers }),
+    auth,
     listenerReconnects: new Counter({ name: 'pesquel_db_listener_reconnects_total', help: 'Reconnections of the LISTEN connection (schema reloads).', registers }),
     migrationsApplied: new Counter({ name: 'pesquel_migrations_applied_total', help: 'Migrations applied through this server.', registers }),
     backups: new Counter({ name: 'pesquel_backups_total', help: 'Backups written through this server.', registers }),

@@ -10,8 +10,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 function onRequest(log: Logger, m: Metrics | null, e: RequestFinished): void {
   if (m) {
-    m.recordRequest(e.routeKind, e.method, e.status, e.ms / 1000);
-    if (e.auth === 'success' || e.auth === 'failure') m.auth.inc({ outcome: e.auth, method: 'jwt' });
+    m.recordRequest(e.routeKind, e.method, e.status, e.ms / 1000, e.auth === 'success' || e.auth === 'failure' ? e.auth : null);
   }
   if (e.unexpected != null) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
   // Exactly these fields: never headers, bodies or query strings, which may carry tokens.

@@ -224,3 +224,61 @@ describe('verified-token cache', () => {
     assert.equal(calls, 1);
   });
 });
+
+describe('tokens verified once against fixed keys', () => {
+  const text = 'fixed-keys-test-secret-of-at-least-32-chars';
+  const secret = new TextEncoder().encode(text);
+  const role = parseJsPath('.role');
+  const sign = (c: Record<string, unknown>) => new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+  const auth = (v: ReturnType<typeof createJwtVerifier>, token: string) => v.authenticate({ authorization: `Bearer ${token}` });
+  const refusal = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (err) {
+      return err instanceof ApiError ? `${err.code} ${err.message}` : String(err);
+    }
+    return 'accepted';
+  };
+
+  it('shares one frozen result per token and still checks exp and nbf against the clock', async () => {
+    let nowMs = 1_000_000_000;
+    const v = createJwtVerifier({ sources: [fixedSource(staticKeys(text, false))], audience: null, roleClaimPath: role, anonRole: 'anon', cacheMaxLifetimeSeconds: 0, guard: null, now: () => nowMs });
+    const token = await sign({ role: 'u', exp: nowMs / 1000 + 60 });
+    const a = await auth(v, token);
+    const b = await auth(v, token);
+    assert.equal(a, b);
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.claims));
+    nowMs += 61_000 + 30_000; // past exp and the clock skew allowance
+    assert.match(await refusal(auth(v, token)), /^PGRST303 JWT expired/);
+
+    const later = await sign({ role: 'u', nbf: nowMs / 1000 + 3600 });
+    assert.match(await refusal(auth(v, later)), /^PGRST303/);
+    nowMs += 7200_000;
+    assert.equal((await auth(v, later)).role, 'u', 'not remembered while it was refused');
+  });
+
+  it('never remembers a refused signature', async () => {
+    const v = createJwtVerifier({ sources: [fixedSource(staticKeys(text, false))], audience: null, roleClaimPath: role, anonRole: 'anon', cacheMaxLifetimeSeconds: 0, guard: null });
+    const token = await sign({ role: 'u' });
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${createHmac('sha256', 'another-secret').update('x').digest('base64url')}`;
+    for (let i = 0; i < 2; i++) assert.match(await refusal(auth(v, forged)), /^PGRST301/);
+    assert.equal((await auth(v, token)).role, 'u');
+  });
+
+  it('verifies every time the tokens of keys that may change (a JWKS URL, rotated signing keys)', async () => {
+    const rotating = 'the-rotating-secret-of-at-least-32-characters';
+    const jwk = (secretText: string) => JSON.stringify({ kty: 'oct', kid: 'k1', k: Buffer.from(secretText).toString('base64url') });
+    let keys = staticKeys(jwk(rotating), false);
+    const changing: KeySource = { keys: async () => keys, refresh: async () => false };
+    const v = createJwtVerifier({ sources: [fixedSource(staticKeys(text, false)), changing], audience: null, roleClaimPath: role, anonRole: 'anon', cacheMaxLifetimeSeconds: 0, guard: null });
+    const fromFixed = await sign({ role: 'u' });
+    assert.equal(await auth(v, fromFixed), await auth(v, fromFixed));
+    const fromChanging = await new SignJWT({ role: 'w' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode(rotating));
+    const a = await auth(v, fromChanging);
+    assert.equal(a.role, 'w');
+    assert.notEqual(a, await auth(v, fromChanging));
+    keys = staticKeys(jwk('a-rotated-secret-of-at-least-32-characters'), false);
+    assert.match(await refusal(auth(v, fromChanging)), /^PGRST301/);
+    assert.equal((await auth(v, fromFixed)).role, 'u');
+  });
+});

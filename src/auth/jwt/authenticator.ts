@@ -6,9 +6,10 @@ import type { JsPathStep } from '../jspath.js';
 import type { RoleGuard } from '../role-guard.js';
 import { sharedAuthResult, type Authenticate, type AuthResult } from '../types.js';
 import { TokenCache } from './cache.js';
+import { Lru } from '../../util/lru.js';
 import { parseClaims, roleClaim, validateClaims, type Claims } from './claims.js';
 import type { KeySource } from './keys.js';
-import { verifySignature } from './verify.js';
+import { verifyToken } from './verify.js';
 
 export interface JwtOptions {
   readonly sources: readonly KeySource[];
@@ -33,15 +34,27 @@ export interface JwtVerifier {
   authenticate: Authenticate;
 }
 
+/** Tokens verified by fixed keys, remembered per verifier (see `verified` below). */
+const VERIFIED_TOKENS = 1000;
+
 export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
   const now = opts.now ?? Date.now;
   const cache = new TokenCache<AuthResult>(opts.cacheMaxLifetimeSeconds * 1000);
+  // A token verified by a fixed key (jwt-secret as an HS secret, a JWK or a JWKS document: never
+  // refreshed) always verifies: its result is kept, and only what can change is checked again on
+  // each request — exp, nbf and iat against the clock (validateClaims) and the role guard. Unlike
+  // jwt-cache-max-lifetime nothing is skipped, so it needs no setting. Tokens of keys that may
+  // change (a JWKS URL, the auth service's rotated keys) are verified every time.
+  const verified = new Lru<string, { readonly claims: Claims; readonly result: AuthResult }>(VERIFIED_TOKENS);
 
-  const claims = async (token: string): Promise<Claims> => {
-    const c = parseClaims(await verifySignature(token, opts.sources));
+  /** The token's validated claims, and whether a fixed key verified it (see `verified`). */
+  const verify = async (token: string): Promise<{ claims: Claims; fixed: boolean }> => {
+    const { payload, fixed } = await verifyToken(token, opts.sources);
+    const c = parseClaims(payload);
     validateClaims(c, opts.audience, Math.floor(now() / 1000));
-    return c;
+    return { claims: c, fixed };
   };
+  const claims = async (token: string): Promise<Claims> => (await verify(token)).claims;
 
   // One immutable result for every anonymous request (its claims JSON is then rendered once).
   const anonymous = opts.anonRole === null ? null : sharedAuthResult(opts.anonRole, { role: opts.anonRole }, false);
@@ -52,16 +65,22 @@ export function createJwtVerifier(opts: JwtOptions): JwtVerifier {
       return anonymous;
     }
     let result = cache.get(token, now());
+    const known = result === undefined ? verified.get(token) : undefined;
+    if (known !== undefined) {
+      validateClaims(known.claims, opts.audience, Math.floor(now() / 1000));
+      result = known.result;
+    }
     if (!result) {
-      const c = await claims(token);
+      const { claims: c, fixed } = await verify(token);
       const role = roleClaim(c, opts.roleClaimPath) ?? opts.anonRole;
       if (role === null) throw errors.anonDisabled();
-      // PostgREST always exposes the effective role in request.jwt.claims. A cached result is shared
-      // by the token's requests.
+      // PostgREST always exposes the effective role in request.jwt.claims. A kept result is shared
+      // by the token's requests (frozen, so its settings are rendered once).
       const withRole = c.role === role ? c : { ...c, role };
-      result = cache.enabled ? sharedAuthResult(role, withRole, true) : { role, claims: withRole, authenticated: true };
+      result = cache.enabled || fixed ? sharedAuthResult(role, withRole, true) : { role, claims: withRole, authenticated: true };
       const exp = typeof c.exp === 'number' ? c.exp * 1000 : null;
       cache.set(token, result, now(), exp);
+      if (fixed) verified.set(token, { claims: c, result });
     }
     await opts.guard?.check(result.role);
     return result;

@@ -14,6 +14,11 @@ export interface VerifyKey {
 }
 
 export interface KeySource {
+  /**
+   * True when keys() always gives the same keys (configured ones, never refreshed): a token verified
+   * against them stays verified, so the authenticator may remember it (verifyingOnce).
+   */
+  readonly fixed?: boolean;
   keys(): Promise<readonly VerifyKey[]>;
   /** Reloads after an unknown `kid`; false when the source can't or may not refresh now. */
   refresh(): Promise<boolean>;
@@ -94,5 +99,5 @@ export function staticKeys(secret: string, isBase64: boolean): VerifyKey[] {
 
 /** A fixed set of keys (from the configuration). */
 export function fixedSource(keys: readonly VerifyKey[]): KeySource {
-  return { keys: async () => keys, refresh: async () => false };
+  return { fixed: true, keys: async () => keys, refresh: async () => false };
 }

@@ -63,14 +63,29 @@ function header(token: string): { alg: unknown; kid: unknown; crit?: unknown; b6
   }
 }
 
+/** The keys of fixed sources (KeySource.fixed): what they verify stays verified. */
+const fixedKeys = new WeakSet<VerifyKey>();
+
 async function candidates(sources: readonly KeySource[], kid: string | null): Promise<VerifyKey[]> {
-  const all = (await Promise.all(sources.map((s) => s.keys()))).flat();
+  const all = (await Promise.all(sources.map(async (s) => {
+    const keys = await s.keys();
+    if (s.fixed === true) for (const k of keys) fixedKeys.add(k);
+    return keys;
+  }))).flat();
   // A token's kid selects keys with that kid; keys without a kid (an HS secret) stay eligible.
   return kid === null ? all : all.filter((k) => k.kid === null || k.kid === kid);
 }
 
 /** Verifies the signature; returns the payload bytes as text. Throws PGRST301 ApiErrors. */
 export async function verifySignature(token: string, sources: readonly KeySource[]): Promise<string> {
+  return (await verifyToken(token, sources)).payload;
+}
+
+/**
+ * verifySignature, also telling whether the key that verified the token belongs to a fixed source
+ * (then the token verifies the same way for as long as the sources are in use).
+ */
+export async function verifyToken(token: string, sources: readonly KeySource[]): Promise<{ payload: string; fixed: boolean }> {
   if (token === '') throw errors.jwtDecode(decodeMessages.empty);
   const parts = token.split('.').length;
   if (parts !== 3) throw errors.jwtDecode(decodeMessages.parts(parts));
@@ -92,12 +107,12 @@ export async function verifySignature(token: string, sources: readonly KeySource
   for (const key of fitting) {
     if (plainHmac && key.material instanceof Uint8Array) {
       const payload = verifyHmac(token, importFor(key, alg) as KeyObject, alg);
-      if (payload !== null) return payload;
+      if (payload !== null) return { payload, fixed: fixedKeys.has(key) };
       continue;
     }
     try {
       const { payload } = await compactVerify(token, await importFor(key, alg), { algorithms: [alg] });
-      return new TextDecoder().decode(payload);
+      return { payload: new TextDecoder().decode(payload), fixed: fixedKeys.has(key) };
     } catch {
       // Try the next key: a JWKS without kids is searched key by key.
     }
