@@ -16,7 +16,7 @@ export interface VerifyKey {
 export interface KeySource {
   /**
    * True when keys() always gives the same keys (configured ones, never refreshed): a token verified
-   * against them stays verified, so the authenticator may remember it (verifyingOnce).
+   * against them stays verified, so the authenticator keeps its result (`verified` in authenticator.ts).
    */
   readonly fixed?: boolean;
   keys(): Promise<readonly VerifyKey[]>;
