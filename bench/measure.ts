@@ -139,7 +139,8 @@ const LATER_ROUND_WARMUP_MS = 300;
 
 /**
  * A cell's rounds: its targets back to back, the order reversed every other round, so each
- * round's runs share a minute of the machine. Each target's result is its median round (by req/s):
+ * round's runs share a minute of the machine. Each target's result is its median round (by req/s)
+ * with every round's req/s, from which report/compare.ts takes the median of the per-round ratios:
  * the machines are shared, and a round slowed by a neighbour on either side does not decide a
  * ratio. pgbench (b3), no target's denominator, runs in the first round only.
  */

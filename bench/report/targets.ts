@@ -20,7 +20,7 @@ function ratioCheck(suite: SuiteResult, label: string, key: CellKey, baseline: '
   const why = p?.error && p.requests === 0 ? ` (${p.error.split('\n')[0]?.slice(0, 100)})` : '';
   const b = find(suite, key, baseline);
   const perRound = p && b ? roundRatios(p, b) : [];
-  const spread = perRound.length > 0 ? ` (rounds ${(perRound[0] as number).toFixed(2)}–${(perRound[perRound.length - 1] as number).toFixed(2)}×)` : '';
+  const spread = perRound.length > 1 ? ` (rounds ${(perRound[0] as number).toFixed(2)}–${(perRound[perRound.length - 1] as number).toFixed(2)}×)` : '';
   return {
     target: `${label} ≥ ${min}× ${baseline}`, measured: r === null ? `not measured${why}` : `${r.toFixed(2)}×${spread}`,
     cpuRatio: c === null ? '–' : `${c.toFixed(2)}×`, met: r === null ? null : r >= min,
