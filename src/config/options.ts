@@ -34,7 +34,7 @@ export const optionSpecs = {
   'jwt-secret-is-base64': { type: 'bool', default: false, doc: 'jwt-secret is base64-encoded.' },
   'jwt-aud': { type: 'string', default: null, doc: 'Expected aud claim.' },
   'jwt-role-claim-key': { type: 'string', default: '.role', doc: 'JSPath of the role claim.' },
-  'jwt-cache-max-lifetime': { type: 'int', default: 0, min: 0, doc: 'Seconds a verified JWT is cached (0 = off).' },
+  'jwt-cache-max-lifetime': { type: 'int', default: 0, min: 0, doc: 'Seconds a verified JWT is cached (0 = off). Tokens signed with the keys of jwt-secret itself are verified once anyway (docs/auth.md).' },
   'db-allow-privileged-roles': { type: 'bool', default: false, doc: 'Allow request roles that are superusers or have BYPASSRLS (RLS would not apply). Off: refuse to start.' },
   'auth-enabled': { type: 'bool', default: true, doc: 'Serve the built-in auth service (/auth/*) and trust the tokens it signs.' },
   'auth-signup': { type: { enum: ['open', 'disabled', 'admin-only'] }, default: 'open', doc: 'Who may POST /auth/signup.' },
