@@ -134,6 +134,11 @@ async function singleRequests(server: ChildServer, request: LoadRequest): Promis
   return growth;
 }
 
+/** Empties the table a write scenario fills on the server (each embedded process has its own copy). */
+async function clearWrites(ctx: Ctx, cell: Cell): Promise<void> {
+  if (cell.scenario.write && cell.backend !== 'embedded') await ctx.stack.sql('TRUNCATE api.activity').catch(() => undefined);
+}
+
 /** Warm-up before a cell's later rounds: the server already ran this load; new connections settle. */
 const LATER_ROUND_WARMUP_MS = 300;
 
@@ -152,7 +157,7 @@ export async function runCell(ctx: Ctx, cell: Cell, log: Log): Promise<RunResult
     for (const target of order) {
       if (round > 0 && target === 'b3') continue;
       const r = await measure(ctx, cell, target, round === 0 ? ctx.mode.warmupMs : Math.min(LATER_ROUND_WARMUP_MS, ctx.mode.warmupMs));
-      if (cell.scenario.write && cell.backend !== 'embedded') await ctx.stack.sql('TRUNCATE api.activity').catch(() => undefined);
+      await clearWrites(ctx, cell);
       runs.get(target)?.push(r);
       log(`  ${target.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms` +
         `${r.peakRssMb === null ? '' : `  peak ${r.peakRssMb.toFixed(0)} MB`}${r.cpuMsPerRequest === null ? '' : `  cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req`}${r.error ? `  ERROR ${r.error.split('\n')[0]?.slice(0, 160)}` : ''}`);
@@ -173,7 +178,7 @@ async function settle(ctx: Ctx, cell: Cell): Promise<void> {
     const server = ctx.fleet.get(serverKey(target, cell.backend));
     if (server === undefined || ctx.captured.scripts[scriptId(cell.scenario, cell.auth)] === undefined) continue;
     await runLoad({ ...loadOf(ctx, cell, server).base, warmupMs: 0, durationMs: ctx.mode.warmupMs });
-    if (cell.scenario.write && cell.backend !== 'embedded') await ctx.stack.sql('TRUNCATE api.activity').catch(() => undefined);
+    await clearWrites(ctx, cell);
   }
 }
 

@@ -7,25 +7,17 @@ import type { SettingPairs, TxSettings } from '../db/types.js';
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-// Claims JSON by claims object, for shared (frozen) ones: the anonymous result, and a token's while
-// the JWT cache holds it. A per-request object is not remembered (no weak-map entry per request).
-const claimsJson = new WeakMap<object, string>();
-const jsonOfClaims = (claims: object) => {
-  if (!Object.isFrozen(claims)) return JSON.stringify(claims);
-  let json = claimsJson.get(claims);
-  if (json === undefined) claimsJson.set(claims, (json = JSON.stringify(claims)));
-  return json;
-};
 // search_path by exposed schema, per db-extra-search-path list (one array per configuration).
 const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
 
 // The shared settings array of a user (auth result) per search_path: for a shared (frozen) result
-// the same frozen array for each of the user's requests, so the backend renders it once (TxSettings).
+// the same frozen array for each of the user's requests, so its claims JSON is built once and the
+// backend renders it once (TxSettings). A per-request result leaves no weak-map entry behind.
 const sharedByAuth = new WeakMap<AuthResult, Map<string, SettingPairs>>();
 
 function sharedSettings(auth: AuthResult, searchPath: string): SettingPairs {
-  const pairs = (): SettingPairs => [['role', auth.role], ['search_path', searchPath], ['request.jwt.claims', jsonOfClaims(auth.claims)]];
-  if (!Object.isFrozen(auth)) return pairs(); // a result of this request only (JWT cache off)
+  const pairs = (): SettingPairs => [['role', auth.role], ['search_path', searchPath], ['request.jwt.claims', JSON.stringify(auth.claims)]];
+  if (!Object.isFrozen(auth)) return pairs(); // a result of this request only (a token neither cached nor kept)
   let byPath = sharedByAuth.get(auth);
   if (byPath === undefined) sharedByAuth.set(auth, (byPath = new Map()));
   let shared = byPath.get(searchPath);

@@ -14,11 +14,6 @@ export interface VerifyKey {
 }
 
 export interface KeySource {
-  /**
-   * True when keys() always gives the same keys (configured ones, never refreshed): a token verified
-   * against them stays verified, so the authenticator keeps its result (`verified` in authenticator.ts).
-   */
-  readonly fixed?: boolean;
   keys(): Promise<readonly VerifyKey[]>;
   /** Reloads after an unknown `kid`; false when the source can't or may not refresh now. */
   refresh(): Promise<boolean>;
@@ -97,7 +92,15 @@ export function staticKeys(secret: string, isBase64: boolean): VerifyKey[] {
   return [{ kid: null, kty: 'oct', crv: null, alg: null, material: new Uint8Array(bytes) }];
 }
 
+// Keys of fixed sources: never refreshed, so a token one of them verified stays verified and the
+// authenticator keeps its result (`verified` in authenticator.ts).
+const fixedKeys = new WeakSet<VerifyKey>();
+
+/** True for a key of a fixedSource. */
+export const isFixedKey = (key: VerifyKey): boolean => fixedKeys.has(key);
+
 /** A fixed set of keys (from the configuration). */
 export function fixedSource(keys: readonly VerifyKey[]): KeySource {
-  return { fixed: true, keys: async () => keys, refresh: async () => false };
+  for (const k of keys) fixedKeys.add(k);
+  return { keys: async () => keys, refresh: async () => false };
 }

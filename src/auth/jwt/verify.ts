@@ -4,7 +4,7 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { errors } from '../../errors/codes.js';
-import { keyFits, supportedAlgs, type KeySource, type VerifyKey } from './keys.js';
+import { isFixedKey, keyFits, supportedAlgs, type KeySource, type VerifyKey } from './keys.js';
 
 export const decodeMessages = {
   empty: 'Empty JWT is sent in Authorization header',
@@ -63,15 +63,8 @@ function header(token: string): { alg: unknown; kid: unknown; crit?: unknown; b6
   }
 }
 
-/** The keys of fixed sources (KeySource.fixed): what they verify stays verified. */
-const fixedKeys = new WeakSet<VerifyKey>();
-
 async function candidates(sources: readonly KeySource[], kid: string | null): Promise<VerifyKey[]> {
-  const all = (await Promise.all(sources.map(async (s) => {
-    const keys = await s.keys();
-    if (s.fixed === true) for (const k of keys) fixedKeys.add(k);
-    return keys;
-  }))).flat();
+  const all = (await Promise.all(sources.map((s) => s.keys()))).flat();
   // A token's kid selects keys with that kid; keys without a kid (an HS secret) stay eligible.
   return kid === null ? all : all.filter((k) => k.kid === null || k.kid === kid);
 }
@@ -82,7 +75,7 @@ export async function verifySignature(token: string, sources: readonly KeySource
 }
 
 /**
- * verifySignature, also telling whether the key that verified the token belongs to a fixed source
+ * verifySignature, also telling whether the key that verified the token belongs to a fixedSource
  * (then the token verifies the same way for as long as the sources are in use).
  */
 export async function verifyToken(token: string, sources: readonly KeySource[]): Promise<{ payload: string; fixed: boolean }> {
@@ -107,12 +100,12 @@ export async function verifyToken(token: string, sources: readonly KeySource[]):
   for (const key of fitting) {
     if (plainHmac && key.material instanceof Uint8Array) {
       const payload = verifyHmac(token, importFor(key, alg) as KeyObject, alg);
-      if (payload !== null) return { payload, fixed: fixedKeys.has(key) };
+      if (payload !== null) return { payload, fixed: isFixedKey(key) };
       continue;
     }
     try {
       const { payload } = await compactVerify(token, await importFor(key, alg), { algorithms: [alg] });
-      return { payload: new TextDecoder().decode(payload), fixed: fixedKeys.has(key) };
+      return { payload: new TextDecoder().decode(payload), fixed: isFixedKey(key) };
     } catch {
       // Try the next key: a JWKS without kids is searched key by key.
     }
