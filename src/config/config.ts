@@ -33,6 +33,8 @@ export interface Config {
   readonly dbHoistedTxSettings: readonly string[] | null;
   readonly dbAggregatesEnabled: boolean;
   readonly dbPreRequest: string | null;
+  readonly dbPlanEnabled: boolean;
+  readonly dbRootSpec: string | null;
   readonly dbInit: boolean;
   readonly jwtSecret: string | null;
   readonly jwtSecretIsBase64: boolean;

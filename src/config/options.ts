@@ -29,6 +29,8 @@ export const optionSpecs = {
   'db-hoisted-tx-settings': { type: 'list', default: ['statement_timeout', 'plan_filter.statement_cost_limit', 'default_transaction_isolation'], doc: 'Function SET settings applied to the whole transaction of an RPC call.' },
   'db-aggregates-enabled': { type: 'bool', default: false, doc: 'Allow aggregate functions in select.' },
   'db-pre-request': { type: 'string', default: null, doc: 'Function called before each request, after role and settings.' },
+  'db-plan-enabled': { type: 'bool', default: false, doc: 'Serve execution plans (Accept: application/vnd.pgrst.plan).' },
+  'db-root-spec': { type: 'string', default: null, doc: 'Function whose result answers GET / instead of the OpenAPI document.' },
   'db-init': { type: 'bool', default: true, doc: 'Apply the bundled init SQL when the api schema is missing.' },
   'jwt-secret': { type: 'string', default: null, doc: 'HS* secret (≥ 32 characters), a JWK or JWKS (JSON), or an https:// JWKS URL.' },
   'jwt-secret-is-base64': { type: 'bool', default: false, doc: 'jwt-secret is base64-encoded.' },
