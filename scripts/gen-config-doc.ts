@@ -24,8 +24,12 @@ Sources, highest precedence first: command-line flags (\`--<option> value\`, plu
   that reads the value from a file; values may also be \`@/path/to/file\` as in PostgREST.
 - \`app.settings.<name>\` in the config file, or \`PESQUEL_APP_SETTINGS_<NAME>\`, become the
   transaction settings \`app.settings.<name>\` of every request.
-- Lists are comma-separated. Booleans accept \`true/false\`, \`1/0\`, \`yes/no\`, \`on/off\`.
+- Lists are comma-separated; an empty value is an empty list (\`PGRST_DB_EXTRA_SEARCH_PATH=""\`: no extra
+  schemas) where the option has a default list, and leaves the option unset otherwise. Booleans accept \`true/false\`, \`1/0\`, \`yes/no\`, \`on/off\`.
 - PostgREST's aliases are accepted: ${Object.entries(optionAliases).map(([a, b]) => `\`${a}\` → \`${b}\``).join(', ')}.
+- Every \`PGRST_*\` or \`PESQUEL_*\` variable that names no option (a typo, or a PostgREST option PeSquel
+  does not have) is logged as a warning at start: \`PGRST_DB_PLAN_ENABLE is not a PeSquel option (ignored)\`.
+  \`_FILE\` forms, \`*_APP_SETTINGS_*\` and PeSquel's own variables (\`PESQUEL_CONFIG\`, \`PESQUEL_STACK_*\`, …) are known.
 - An invalid value stops the start with \`invalid setting '<name>': …\`.
 
 | Option | Environment | Type | Default | Meaning |

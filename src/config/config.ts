@@ -77,6 +77,8 @@ export interface Config {
   readonly logLevel: 'crit' | 'error' | 'warn' | 'info' | 'debug';
   /** app.settings.* from the config file or env, passed to each request as settings. */
   readonly appSettings: Readonly<Record<string, string>>;
+  /** One line per PGRST_* / PESQUEL_* variable that names no option; the CLI logs them at start. */
+  readonly warnings: readonly string[];
 }
 
 export interface ConfigSources {
@@ -122,7 +124,9 @@ function coerce(name: string, spec: OptionSpec, raw: string | boolean): unknown 
     throw new ConfigError(name, `expected true or false, got '${raw}'`);
   }
   if (t === 'list') {
-    if (v === '') return null;
+    // '' is an empty list where the option has a default list (PostgREST's `db-extra-search-path = ""`);
+    // for options without one it stays unset.
+    if (v === '') return spec.default === null ? null : [];
     return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
   }
   if (!t.enum.includes(v)) throw new ConfigError(name, `expected one of ${t.enum.join(', ')}, got '${raw}'`);
@@ -181,7 +185,27 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [camel(k), v])) as Record<string, unknown>;
   config.adminServerHost ??= config.serverHost;
   config.appSettings = Object.freeze(appSettings);
+  config.warnings = Object.freeze(unknownVariables(env));
   return validate(Object.freeze(config) as unknown as Config);
+}
+
+// PeSquel's variables that are not options: read by the CLI, the deploy scripts or the tests.
+const ownVariables = /^PESQUEL_(CONFIG|DOMAIN|BACKUP_EVERY|BACKUP_STALE_AFTER|AUTHENTICATOR_SCRAM|INIT_SQL_DIR|STACK_.*|TEST_.*)$/;
+
+/** `PGRST_DB_PLAN_ENABLE is not a PeSquel option (ignored)` for each variable naming no option. */
+function unknownVariables(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = new Set<string>();
+  for (const prefix of ['PGRST_', 'PESQUEL_']) {
+    for (const name of [...Object.keys(optionSpecs), ...Object.keys(optionAliases)]) {
+      known.add(envName(prefix, name));
+      known.add(envName(prefix, name) + '_FILE');
+    }
+  }
+  return Object.keys(env)
+    .filter((k) => (k.startsWith('PGRST_') || k.startsWith('PESQUEL_')) && !known.has(k))
+    .filter((k) => !/^(PGRST|PESQUEL)_APP_SETTINGS_/.test(k) && !ownVariables.test(k))
+    .sort()
+    .map((k) => `${k} is not a PeSquel option (ignored)`);
 }
 
 function validate(c: Config): Config {

@@ -18,7 +18,7 @@ export const optionSpecs = {
   'embedded-psql-port': { type: 'int', default: 5433, min: 0, doc: 'Loopback port where psql can connect to the embedded database (0: off). The password is kept in <data-dir>/pesquel-psql-password.' },
   'db-schemas': { type: 'list', default: ['api'], doc: 'Exposed schemas; the first is the default.' },
   'db-anon-role': { type: 'string', default: 'api_anon', doc: 'Role for requests without a JWT. Empty: anonymous access disabled.' },
-  'db-extra-search-path': { type: 'list', default: ['public'], doc: 'Schemas added to search_path after the request schema.' },
+  'db-extra-search-path': { type: 'list', default: ['public'], doc: 'Schemas added to search_path after the request schema (empty: none).' },
   'db-max-rows': { type: 'int', default: null, min: 0, doc: 'Upper bound on rows returned by GET and RPC.' },
   'db-pool': { type: 'int', default: 10, min: 1, doc: 'Connection pool size (server mode).' },
   'db-pool-acquisition-timeout': { type: 'int', default: 10, min: 1, doc: 'Seconds to wait for a pooled connection before 504 PGRST003.' },

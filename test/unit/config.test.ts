@@ -45,6 +45,37 @@ describe('config', () => {
     assert.equal(loadConfig({ flags: { 'max-rows': '3' } }).dbMaxRows, 3);
   });
 
+  it('reads an empty list as empty where the option has a default list, and keeps defaults when unset', () => {
+    assert.deepEqual(loadConfig({ env: { PGRST_DB_EXTRA_SEARCH_PATH: '' } }).dbExtraSearchPath, []);
+    assert.deepEqual(loadConfig({ flags: { 'db-extra-search-path': ' ' } }).dbExtraSearchPath, []);
+    assert.deepEqual(loadConfig({ env: {} }).dbExtraSearchPath, ['public']);
+    assert.deepEqual(loadConfig({ env: { PESQUEL_DB_HOISTED_TX_SETTINGS: '' } }).dbHoistedTxSettings, []);
+    assert.equal(loadConfig({ env: { PESQUEL_AUTH_ROLES: '' } }).authRoles, null);
+    assert.equal(loadConfig({ env: { PGRST_SERVER_CORS_ALLOWED_ORIGINS: '' } }).serverCorsAllowedOrigins, null);
+  });
+
+  it('warns once for every PGRST_* / PESQUEL_* variable that names no option', () => {
+    const env = {
+      PGRST_DB_PLAN_ENABLE: 'true', PESQUEL_SERVER_PROT: '1', PGRST_DB_PLAN_ENABLED: 'true', PESQUEL_DB_URI_FILE: '',
+      PGRST_JWT_SECRET_FILE: '', PGRST_APP_SETTINGS_JWT_EXP: '3600', PESQUEL_APP_SETTINGS_X: 'y', PGRST_DB_SCHEMA: 'api',
+      PESQUEL_CONFIG: 'p.conf', PESQUEL_STACK_DIR: '/s', PESQUEL_BACKUP_EVERY: '24h', PESQUEL_TEST_PGBOUNCER: 'x', HOME: '/root', PGRSTX: '1',
+    };
+    const c = loadConfig({ env });
+    assert.deepEqual(c.warnings, [
+      'PESQUEL_SERVER_PROT is not a PeSquel option (ignored)',
+      'PGRST_DB_PLAN_ENABLE is not a PeSquel option (ignored)',
+    ]);
+    assert.equal(c.dbPlanEnabled, true);
+    assert.deepEqual(loadConfig({ env: {} }).warnings, []);
+  });
+
+  it('has db-plan-enabled and db-root-spec with PostgREST defaults', () => {
+    const c = loadConfig({ env: {} });
+    assert.equal(c.dbPlanEnabled, false);
+    assert.equal(c.dbRootSpec, null);
+    assert.equal(loadConfig({ env: { PGRST_DB_ROOT_SPEC: 'root' } }).dbRootSpec, 'root');
+  });
+
   const bad: Array<[Record<string, string>, RegExp]> = [
     [{ 'server-port': 'abc' }, /invalid setting 'server-port': expected a whole number/],
     [{ 'db-pool': '0' }, /invalid setting 'db-pool': must be at least 1/],

@@ -27,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = configFrom(parseFlags(args));
   const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning);
   let running;
   try {
     running = await startPesquel(config, { logger });
