@@ -47,12 +47,16 @@ export async function parseJson<T>(req: IncomingMessage): Promise<T> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     throw new AdminError(415, 'json-required', 'send the request body as application/json');
   }
+  let value: unknown;
   try {
-    return JSON.parse(await readBody(req)) as T;
+    value = JSON.parse(await readBody(req));
   } catch (err) {
     if (err instanceof AdminError) throw err;
     throw new AdminError(400, 'bad-json', 'the request body is not valid JSON');
   }
+  // Every route reads fields of an object: `null`, `[]` or `5` would fail later as a 500.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AdminError(400, 'bad-json', 'the request body must be a JSON object');
+  return value as T;
 }
 
 const baseHeaders = {

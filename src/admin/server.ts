@@ -50,11 +50,29 @@ function adminDb(o: AdminUiOptions): AdminDb {
   return new PgAdminDb({ uri, onError: (message) => o.logger.warn({ event: 'admin-db-error', message }, 'admin UI connection error') });
 }
 
+/**
+ * The request's URL. Only origin-form targets (`/path?query`) are served; the target is appended
+ * to a fixed origin, never resolved against it, so `//`, `/\\` or `//[` stay paths on this server.
+ */
+export function requestUrl(target: string | undefined): URL {
+  const t = target ?? '/';
+  if (!t.startsWith('/')) throw new AdminError(400, 'bad-url', 'the request target must be a path');
+  try {
+    return new URL(`http://admin.invalid${t}`);
+  } catch {
+    throw new AdminError(400, 'bad-url', 'malformed request target');
+  }
+}
+
 export function createHandler(deps: AdminDeps, routes: readonly Route[], files: ReturnType<typeof staticFiles>) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://admin.invalid');
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
+    let path = '?';
     try {
+      // Everything, URL parsing included, runs inside this one boundary: a hostile request line
+      // gets a 400, never an unhandled rejection that ends the process.
+      const url = requestUrl(req.url);
+      path = url.pathname;
       if (!url.pathname.startsWith('/api/')) {
         if (method !== 'GET' && method !== 'HEAD') throw new AdminError(405, 'method', 'method not allowed');
         return send(res, await files(url.pathname));
@@ -71,8 +89,16 @@ export function createHandler(deps: AdminDeps, routes: readonly Route[], files: 
       if (!route.public && !session) throw new AdminError(401, 'signed-out', 'sign in first');
       send(res, await route.handler({ req, url, session, json: () => parseJson(req) }));
     } catch (err) {
-      send(res, errorReply(err, (e) => deps.logger.error({ err: e, method, path: url.pathname }, 'admin UI: unexpected error')));
+      if (res.headersSent) res.destroy();
+      else send(res, errorReply(err, (e) => deps.logger.error({ err: e, method, path }, 'admin UI: unexpected error')));
     }
+  };
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    // The last resort (writing the error reply itself failed): drop the connection, keep the process.
+    handle(req, res).catch((err: unknown) => {
+      deps.logger.error({ err, method: req.method }, 'admin UI: could not answer');
+      res.destroy();
+    });
   };
 }
 

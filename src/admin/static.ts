@@ -32,6 +32,7 @@ export function staticFiles(dir: string) {
     } catch {
       throw new AdminError(400, 'bad-path', 'malformed path');
     }
+    if (decoded.includes('\0')) throw new AdminError(400, 'bad-path', 'malformed path');
     const file = normalize(join(root, decoded));
     const inside = file.startsWith(root.endsWith(sep) ? root : root + sep);
     if (inside && path !== '/' && existsSync(file) && extname(file) !== '') {

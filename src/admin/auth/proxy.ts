@@ -13,10 +13,17 @@ export function publicOrigin(req: IncomingMessage): { proto: 'http' | 'https'; h
   return { proto, host, origin: `${proto}://${host}` };
 }
 
+/** The cookie's value; undefined when absent or not decodable (`%zz`): treated as no session. */
 export function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

@@ -27,13 +27,35 @@ async function loadTable(c: AdminConn, schema: string, name: string): Promise<Lo
   return { schema, name, columns: cols.map((x) => x.name), types: cols.map((x) => x.type), primaryKey: JSON.parse(row.primary_key) as string[] };
 }
 
-function gridQuery(body: Record<string, unknown>): GridQuery {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The grid's paging, sorting and filters from a request, checked: a wrong shape is a 400. */
+function gridQuery(body: unknown): GridQuery {
+  if (!isObject(body)) throw new AdminError(400, 'bad-query', 'the grid query must be a JSON object');
   const limit = Math.min(Math.max(Number(body.limit ?? 50) | 0, 1), 1000);
   const offset = Math.max(Number(body.offset ?? 0) | 0, 0);
-  const sort = Array.isArray(body.sort) ? (body.sort as GridQuery['sort']) : [];
-  const filters = Array.isArray(body.filters) ? (body.filters as GridQuery['filters']) : [];
-  for (const f of filters) if (!(f.op in filterOps)) throw new AdminError(400, 'bad-filter', `unknown filter operator "${String(f.op)}"`);
-  return { limit, offset, sort, filters };
+  const sort = Array.isArray(body.sort) ? body.sort as unknown[] : [];
+  const filters = Array.isArray(body.filters) ? body.filters as unknown[] : [];
+  for (const s of sort) {
+    if (!isObject(s) || typeof s.column !== 'string') throw new AdminError(400, 'bad-sort', 'each sort needs a "column"');
+  }
+  for (const f of filters) {
+    if (!isObject(f) || typeof f.column !== 'string') throw new AdminError(400, 'bad-filter', 'each filter needs a "column"');
+    if (typeof f.op !== 'string' || !Object.hasOwn(filterOps, f.op)) throw new AdminError(400, 'bad-filter', `unknown filter operator "${String(f.op)}"`);
+    if (f.value !== undefined && f.value !== null && typeof f.value !== 'string') throw new AdminError(400, 'bad-filter', 'a filter value must be a string or null');
+  }
+  return { limit, offset, sort: sort as GridQuery['sort'], filters: filters as GridQuery['filters'] };
+}
+
+/** The export's q= parameter: the grid query as JSON (absent: the whole table). */
+function exportQuery(text: string | null): GridQuery {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text ?? '{}');
+  } catch {
+    throw new AdminError(400, 'bad-query', 'q= must be the grid query as JSON');
+  }
+  return gridQuery(parsed);
 }
 
 const rowArray = (t: GridTable, r: Record<string, string | null>) => t.columns.map((c) => r[c] ?? null);
@@ -102,7 +124,7 @@ export function dataRoutes(d: AdminDeps): Route[] {
       handler: async (ctx) => {
         const schema = ctx.url.searchParams.get('schema') ?? '';
         const table = ctx.url.searchParams.get('table') ?? '';
-        const q = gridQuery(JSON.parse(ctx.url.searchParams.get('q') ?? '{}') as Record<string, unknown>);
+        const q = exportQuery(ctx.url.searchParams.get('q'));
         const t = await d.adb.use((c) => loadTable(c, schema, table));
         let csv = csvLine(t.columns);
         // Batches, each a short unit of work, so an export never holds the embedded session long.

@@ -17,6 +17,37 @@ async function body(ctx: Parameters<Route['handler']>[0]): Promise<PolicyChange>
   return b.change;
 }
 
+/**
+ * The URL of an API console request: built against the API's address, then required to still be
+ * on its origin. Backslashes and control characters are refused first: URL parsers read `/\\host`
+ * as `//host` and drop tabs and newlines, which would send the signed token to another host.
+ */
+export function apiTarget(path: string, apiUrl: string): URL {
+  // eslint-disable-next-line no-control-regex
+  if (!path.startsWith('/') || path.startsWith('//') || /[\\\x00-\x1f\x7f]/.test(path)) {
+    throw new AdminError(400, 'bad-path', 'the path must start with a single / and hold no backslashes or control characters');
+  }
+  const base = new URL(apiUrl);
+  const url = new URL(path, base);
+  if (url.origin !== base.origin) throw new AdminError(400, 'bad-path', 'the path must stay on the API\'s origin');
+  return url;
+}
+
+/** Extra request headers: names and values as strings (what fetch would refuse is a 400, not a 500). */
+function extraHeaders(h: unknown): Record<string, string> {
+  if (h === undefined || h === null) return {};
+  if (typeof h !== 'object' || Array.isArray(h)) throw new AdminError(400, 'bad-headers', '"headers" must be an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    // eslint-disable-next-line no-control-regex
+    if (typeof v !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k) || /[\x00-\x08\x0a-\x1f\x7f]/.test(v)) {
+      throw new AdminError(400, 'bad-headers', `header "${k}" is not a valid header`);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
 export function securityRoutes(d: AdminDeps): Route[] {
   return [
     {
@@ -52,17 +83,19 @@ export function securityRoutes(d: AdminDeps): Route[] {
     {
       method: 'POST', path: '/api/security/api-request',
       handler: async (ctx) => {
-        const b = await ctx.json<{ method?: string; path?: string; body?: string; runAs?: RunAs; headers?: Record<string, string> }>();
-        const method = (b.method ?? 'GET').toUpperCase();
+        const b = await ctx.json<{ method?: unknown; path?: unknown; body?: unknown; runAs?: RunAs; headers?: unknown }>();
+        const method = (typeof b.method === 'string' ? b.method : 'GET').toUpperCase();
         if (!methods.includes(method)) throw new AdminError(400, 'bad-method', `unsupported method ${method}`);
-        const path = b.path ?? '/';
-        if (!path.startsWith('/') || path.startsWith('//')) throw new AdminError(400, 'bad-path', 'the path must start with a single /');
-        const headers: Record<string, string> = { Accept: 'application/json', ...(b.headers ?? {}) };
+        if (b.path !== undefined && typeof b.path !== 'string') throw new AdminError(400, 'bad-path', '"path" must be a string');
+        if (b.body !== undefined && b.body !== null && typeof b.body !== 'string') throw new AdminError(400, 'bad-body', '"body" must be a string');
+        const url = apiTarget(b.path ?? '/', d.apiUrl);
+        const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders(b.headers) };
         const auth = await apiAuthorization(b.runAs, d.config);
         if (auth) headers.Authorization = auth;
         if (b.body) headers['Content-Type'] ??= 'application/json';
         const t0 = performance.now();
-        const r = await fetch(new URL(path, d.apiUrl), { method, headers, body: b.body && method !== 'GET' && method !== 'HEAD' ? b.body : undefined });
+        const r = await fetch(url, { method, headers, body: b.body && method !== 'GET' && method !== 'HEAD' ? b.body : undefined, redirect: 'manual' })
+          .catch((err: unknown) => { throw new AdminError(502, 'api-unreachable', `the API did not answer: ${(err as Error).message}`); });
         const text = await r.text();
         return {
           json: {
