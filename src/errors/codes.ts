@@ -21,7 +21,7 @@ export const errors = {
   bodyTooLarge: (limit: number) => e('PGRST102', 413, `Request body larger than ${limit} bytes`),
   invalidRange: (details?: string) => e('PGRST103', 416, 'Requested range not satisfiable', details ?? null),
   offsetBeyondTotal: (offset: number, total: number) =>
-    e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`),
+    e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'Content-Range': `*/${total}` }),
   invalidPutFilters: () => e('PGRST105', 405, 'Filters must include all and only primary key columns with \'eq\' operators'),
   schemaNotExposed: (schema: string, exposed: readonly string[]) =>
     e('PGRST106', 406, `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${exposed.join(', ')}`),

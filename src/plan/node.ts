@@ -138,15 +138,13 @@ function planCondition(c: Condition, table: Table | null, embeds: PlannedEmbeds)
   if (c.kind === 'logic') {
     return { kind: 'logic', op: c.op, negated: c.negated, children: c.children.map((x) => planCondition(x, table, embeds)) };
   }
-  const embed = c.field.path.length === 0 ? findEmbed(embeds, c.field.name) : undefined;
-  if (embed) {
-    // Only `is.null` / `not.is.null` (or is.not_null) make sense on an embedded resource.
-    const op = c.operation;
-    if (op.kind !== 'is' || (op.value !== 'null' && op.value !== 'not_null')) throw errors.embedOperator(c.field.name);
-    const isNull = (op.value === 'null') !== c.negated;
-    return { kind: 'embed-null', alias: embed.node.alias, isNull };
-  }
+  // PostgREST v13's rule: `rel=is.null` / `rel=not.is.null` test an embed named by its alias (or
+  // its name when it has none); any other filter is on a column, even one named like an embed.
+  // A relation without such a column answers PGRST120 rather than PostgreSQL's 42703.
   const op = c.operation;
+  const embed = c.field.path.length === 0 ? embeds.find((e) => (e.item.alias ?? e.item.name) === c.field.name)?.plan : undefined;
+  if (embed && op.kind === 'is' && op.value === 'null') return { kind: 'embed-null', alias: embed.node.alias, isNull: !c.negated };
+  if (embed && table !== null && !table.columnsByName.has(c.field.name)) throw errors.embedOperator(c.field.name);
   return {
     kind: 'filter',
     expr: columnExpr(table, c.field),

@@ -30,8 +30,10 @@ export function parseLogic(op: 'and' | 'or', negated: boolean, value: string): L
   return tree;
 }
 
+/** `(cond, cond)`: whitespace may follow `(`, `,` and `)` (PostgREST's lexeme tokens). */
 function parseLogicBody(s: Scanner, op: 'and' | 'or', negated: boolean, depth: number): LogicTree {
   s.expect('(');
+  s.skipSpaces();
   if (depth > maxNesting) throw s.fail(`at most ${maxNesting} levels of nested and/or`);
   const children: Condition[] = [];
   do {
@@ -40,6 +42,7 @@ function parseLogicBody(s: Scanner, op: 'and' | 'or', negated: boolean, depth: n
     s.skipSpaces();
   } while (s.eat(','));
   s.expect(')', '"," or ")"');
+  s.skipSpaces();
   return { kind: 'logic', op, negated, children };
 }
 
@@ -54,6 +57,7 @@ function parseLogicCondition(s: Scanner, depth: number): Condition {
   }
   s.pos = start;
   const field = parseField(s);
+  s.skipSpaces();
   s.expect('.', '"." followed by an operator');
   return parseOperationInto(s, field, 'logic');
 }
@@ -111,30 +115,39 @@ function parseOperation(s: Scanner, ctx: Context): Operation {
   throw s.fail(operatorList);
 }
 
-/** A scalar value: the rest of a parameter, or in a logic tree up to `,`/`)` (quotes and {…} allowed). */
+/**
+ * A scalar value: the rest of a parameter, or in a logic tree (PostgREST's pLogicSingleVal) a quoted
+ * value directly followed by `,`/`)`, a `{…}` array literal, or the raw text up to `,`/`)`.
+ */
 function readValue(s: Scanner, ctx: Context): string {
   if (ctx === 'param') return s.rest();
-  if (s.peek() === '"') return s.quoted();
   const start = s.pos;
-  let braces = 0;
-  while (!s.done) {
-    const c = s.peek();
-    if (c === '{') braces++;
-    else if (c === '}') braces--;
-    else if (braces <= 0 && (c === ',' || c === ')')) break;
-    s.pos++;
+  const quoted = tryQuotedBefore(s, ')');
+  if (quoted !== null) return quoted;
+  if (s.peek() === '{') {
+    const close = s.input.indexOf('}', s.pos);
+    const inner = close < 0 ? '' : s.input.slice(s.pos + 1, close);
+    if (close >= 0 && !inner.includes('{')) {
+      s.pos = close + 1;
+      return s.input.slice(start, s.pos);
+    }
   }
+  while (!s.done && s.peek() !== ',' && s.peek() !== ')') s.pos++;
   return s.input.slice(start, s.pos);
 }
 
-/** `(a,"b,c",d)` → ['a', 'b,c', 'd']; `()` → []. */
+/**
+ * `(a,"b,c", d)` → ['a', 'b,c', ' d'] (PostgREST's pListVal): whitespace may follow the brackets;
+ * elements are quoted (backslash escapes) or raw text kept as sent; `()` → [].
+ */
 function readList(s: Scanner, open: string, close: string): string[] {
   s.expect(open);
+  s.skipSpaces();
   const out: string[] = [];
-  if (s.eat(close)) return out;
   do {
-    if (s.peek() === '"') {
-      out.push(s.quoted());
+    const quoted = tryQuotedBefore(s, close);
+    if (quoted !== null) {
+      out.push(quoted);
     } else {
       const start = s.pos;
       while (!s.done && s.peek() !== ',' && s.peek() !== close) s.pos++;
@@ -142,5 +155,18 @@ function readList(s: Scanner, open: string, close: string): string[] {
     }
   } while (s.eat(','));
   s.expect(close, `"," or "${close}"`);
-  return out;
+  s.skipSpaces();
+  return out.length === 1 && out[0] === '' ? [] : out;
+}
+
+/** `"…"` (backslash escapes) when followed by `,`, `close` or the end; else null, nothing consumed. */
+function tryQuotedBefore(s: Scanner, close: string): string | null {
+  if (s.peek() !== '"') return null;
+  const start = s.pos;
+  try {
+    const v = s.quoted();
+    if (s.done || s.peek() === ',' || s.peek() === close) return v;
+  } catch { /* unterminated: raw text */ }
+  s.pos = start;
+  return null;
 }

@@ -28,6 +28,8 @@ export function parseQueryParams(search: URLSearchParams): QueryParams {
     const { path, last } = splitKey(key);
     if (last !== null && embeddable.has(last)) {
       if (last === 'order') order.push({ path, value: parseOrder(value) });
+      // PostgREST ignores a negative offset (a negative limit is an error).
+      else if (last === 'offset' && /^\s*-\d+\s*$/.test(value)) continue;
       else (last === 'limit' ? limit : offset).push({ path, value: parseCount(last, value) });
       continue;
     }

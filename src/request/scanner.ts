@@ -53,11 +53,12 @@ export class Scanner {
     return n;
   }
 
+  /** `"…"` with PostgREST's escapes: a backslash takes the next character as it is (`\"`, `\\`, `\,`). */
   quoted(): string {
     this.expect('"');
     let out = '';
     while (!this.done && this.peek() !== '"') {
-      if (this.peek() === '\\' && (this.peek(1) === '"' || this.peek(1) === '\\')) {
+      if (this.peek() === '\\' && this.pos + 1 < this.input.length) {
         out += this.peek(1);
         this.pos += 2;
       } else {
@@ -69,8 +70,9 @@ export class Scanner {
     return out;
   }
 
+  /** Whitespace between tokens (PostgREST's lexeme). */
   skipSpaces(): void {
-    while (this.peek() === ' ') this.pos++;
+    while (this.peek() === ' ' || this.peek() === '\t' || this.peek() === '\n' || this.peek() === '\r') this.pos++;
   }
 
   rest(): string {

@@ -188,3 +188,58 @@ describe('reserved parameters', () => {
     assert.equal(parseErr(() => parseQueryParams(new URLSearchParams('a=eq.%00'))).code, 'PGRST100');
   });
 });
+
+describe('PostgREST compatibility of the grammar', () => {
+  const one = (qs: string) => conditions(qs)[0];
+  const sel = (input: string) => parseSelect(input)[0] as { field: { path: unknown } };
+
+  it('reads JSON keys with non-reserved special characters', () => {
+    assert.deepEqual(sel('data->!@#$%^&*_a').field.path, [{ arrow: '->', key: '!@#$%^&*_a' }]);
+    assert.deepEqual(sel('data->>a b ').field.path, [{ arrow: '->>', key: 'a b' }]);
+    assert.deepEqual(sel('data->a-b->>c').field.path, [{ arrow: '->', key: 'a-b' }, { arrow: '->>', key: 'c' }]);
+    assert.deepEqual(sel('data->1a').field.path, [{ arrow: '->', key: '1a' }]);
+    assert.deepEqual(parseOrder('data->!@#.desc')[0]?.field.path, [{ arrow: '->', key: '!@#' }]);
+  });
+  for (const [input, details] of [
+    ['data->>--34', /unexpected "-" expecting digit/],
+    ['data->>-xy-4', /unexpected "x" expecting digit/],
+    ['data->>-78xy', /unexpected "x" expecting digit/],
+    ['data->a.b', /aggregate function/],
+    ['data->a:b', /expecting/],
+    ['data->(a)', /any non reserved character/],
+    ['data->', /any non reserved character/],
+  ] as const) {
+    it(`rejects the JSON path ${input}`, () => {
+      const e = parseErr(() => parseSelect(input));
+      assert.equal(e.code, 'PGRST100');
+      assert.match(String(e.details), details);
+    });
+  }
+  it('allows whitespace around tokens of logic trees and lists', () => {
+    const c = one('or=( id.eq.1 ,  and( a .gt.2,b.in.( 1, 2 ) ) ) ');
+    assert.deepEqual(c, { kind: 'logic', op: 'or', negated: false, children: [
+      { kind: 'filter', field: f('id'), negated: false, operation: { kind: 'simple', op: 'eq', value: '1 ' } },
+      { kind: 'logic', op: 'and', negated: false, children: [
+        { kind: 'filter', field: f('a'), negated: false, operation: { kind: 'simple', op: 'gt', value: '2' } },
+        { kind: 'filter', field: f('b'), negated: false, operation: { kind: 'in', values: ['1', ' 2 '] } },
+      ] },
+    ] });
+    assert.deepEqual(one('id=in.( 1,2) '), { kind: 'filter', field: f('id'), negated: false, operation: { kind: 'in', values: ['1', '2'] } });
+  });
+  it('reads in.() lists with quotes and backslash escapes as PostgREST does', () => {
+    const values = (qs: string) => (one(qs) as { operation: { values: string[] } }).operation.values;
+    assert.deepEqual(values('n=in.("a\\\\b","c\\,d","e\\"f")'), ['a\\b', 'c,d', 'e"f']);
+    assert.deepEqual(values('n=in.("a"b,c)'), ['"a"b', 'c']);
+    assert.deepEqual(values('n=in.("",x)'), ['', 'x']);
+    assert.deepEqual(values('n=in.(,)'), ['', '']);
+    assert.deepEqual((one('or=(n.eq."a\\)b",n.eq."x"y)') as { children: Array<{ operation: { value: string } }> }).children.map((c) => c.operation.value), ['a)b', '"x"y']);
+  });
+  it('ignores a negative offset', () => {
+    const p = parseQueryParams(new URLSearchParams('offset=-5&films.offset=-1'));
+    assert.deepEqual(p.offset, []);
+  });
+  it('parses nested empty embeds', () => {
+    assert.deepEqual(parseSelect('a(b())'), [{ kind: 'embed', name: 'a', alias: null, hint: null, joinType: null, spread: false, select: [
+      { kind: 'embed', name: 'b', alias: null, hint: null, joinType: null, spread: false, select: [] }] }]);
+  });
+});
