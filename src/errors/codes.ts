@@ -11,6 +11,12 @@ export const errors = {
   dbConnection: () => e('PGRST000', 503, 'Database client error. Retrying the connection.', 'The database is not reachable right now.', null, { 'Retry-After': '5' }),
   schemaCacheUnavailable: () => e('PGRST002', 503, 'Could not query the database for the schema cache. Retrying.', null, null, { 'Retry-After': '5' }),
   poolTimeout: () => e('PGRST003', 504, 'Timed out acquiring connection from connection pool.'),
+  /**
+   * PeSquel: the HTTP client went away before its answer was ready, so its statement was cancelled
+   * (or never run). Nobody receives this; logs and metrics show status 499 (nginx's "client closed
+   * request") with PostgreSQL's query_canceled SQLSTATE.
+   */
+  clientClosed: () => e('57014', 499, 'The client closed the connection: its statement was cancelled'),
 
   // Group 1: API request
   /** A query-string parse error: `"failed to parse select (a,b(()" (line 1, column 6)`, details say what was expected. */
@@ -19,6 +25,10 @@ export const errors = {
   rpcVerb: (method: string) => e('PGRST101', 405, `Cannot use the ${method} method on RPC`),
   invalidBody: (message: string) => e('PGRST102', 400, message),
   bodyTooLarge: (limit: number) => e('PGRST102', 413, `Request body larger than ${limit} bytes`),
+  /** PeSquel: PostgreSQL's JSON parser would run out of stack (54001, a 500) on such a body. */
+  jsonTooDeep: (max: number) => e('PGRST102', 400, 'Empty or invalid json', `JSON nested deeper than ${max} levels`),
+  /** PeSquel: the body stalled or trickled (server-body-idle-timeout, server-body-min-rate). */
+  bodyTimeout: (details: string) => e('PGRST102', 408, 'Request body not received in time', details),
   invalidRange: (details?: string) => e('PGRST103', 416, 'Requested range not satisfiable', details ?? null),
   offsetBeyondTotal: (offset: number, total: number) =>
     e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'Content-Range': `*/${total}` }),
@@ -37,6 +47,8 @@ export const errors = {
   unsupportedVerb: (method: string) => e('PGRST117', 405, `Unsupported HTTP method: ${method}`),
   relatedOrderNotToOne: (origin: string, target: string) =>
     e('PGRST118', 400, `A related order on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`),
+  /** Two unaliased embeds of one relation: PostgREST's SQL repeats their alias and PostgreSQL refuses it. */
+  duplicateEmbed: (alias: string) => e('42712', 400, `table name "${alias}" specified more than once`),
   embedOperator: (name: string) =>
     e('PGRST120', 400, `Bad operator on the '${name}' embedded resource`, "Only is null or not is null filters are allowed on embedded resources"),
   raisePgrstJson: (details: string) => e('PGRST121', 500, "Could not parse JSON in the RAISE SQLSTATE 'PGRST' error", details),
@@ -80,6 +92,12 @@ export const errors = {
   jwtDecode: (message: string) => e('PGRST301', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
   anonDisabled: () => e('PGRST302', 401, 'Anonymous access is disabled', null, null, { 'WWW-Authenticate': 'Bearer' }),
   jwtClaims: (message: string) => e('PGRST303', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
+
+  // PeSquel: limits of the HTTP server itself (answered before any request is parsed)
+  headersTooLarge: (limit: number) => e('PGRST190', 431, 'Request header fields too large', `The request line and headers exceed ${limit} bytes (server-max-header-bytes).`),
+  requestTimeout: () => e('PGRST190', 408, 'Request headers not received in time'),
+  malformedHttp: () => e('PGRST190', 400, 'Malformed HTTP request'),
+  serverBusy: (details: string, retryAfter: number) => e('PGRST191', 503, 'Server busy', details, null, { 'Retry-After': String(retryAfter) }),
 
   internal: (details: string | null = null) => e('PGRSTX00', 500, 'Internal server error', details),
 };

@@ -1,12 +1,17 @@
 // Spread embeds (`...rel(cols)`): the columns they lift into the parent. To-one spreads hoist
 // their aggregates into the parent (PostgREST: `...customers(country),amount.sum()` groups the
 // parent by the customer's country); to-many spreads (v13) give one array per column.
+import { errors } from '../errors/codes.js';
 import type { Table } from '../schema-cache/types.js';
 import type { ReadNode, SelectExpr, SpreadColumn } from './types.js';
 
 const plain = (name: string): SpreadColumn => ({ name, as: name, aggregate: null, aggregateCast: null });
 
 export function liftSpread(node: ReadNode, table: Table, toOne: boolean): { node: ReadNode; columns: SpreadColumn[] } {
+  // As PostgREST v13: a to-many spread gives arrays, which cannot be aggregated in the parent.
+  if (!toOne && node.select.some((s) => s.kind === 'count' || (s.kind === 'column' && s.aggregate !== null))) {
+    throw errors.notImplemented('Aggregates are not implemented for one-to-many or many-to-many spreads.');
+  }
   const select: SelectExpr[] = [];
   const columns: SpreadColumn[] = [];
   for (const s of node.select) {

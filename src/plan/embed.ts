@@ -7,7 +7,7 @@ import { tableKey, type Relationship, type Table } from '../schema-cache/types.j
 import { planNode, type NodeInput, type NodeParams, type PlanContext } from './node.js';
 import { findRelationship } from './relationships.js';
 import { liftSpread } from './embed-spread.js';
-import type { EmbedPlan, JoinSpec } from './types.js';
+import type { EmbedPlan, JoinSpec, ReadNode } from './types.js';
 
 export function planEmbed(ctx: PlanContext, parent: NodeInput, item: Extract<SelectItem, { kind: 'embed' }>, params: NodeParams): EmbedPlan {
   const origin = relationOf(ctx, parent);
@@ -26,8 +26,9 @@ export function planEmbed(ctx: PlanContext, parent: NodeInput, item: Extract<Sel
     params,
   });
   const lifted = item.spread ? liftSpread(planned, table, cardinality === 'one') : null;
+  const node = lifted?.node ?? planned;
   return {
-    node: lifted?.node ?? planned,
+    node: cardinality === 'many' ? capRows(node, ctx.maxRows ?? null) : node,
     name: item.name,
     as,
     cardinality,
@@ -36,6 +37,12 @@ export function planEmbed(ctx: PlanContext, parent: NodeInput, item: Extract<Sel
     spread: lifted?.columns ?? null,
     join: joinSpec(ctx, rel),
   };
+}
+
+/** db-max-rows caps an embedded to-many array as it caps the page (PostgREST applies it to every node). */
+function capRows(node: ReadNode, maxRows: number | null): ReadNode {
+  if (maxRows === null || (node.limit !== null && node.limit <= maxRows)) return node;
+  return { ...node, limit: maxRows };
 }
 
 /** The relation whose relationships apply to the parent: its table, or a function's row type. */

@@ -13,6 +13,8 @@ export interface PlanContext {
   readonly cache: SchemaCache;
   readonly schema: string;
   readonly aggregatesEnabled: boolean;
+  /** db-max-rows: also caps every embedded to-many array (null: no cap). */
+  readonly maxRows?: number | null;
   readonly query: QueryParams;
   /** Hands out unique SQL aliases for embedded nodes. */
   nextAlias(base: string): string;
@@ -104,6 +106,7 @@ export function planNode(ctx: PlanContext, input: NodeInput): ReadNode {
         });
         break;
       case 'embed': {
+        checkUniqueEmbed(input, item, index);
         const params = byEmbed.get(index) ?? { filters: [], order: [], limit: [], offset: [] };
         const embed = planEmbed(ctx, input, item, params);
         embeds.push({ plan: embed, item });
@@ -116,7 +119,7 @@ export function planNode(ctx: PlanContext, input: NodeInput): ReadNode {
   const where: Cond[] = [];
   for (const f of own.filters) {
     if (f.parsed instanceof ApiError) throw f.parsed;
-    where.push(planCondition(f.parsed, table, embeds));
+    where.push(planCondition(ctx.cache, f.parsed, table, embeds));
   }
   const order: OrderExpr[] = [];
   for (const o of own.order) {
@@ -130,13 +133,23 @@ export function planNode(ctx: PlanContext, input: NodeInput): ReadNode {
   return { source: input.source, alias: input.alias, select, where, order, limit, offset };
 }
 
+/**
+ * Two embeds of one relation without aliases (`select=a(x),a(y)`): PostgREST names both lateral
+ * joins `<parent>_<relation>_<depth>` and PostgreSQL answers 42712; aliases tell them apart.
+ */
+function checkUniqueEmbed(input: NodeInput, item: EmbedItem, index: number): void {
+  if (item.alias !== null) return;
+  const twin = input.select.findIndex((s) => s.kind === 'embed' && s.alias === null && s.name === item.name);
+  if (twin !== index) throw errors.duplicateEmbed(`${input.table?.name ?? input.source.name}_${item.name}_${input.path.length + 1}`);
+}
+
 type PlannedEmbeds = readonly { plan: EmbedPlan; item: EmbedItem }[];
 
 const findEmbed = (embeds: PlannedEmbeds, name: string) => embeds.find((e) => e.item.alias === name || e.item.name === name)?.plan;
 
-function planCondition(c: Condition, table: Table | null, embeds: PlannedEmbeds): Cond {
+function planCondition(cache: SchemaCache, c: Condition, table: Table | null, embeds: PlannedEmbeds): Cond {
   if (c.kind === 'logic') {
-    return { kind: 'logic', op: c.op, negated: c.negated, children: c.children.map((x) => planCondition(x, table, embeds)) };
+    return { kind: 'logic', op: c.op, negated: c.negated, children: c.children.map((x) => planCondition(cache, x, table, embeds)) };
   }
   // PostgREST v13's rule: `rel=is.null` / `rel=not.is.null` test an embed named by its alias (or
   // its name when it has none); any other filter is on a column, even one named like an embed.
@@ -149,7 +162,7 @@ function planCondition(c: Condition, table: Table | null, embeds: PlannedEmbeds)
     kind: 'filter',
     expr: columnExpr(table, c.field),
     negated: c.negated,
-    operation: op.kind === 'fts' ? { ...op, isTsvector: isTsvector(table, c.field) } : op,
+    operation: op.kind === 'fts' ? { ...op, isTsvector: isTsvector(cache, table, c.field) } : op,
   };
 }
 

@@ -3,7 +3,7 @@
 //   → ReadPlan { root: { source: api.todos, select: [id, title], where: [completed IS FALSE], … } }
 import type { ApiRequest } from '../request/types.js';
 import type { SchemaCache } from '../schema-cache/types.js';
-import { negotiate } from './media.js';
+import { negotiate, relationMedia } from './media.js';
 import { checkParamPaths, planNode, type PlanContext } from './node.js';
 import { findTable } from './resolve.js';
 import type { ReadNode, ReadPlan, Source } from './types.js';
@@ -12,6 +12,8 @@ import type { Table } from '../schema-cache/types.js';
 export interface PlanSettings {
   readonly maxRows: number | null;
   readonly aggregatesEnabled: boolean;
+  /** db-plan-enabled: Accept: application/vnd.pgrst.plan is served. */
+  readonly planEnabled?: boolean;
 }
 
 export function planContext(req: ApiRequest, cache: SchemaCache, settings: PlanSettings): PlanContext {
@@ -20,6 +22,7 @@ export function planContext(req: ApiRequest, cache: SchemaCache, settings: PlanS
     cache,
     schema: req.schema,
     aggregatesEnabled: settings.aggregatesEnabled,
+    maxRows: settings.maxRows,
     query: req.query,
     nextAlias(base: string) {
       const n = (used.get(base) ?? 0) + 1;
@@ -43,7 +46,7 @@ export const CHUNK_ROWS = 200;
 export function planRead(req: ApiRequest, cache: SchemaCache, settings: PlanSettings): ReadPlan {
   const name = req.target.kind === 'relation' ? req.target.name : '';
   const table = findTable(cache, req.schema, name);
-  const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept);
+  const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept, relationMedia(cache, table, req.query.select, settings.planEnabled === true));
   const ctx = planContext(req, cache, settings);
   const root = planRootNode(ctx, req, { kind: 'relation', schema: table.schema, name: table.name }, table);
   const page = withRange(root, req, settings.maxRows);

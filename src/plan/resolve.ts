@@ -26,7 +26,15 @@ export function columnExpr(table: Table | null, field: Field): ColumnExpr {
   return { column: field.name, path: field.path, toJsonb };
 }
 
-export function isTsvector(table: Table | null, field: Field): boolean {
-  if (field.path.length > 0) return false;
-  return table?.columnsByName.get(field.name)?.baseType === 'tsvector';
+/**
+ * True when `field` already is a tsvector (fts filters then skip to_tsvector): a column whose type is
+ * tsvector or a domain over it (at any depth), or a computed field `fn(table) RETURNS tsvector`.
+ */
+export function isTsvector(cache: SchemaCache, table: Table | null, field: Field): boolean {
+  if (field.path.length > 0 || table === null) return false;
+  const col = table.columnsByName.get(field.name);
+  if (col) return col.baseType === 'tsvector';
+  const fns = cache.functions.get(tableKey(table.schema, field.name)) ?? [];
+  return fns.some((f) => f.args.length === 1 && f.args[0]?.typeSchema === table.schema && f.args[0]?.typeName === table.name
+    && !f.returnsSet && f.returnType === 'tsvector');
 }

@@ -126,7 +126,46 @@ export type OutputMedia =
   | { readonly kind: 'array-stripped' }
   | { readonly kind: 'csv' }
   | { readonly kind: 'openapi' }
-  | { readonly kind: 'html' };
+  | { readonly kind: 'html' }
+  /** Media types and plans beyond PostgREST's JSON/CSV (plan/media.ts, sql/media-body.ts). */
+  | ExtraMedia;
+
+/** A qualified name of a function or type used by a media handler. */
+export interface MediaName { readonly schema: string; readonly name: string }
+
+export type PlanOption = 'analyze' | 'verbose' | 'settings' | 'buffers' | 'wal';
+
+export type ExtraMedia =
+  /** application/geo+json: PostGIS's ST_AsGeoJSON of every row, in `schema` (where PostGIS lives). */
+  | { readonly kind: 'geojson'; readonly postgisSchema: string }
+  /**
+   * text/plain, text/xml, application/octet-stream of one scalar column (or a function's scalar
+   * value), every row's value concatenated. `binary`: the column is bytea (sent as raw bytes).
+   */
+  | { readonly kind: 'raw'; readonly mediaType: 'text/plain' | 'text/xml' | 'application/octet-stream'; readonly column: string; readonly binary: boolean }
+  /**
+   * A custom handler: an aggregate returning a domain named after the media type (called on every row,
+   * cast to `castTo` when it serves one relation), or a function whose return domain names it
+   * (`aggregate` null: the function's value, in `column`, is the body).
+   */
+  | {
+      readonly kind: 'handler';
+      readonly contentType: string;
+      readonly aggregate: MediaName | null;
+      readonly castTo: MediaName | null;
+      /** The scalar column the aggregate or value reads (scalar functions), else the whole row. */
+      readonly column: string | null;
+      readonly binary: boolean;
+    }
+  /** Accept: application/vnd.pgrst.plan: EXPLAIN of the statement that would produce `for`. */
+  | {
+      readonly kind: 'plan';
+      readonly format: 'json' | 'text';
+      readonly options: readonly PlanOption[];
+      readonly for: OutputMedia;
+      /** The `for` media type as PostgREST names it in Content-Type. */
+      readonly forType: string;
+    };
 
 export type CountMethod = 'exact' | 'planned' | 'estimated' | null;
 
@@ -200,6 +239,16 @@ export interface CallPlan {
   readonly args: readonly CallArg[];
   /** A JSON object body, parsed once into the record `pgrst_args` (null: no JSON arguments). */
   readonly argsJson: string | null;
+  /**
+   * How argsJson holds the arguments: one object, an array whose first object is used, or an
+   * array of objects each called once (`?columns=`, a bulk call).
+   */
+  readonly argsShape: 'object' | 'first' | 'bulk';
+  /**
+   * Non-null when the read is over the CTE `pgrst_call` instead of the function itself: a bulk call
+   * (one call per argument row) or a function returning `record` (called in a select list).
+   */
+  readonly call: { readonly kind: 'from' | 'select-list'; readonly scalar: boolean } | null;
   readonly result: 'set' | 'single' | 'scalar' | 'scalar-set' | 'void';
   readonly readOnly: boolean;
   /** Function SET settings hoisted into the transaction (db-hoisted-tx-settings). */

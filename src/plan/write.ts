@@ -6,7 +6,7 @@ import { errors } from '../errors/codes.js';
 import { parseRowsBody, type RowsPayload } from '../request/body.js';
 import type { ApiRequest } from '../request/types.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
-import { negotiate } from './media.js';
+import { negotiate, relationMedia } from './media.js';
 import { checkParamPaths, planNode } from './node.js';
 import { planContext } from './read.js';
 import { findTable } from './resolve.js';
@@ -15,6 +15,8 @@ import type { Cond, Mutation, ReadNode, WritePlan } from './types.js';
 
 export interface WriteSettings {
   readonly aggregatesEnabled: boolean;
+  /** db-plan-enabled: Accept: application/vnd.pgrst.plan is served. */
+  readonly planEnabled?: boolean;
 }
 
 type WriteMethod = WritePlan['method'];
@@ -37,7 +39,7 @@ export function writeShape(req: ApiRequest, payload: RowsPayload | null): string
   if (req.method === 'PUT' || (req.preferences.missing === 'default' && req.query.columns !== null)) return null;
   if (payload === null) return '';
   const keys = req.query.columns === null ? JSON.stringify(payload.keys) : '';
-  return req.method === 'PATCH' ? `${keys}\n${Math.min(payload.rows.length, 2)}` : keys;
+  return req.method === 'PATCH' ? `${keys}\n${Math.min(payload.rowCount, 2)}` : keys;
 }
 
 export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, payload: RowsPayload | null = writePayload(req)): WritePlan {
@@ -50,7 +52,7 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
     : method === 'DELETE' ? table.deletable : table.insertable && table.updatable;
   if (!allowed) throw errors.unsupportedVerb(method);
   const prefs = req.preferences;
-  const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept);
+  const media = negotiate(req.accept, ['json', 'object', 'csv'], req.headers.accept, relationMedia(cache, table, req.query.select, settings.planEnabled === true));
   const wantsLocation = method === 'POST' && prefs.return === 'headers-only' && table.primaryKey.length > 0;
 
   const key = method === 'PUT' ? putKey(req, table) : null;
@@ -82,11 +84,11 @@ function planMutation(req: ApiRequest, cache: SchemaCache, settings: WriteSettin
   const columns = writeColumns(req, table, p);
   const missingDefault = req.preferences.missing === 'default' && req.query.columns !== null;
   if (method === 'PATCH') {
-    if (p.rows.length > 1) throw errors.invalidBody('A PATCH body must be a single JSON object');
-    const row = p.rows[0];
-    const set = row === undefined ? [] : columns.map((column) => ({
+    if (p.rowCount > 1) throw errors.invalidBody('A PATCH body must be a single JSON object');
+    // The row's values are built only for missing=default (rowCount needs none).
+    const set = p.rowCount === 0 ? [] : columns.map((column) => ({
       column,
-      value: missingDefault && !(column in row) ? 'default' as const : 'body' as const,
+      value: missingDefault && !(column in (p.rows[0] as object)) ? 'default' as const : 'body' as const,
     }));
     return { kind: 'update', set, where: rootFilters(req, cache, settings, table) };
   }

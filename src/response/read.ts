@@ -3,9 +3,12 @@ import { errors } from '../errors/codes.js';
 import type { OutputMedia, ReadPlan } from '../plan/types.js';
 import type { RequestResult } from '../db/types.js';
 import { gucHeaders, gucStatus } from './guc.js';
+import { decodeBody, extraContentType } from './media.js';
 import { jsonType, type ApiResponse } from './types.js';
 
 export function contentTypeFor(media: OutputMedia): string {
+  const extra = extraContentType(media);
+  if (extra !== null) return extra;
   switch (media.kind) {
     case 'csv': return 'text/csv; charset=utf-8';
     case 'object': return media.stripNulls ? 'application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8' : 'application/vnd.pgrst.object+json; charset=utf-8';
@@ -40,7 +43,9 @@ export function totalFrom(plan: Pick<ReadPlan, 'count' | 'maxRows'>, result: Req
   const row = result.rows[0] ?? {};
   const exact = row.total_result_set === null || row.total_result_set === undefined ? null : Number(row.total_result_set);
   if (plan.count === 'planned') return plannedRows(result.before[0]);
-  if (plan.count === 'estimated' && plan.maxRows !== null && exact !== null && exact > plan.maxRows) {
+  // PostgREST: the exact count (at most db-max-rows + 1), and when it exceeds db-max-rows — always
+  // without db-max-rows — the larger of it and the planner's estimate.
+  if (plan.count === 'estimated' && exact !== null && (plan.maxRows === null || exact > plan.maxRows)) {
     return Math.max(plannedRows(result.before[0]) ?? exact, exact);
   }
   return exact;
@@ -72,6 +77,6 @@ export function readResponse(plan: ReadPlan, result: RequestResult): ApiResponse
     'Content-Range': contentRange(offset, pageTotal, total),
   };
   Object.assign(headers, gucHeaders(row.response_headers));
-  const body = plan.headOnly ? null : plan.chunkRows !== null ? chunkedBody(result.rows) : String(row.body ?? '');
+  const body = plan.headOnly ? null : plan.chunkRows !== null ? chunkedBody(result.rows) : decodeBody(plan.media, String(row.body ?? ''));
   return { status: gucStatus(row.response_status) ?? status, headers, body };
 }

@@ -81,6 +81,14 @@ export function buildRelationships(inp: RelationshipInputs): Map<string, Relatio
     }
   }
 
+  // The junction itself when exposed or not shown by any view; else the views of exposed schemas
+  // that show both FKs' columns (a junction table kept in a private schema behind a view).
+  const junctionEnds = (fk1: ForeignKey, fk2: ForeignKey): End[] => {
+    const qn = { schema: fk1.schema, name: fk1.table };
+    const all = ends(qn, [...fk1.columns, ...fk2.columns]);
+    return exposed(qn) || all.length === 1 ? all.slice(0, 1) : all.slice(1);
+  };
+
   // Junctions: every ordered pair of distinct FKs of one table whose columns all lie in its PK.
   const byTable = new Map<string, ForeignKey[]>();
   for (const fk of inp.foreignKeys) byTable.set(tableKey(fk.schema, fk.table), [...(byTable.get(tableKey(fk.schema, fk.table)) ?? []), fk]);
@@ -90,16 +98,20 @@ export function buildRelationships(inp: RelationshipInputs): Map<string, Relatio
     for (const fk1 of fks) {
       for (const fk2 of fks) {
         if (fk1 === fk2 || ![...fk1.columns, ...fk2.columns].every((c) => pk.has(c))) continue;
-        for (const a of ends({ schema: fk1.refSchema, name: fk1.refTable }, fk1.refColumns)) {
-          for (const b of ends({ schema: fk2.refSchema, name: fk2.refTable }, fk2.refColumns)) {
-            out.push({
-              ...base(a.qn, b.qn),
-              kind: 'm2m',
-              junction: {
-                schema: fk1.schema, name: fk1.table, constraint1: fk1.name, constraint2: fk2.name,
-                sourceColumns: zip(a.columns, fk1.columns), targetColumns: zip(fk2.columns, b.columns),
-              },
-            });
+        for (const j of junctionEnds(fk1, fk2)) {
+          const jc1 = j.columns.slice(0, fk1.columns.length);
+          const jc2 = j.columns.slice(fk1.columns.length);
+          for (const a of ends({ schema: fk1.refSchema, name: fk1.refTable }, fk1.refColumns)) {
+            for (const b of ends({ schema: fk2.refSchema, name: fk2.refTable }, fk2.refColumns)) {
+              out.push({
+                ...base(a.qn, b.qn),
+                kind: 'm2m',
+                junction: {
+                  schema: j.qn.schema, name: j.qn.name, constraint1: fk1.name, constraint2: fk2.name,
+                  sourceColumns: zip(a.columns, jc1), targetColumns: zip(jc2, b.columns),
+                },
+              });
+            }
           }
         }
       }

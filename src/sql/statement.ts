@@ -4,6 +4,7 @@
 //     pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t), '[]')::text AS body, …
 //   FROM (SELECT * FROM pgrst_source) _postgrest_t
 import type { OutputMedia, ReadNode, ReadPlan } from '../plan/types.js';
+import { extraBodySql } from './media-body.js';
 import { fromWhereSql, readNodeSql } from './read.js';
 import { sql, unsafeRaw, type Sql } from './sql.js';
 
@@ -15,6 +16,10 @@ export const responseSettings = unsafeRaw(`nullif(current_setting('response.head
 export function bodySql(media: OutputMedia, headOnly: boolean): Sql {
   if (headOnly) return sql`NULL::text`;
   switch (media.kind) {
+    case 'plan':
+      return bodySql(media.for, false);
+    case 'geojson': case 'raw': case 'handler':
+      return extraBodySql(media);
     case 'object':
       return media.stripNulls
         ? sql`coalesce(json_strip_nulls(json_agg(${row})->0)::text, '')`
@@ -68,7 +73,8 @@ export function readStatements(plan: ReadPlan): ReadStatements {
     : plan.count === 'estimated' && plan.maxRows !== null ? exactCountSql(root, plan.maxRows)
     : plan.count === 'estimated' ? exactCountSql(root)
     : sql`NULL::bigint`;
-  const needsExplain = plan.count === 'planned' || (plan.count === 'estimated' && plan.maxRows !== null);
+  // Estimated counts may be replaced by the planner's (PostgREST's resultSetWTotal), also without db-max-rows.
+  const needsExplain = plan.count === 'planned' || plan.count === 'estimated';
   return {
     explain: needsExplain ? plannedCountSql(root) : null,
     main: plan.chunkRows !== null

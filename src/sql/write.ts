@@ -14,6 +14,13 @@ import { bodySql, responseSettings } from './statement.js';
 import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql, type SqlValue } from './sql.js';
 
 const payload = sql`(SELECT v FROM pgrst_payload)`;
+
+/**
+ * Run before a write whose transaction is rolled back (tx=rollback, db-tx-end=rollback*): deferred
+ * constraints are then checked when the write's statement ends, so a violation still answers 409
+ * (PostgREST runs it before its rollback; a table write is one statement, so the checks are the same).
+ */
+export const checkDeferredConstraints = unsafeRaw('SET CONSTRAINTS ALL IMMEDIATE');
 const row = unsafeRaw('_postgrest_t');
 
 function returningSql(plan: WritePlan): Sql {

@@ -2,12 +2,14 @@
 // breaks a singular or max-affected demand, or when tx=rollback), respond.
 import { planWrite, writePayload, writeShape } from '../../plan/write.js';
 import { slot, type Sql } from '../../sql/sql.js';
+import { checkDeferredConstraints } from '../../sql/write.js';
 import type { WritePlan } from '../../plan/types.js';
 import { txEnd } from '../../plan/write-tx.js';
 import { writeResponse, writeViolation } from '../../response/write.js';
 import { writeStatement } from '../../sql/write.js';
 import type { ApiResponse } from '../../response/types.js';
 import type { RouteContext } from '../app.js';
+import { explainRoute } from './explain.js';
 import { preferenceApplied } from './prefer.js';
 
 /** Where a compiled write takes each request's payload. */
@@ -20,7 +22,7 @@ const payloadSlot = slot();
  */
 function compileWrite(ctx: RouteContext): { plan: WritePlan; main: Sql } {
   const { req, cache, deps } = ctx;
-  const settings = { aggregatesEnabled: deps.config.dbAggregatesEnabled };
+  const settings = { aggregatesEnabled: deps.config.dbAggregatesEnabled, planEnabled: deps.config.dbPlanEnabled };
   const payload = writePayload(req);
   const shape = writeShape(req, payload);
   if (shape === null) {
@@ -37,12 +39,13 @@ function compileWrite(ctx: RouteContext): { plan: WritePlan; main: Sql } {
 export async function handleWrite(ctx: RouteContext): Promise<ApiResponse> {
   const { req, cache, deps } = ctx;
   const { plan, main } = compileWrite(ctx);
+  if (plan.media.kind === 'plan') return explainRoute(ctx, plan.media, { readOnly: false, before: [], main });
   const tx = txEnd(deps.config.dbTxEnd, req.preferences);
   // Only a result that may need undoing costs the second round trip.
   const mayViolate = plan.media.kind === 'object' || plan.maxAffected !== null;
   const result = await ctx.run({
     readOnly: false,
-    before: [],
+    before: tx.end === 'rollback' ? [checkDeferredConstraints] : [],
     main,
     end: mayViolate ? (rows) => (writeViolation(plan, rows) ? 'rollback' : tx.end) : tx.end,
   });

@@ -12,7 +12,9 @@ SELECT
 FROM pg_constraint con
 JOIN pg_class cs ON cs.oid = con.conrelid JOIN pg_namespace ns ON ns.oid = cs.relnamespace
 JOIN pg_class cr ON cr.oid = con.confrelid JOIN pg_namespace nr ON nr.oid = cr.relnamespace
-WHERE con.contype = 'f'
+-- A partition's copies of its parent's FKs (and those to a partition of a referenced partitioned
+-- table) have a parent constraint: only the partitioned tables are related (as PostgREST).
+WHERE con.contype = 'f' AND con.conparentid = 0 AND NOT cs.relispartition AND NOT cr.relispartition
 ORDER BY ns.nspname, cs.relname, con.conname
 `;
 

@@ -33,7 +33,15 @@ SELECT
     ) ORDER BY a.attnum)
     FROM pg_attribute a
     JOIN pg_type t ON t.oid = a.atttypid
-    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+    -- The base type under every level of domains (a domain over a domain over tsvector → tsvector).
+    LEFT JOIN LATERAL (
+      WITH RECURSIVE chain AS (
+        SELECT t.typbasetype AS oid, 1 AS depth WHERE t.typtype = 'd'
+        UNION ALL
+        SELECT dt.typbasetype, chain.depth + 1 FROM chain JOIN pg_type dt ON dt.oid = chain.oid WHERE dt.typtype = 'd'
+      )
+      SELECT b.* FROM chain JOIN pg_type b ON b.oid = chain.oid ORDER BY chain.depth DESC LIMIT 1
+    ) bt ON true
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   ), '[]') AS columns,

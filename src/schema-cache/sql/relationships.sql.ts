@@ -21,7 +21,9 @@ JOIN pg_namespace pn ON pn.oid = p.pronamespace
 JOIN pg_type at ON at.oid = p.proargtypes[0]
 JOIN pg_class ac ON ac.oid = at.typrelid
 JOIN pg_namespace an ON an.oid = ac.relnamespace
-JOIN pg_type rt ON rt.oid = p.prorettype
+JOIN pg_type rt0 ON rt0.oid = p.prorettype
+-- A domain over a table's row type embeds like the table.
+JOIN pg_type rt ON rt.oid = CASE WHEN rt0.typtype = 'd' THEN rt0.typbasetype ELSE rt0.oid END
 JOIN pg_class rc ON rc.oid = rt.typrelid
 JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE pn.nspname = ANY($1::text[])
