@@ -63,6 +63,12 @@ export interface Config {
   readonly serverCorsAllowedOrigins: readonly string[] | null;
   readonly serverTimingEnabled: boolean;
   readonly serverTraceHeader: string | null;
+  readonly serverMaxBodyBytes: number;
+  readonly serverMaxBodyTotalBytes: number;
+  readonly serverBodyIdleTimeout: number;
+  readonly serverBodyMinRate: number;
+  readonly serverMaxConnections: number;
+  readonly serverMaxHeaderBytes: number;
   readonly adminServerHost: string;
   readonly adminServerPort: number;
   readonly adminUiPort: number;

@@ -29,6 +29,10 @@ export const errors = {
   jsonTooDeep: (max: number) => e('PGRST102', 400, 'Empty or invalid json', `JSON nested deeper than ${max} levels`),
   /** PeSquel: the body stalled or trickled (server-body-idle-timeout, server-body-min-rate). */
   bodyTimeout: (details: string) => e('PGRST102', 408, 'Request body not received in time', details),
+  /** PeSquel: PostgreSQL's JSON parser would run out of stack (54001, a 500) on such a body. */
+  jsonTooDeep: (max: number) => e('PGRST102', 400, 'Empty or invalid json', `JSON nested deeper than ${max} levels`),
+  /** PeSquel: the body stalled or trickled (server-body-idle-timeout, server-body-min-rate). */
+  bodyTimeout: (details: string) => e('PGRST102', 408, 'Request body not received in time', details),
   invalidRange: (details?: string) => e('PGRST103', 416, 'Requested range not satisfiable', details ?? null),
   offsetBeyondTotal: (offset: number, total: number) =>
     e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'Content-Range': `*/${total}` }),
@@ -92,6 +96,12 @@ export const errors = {
   jwtDecode: (message: string) => e('PGRST301', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
   anonDisabled: () => e('PGRST302', 401, 'Anonymous access is disabled', null, null, { 'WWW-Authenticate': 'Bearer' }),
   jwtClaims: (message: string) => e('PGRST303', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
+
+  // PeSquel: limits of the HTTP server itself (answered before any request is parsed)
+  headersTooLarge: (limit: number) => e('PGRST190', 431, 'Request header fields too large', `The request line and headers exceed ${limit} bytes (server-max-header-bytes).`),
+  requestTimeout: () => e('PGRST190', 408, 'Request headers not received in time'),
+  malformedHttp: () => e('PGRST190', 400, 'Malformed HTTP request'),
+  serverBusy: (details: string, retryAfter: number) => e('PGRST191', 503, 'Server busy', details, null, { 'Retry-After': String(retryAfter) }),
 
   // PeSquel: limits of the HTTP server itself (answered before any request is parsed)
   headersTooLarge: (limit: number) => e('PGRST190', 431, 'Request header fields too large', `The request line and headers exceed ${limit} bytes (server-max-header-bytes).`),

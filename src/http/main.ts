@@ -16,6 +16,7 @@ import { newestBackupAt } from '../backup/manifest.js';
 import { version } from '../version.js';
 import { createApp, type RequestEvent } from './app.js';
 import { nodeHandler } from './node-adapter.js';
+import { applyServerLimits, bodyLimits } from './server-limits.js';
 import { createAdminServer } from './admin-server.js';
 import { startControl } from './control.js';
 import { startAdminUi } from '../admin/server.js';
@@ -116,9 +117,10 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
       observe(e);
     },
   });
-  const handle = nodeHandler(app, { serverHeader: `pesquel/${version}` });
+  const handle = nodeHandler(app, { serverHeader: `pesquel/${version}`, bodyLimits: bodyLimits(config) });
   const server = createServer(handle);
   server.keepAliveTimeout = 65_000;
+  applyServerLimits(server, config);
   const address = await listen(server, config.serverPort, config.serverHost);
   const apiUrl = urlOf(config.serverHost, address);
 

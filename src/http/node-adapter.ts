@@ -1,45 +1,22 @@
-// Adapts a Handler to node:http: reads the body (with a size limit), writes status, headers,
-// Content-Length and body.
+// Adapts a Handler to node:http: reads the body (within the budgets of server-limits.ts), writes
+// status, headers, Content-Length and body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/codes.js';
 import { toHttp } from '../errors/to-http.js';
 import type { Handler } from './app.js';
+import { BodyRefused, readBody } from './read-body.js';
+import { BodyBudget, isRefusedConnection, RETRY_AFTER_SECONDS, type BodyLimits } from './server-limits.js';
 
 export interface AdapterOptions {
+  /** Body budgets (server-limits.ts bodyLimits(config)); the defaults' values when absent. */
+  readonly bodyLimits?: BodyLimits;
+  /** Only the per-request cap, the other budgets at their defaults (ignored with bodyLimits). */
   readonly maxBodyBytes?: number;
   readonly serverHeader?: string;
 }
 
-class BodyTooLarge extends Error {}
-
-/**
- * The request body (null for methods without one). Plain stream events, not an async iterator: this
- * runs on every write request. Past the limit reading stops and the request is answered with
- * 413 PGRST102; the connection then closes (the rest of the body is never read).
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      req.off('data', onData);
-      req.pause();
-      reject(new BodyTooLarge());
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
+const defaultBodyLimits = (maxBytes = 100 * 1024 * 1024): BodyLimits =>
+  ({ maxBytes, idleTimeoutMs: 10_000, minRate: 1024, budget: new BodyBudget(Math.max(maxBytes, 256 * 1024 * 1024)) });
 
 /** Bodies are written in slices of this many UTF-16 units, waiting for the socket between them. */
 const SLICE = 64 * 1024;
@@ -83,19 +60,25 @@ async function writePieces(res: ServerResponse, pieces: readonly string[]): Prom
 }
 
 export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
-  const limit = opts.maxBodyBytes ?? 100 * 1024 * 1024;
+  const limits = opts.bodyLimits ?? defaultBodyLimits(opts.maxBodyBytes);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let status: number;
     let headers: Record<string, string>;
     let body: string | Buffer | readonly string[] | null;
+    let held = 0;
     try {
-      const raw = await readBody(req, limit);
-      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: raw, remoteAddress: req.socket.remoteAddress });
+      if (isRefusedConnection(req.socket)) throw new BodyRefused(errors.serverBusy('Too many open connections (server-max-connections).', RETRY_AFTER_SECONDS));
+      const read = await readBody(req, limits);
+      held = read.held;
+      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: read.bytes, remoteAddress: req.socket.remoteAddress });
       ({ status, headers, body } = r);
     } catch (err) {
-      const tooLarge = err instanceof BodyTooLarge;
-      ({ status, headers, body } = toHttp(tooLarge ? errors.bodyTooLarge(limit) : err, false));
-      if (tooLarge) headers.Connection = 'close';
+      const refused = err instanceof BodyRefused;
+      ({ status, headers, body } = toHttp(refused ? err.error : err, false));
+      // The rest of a refused body is never read: the connection cannot carry another request.
+      if (refused) headers.Connection = 'close';
+    } finally {
+      limits.budget.give(held);
     }
     if (opts.serverHeader) headers.Server = opts.serverHeader;
     // Strings go to the socket as they are (encoding one into a Buffer first would hold a second

@@ -1,16 +1,20 @@
 // Request bodies of writes: JSON (object or array), CSV and form-urlencoded → rows of one
 // JSON array text plus their keys (pure; 400 PGRST102 with PostgREST's messages).
 // Values are never re-serialised from JSON: the text goes to PostgreSQL as sent, so big numbers keep
-// their precision; CSV and form bodies become a JSON array of string (or null) values.
+// their precision; CSV and form bodies become a JSON array of string (or null) values. JSON bodies
+// are scanned, not parsed: their rows are built only when a plan asks for values (PUT, missing=default).
 import { errors } from '../errors/codes.js';
 import { CsvSyntaxError, parseCsv } from './body-csv.js';
+import { JsonDepthError, MAX_JSON_DEPTH, scanJson, type JsonShape } from './body-json.js';
 import type { MediaType } from './types.js';
 
 export interface RowsPayload {
   /** A JSON array of objects (an object body is wrapped in `[…]`). */
   readonly json: string;
-  /** The rows parsed, for checks that need values (PUT's primary key). */
+  /** The rows parsed, for checks that need values (PUT's primary key); built on first use. */
   readonly rows: readonly Readonly<Record<string, unknown>>[];
+  /** How many rows (without building them). */
+  readonly rowCount: number;
   /** Keys of the first row (all rows share them unless `?columns=` was given). */
   readonly keys: readonly string[];
   /** True when the body was a JSON array (or CSV), false for a single object. */
@@ -30,8 +34,6 @@ export function bodyFormat(contentType: MediaType | null): BodyFormat {
 
 export const invalidJson = () => errors.invalidBody('Empty or invalid json');
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Parses a write body. `uniformKeys` demands that every row has the first row's keys
  * (PostgREST's rule unless `?columns=` names the columns).
@@ -40,24 +42,41 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function parseRowsBody(body: Buffer | null, contentType: MediaType | null, uniformKeys: boolean): RowsPayload {
   const format = bodyFormat(contentType);
   const text = body === null ? '' : body.toString('utf8');
-  const payload = format === 'json' ? jsonRows(text) : format === 'csv' ? csvRows(text) : formRows(text);
+  if (format === 'json') return jsonRows(text, uniformKeys);
+  const payload = format === 'csv' ? csvRows(text) : formRows(text);
   if (uniformKeys) checkUniform(payload.rows);
   return payload;
 }
 
-function jsonRows(text: string): RowsPayload {
-  let value: unknown;
+/**
+ * The shape of a JSON body (object or array): 400 PGRST102 when JSON.parse would refuse it or it
+ * nests deeper than PostgreSQL can parse.
+ */
+export function jsonShape(text: string): JsonShape {
   try {
-    value = JSON.parse(text);
-  } catch {
+    return scanJson(text);
+  } catch (err) {
+    if (err instanceof JsonDepthError) throw errors.jsonTooDeep(MAX_JSON_DEPTH);
     throw invalidJson();
   }
-  if (isObject(value)) return { json: `[${text}]`, rows: [value], keys: Object.keys(value), isArray: false };
-  if (Array.isArray(value) && value.every(isObject)) {
-    const rows = value as Record<string, unknown>[];
-    return { json: text, rows, keys: rows.length === 0 ? [] : Object.keys(rows[0] as object), isArray: true };
-  }
-  throw invalidJson();
+}
+
+function jsonRows(text: string, uniformKeys: boolean): RowsPayload {
+  const shape = jsonShape(text);
+  if (shape.kind === 'scalar' || !shape.allObjects) throw invalidJson();
+  if (uniformKeys && !shape.uniformKeys) throw errors.invalidBody('All object keys must match');
+  const isArray = shape.kind === 'array';
+  let rows: Record<string, unknown>[] | null = null;
+  return {
+    json: isArray ? text : `[${text}]`,
+    get rows() {
+      rows ??= isArray ? JSON.parse(text) as Record<string, unknown>[] : [JSON.parse(text) as Record<string, unknown>];
+      return rows;
+    },
+    rowCount: shape.length,
+    keys: shape.keys,
+    isArray,
+  };
 }
 
 function checkUniform(rows: readonly Readonly<Record<string, unknown>>[]): void {
@@ -79,18 +98,18 @@ function csvRows(text: string): RowsPayload {
     throw err;
   }
   const header = lines[0];
-  if (header === undefined) return { json: '[]', rows: [], keys: [], isArray: true };
+  if (header === undefined) return { json: '[]', rows: [], rowCount: 0, keys: [], isArray: true };
   const rows = lines.slice(1).map((fields) => {
     if (fields.length !== header.length) throw errors.invalidBody('All lines must have same number of fields');
     return Object.fromEntries(header.map((h, i) => [h ?? '', fields[i] ?? null]));
   });
-  return { json: JSON.stringify(rows), rows, keys: header.map((h) => h ?? ''), isArray: true };
+  return { json: JSON.stringify(rows), rows, rowCount: rows.length, keys: header.map((h) => h ?? ''), isArray: true };
 }
 
 function formRows(text: string): RowsPayload {
   const row: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(text)) row[k] = v;
-  return { json: JSON.stringify([row]), rows: [row], keys: Object.keys(row), isArray: false };
+  return { json: JSON.stringify([row]), rows: [row], rowCount: 1, keys: Object.keys(row), isArray: false };
 }
 
 /** Form fields with repeated keys kept (a variadic argument takes them all). */
