@@ -3,11 +3,12 @@ import type { Conn, Db } from '../db/types.js';
 import { relationsSql } from './sql/relations.sql.js';
 import { functionsSql } from './sql/functions.sql.js';
 import { foreignKeysSql, rolesSql, serverSql } from './sql/misc.sql.js';
+import { mediaHandlersSql, postgisSql } from './sql/media.sql.js';
 import { loadViewColumnSources } from './view-sources.js';
 import { buildRelationships, loadRelationshipInputs } from './relationships.js';
 import {
   tableKey,
-  type Column, type ForeignKey, type Func, type RelationKind, type RoleInfo, type SchemaCache, type Table,
+  type Column, type ForeignKey, type Func, type MediaHandler, type RelationKind, type RoleInfo, type SchemaCache, type Table,
 } from './types.js';
 
 const kinds: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
@@ -43,6 +44,8 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
   const server = (await conn.query<Row>(serverSql)).rows[0] ?? {};
   const viewColumnSources = await loadViewColumnSources(conn, schemas);
   const relationshipInputs = await loadRelationshipInputs(conn, schemas);
+  const mediaHandlers = (await conn.query<Row>(mediaHandlersSql, [schemas])).rows.map(toMediaHandler);
+  const postgisSchema = ((await conn.query<Row>(postgisSql)).rows[0]?.schema as string | undefined) ?? null;
 
   const tables = new Map<string, Table>();
   for (const r of relRows) {
@@ -107,6 +110,20 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
     timezones: new Set(json<string[] | null>(server.timezones) ?? []),
     serverVersion: Number(server.version ?? 0),
     loadedAt: new Date(),
+    mediaHandlers,
+    postgisSchema,
+  });
+}
+
+function toMediaHandler(r: Row): MediaHandler {
+  return Object.freeze({
+    kind: r.kind === 'function' ? 'function' : 'aggregate',
+    schema: String(r.schema),
+    name: String(r.name),
+    target: r.target_schema == null ? null : { schema: String(r.target_schema), name: String(r.target_name) },
+    mediaType: String(r.media_type),
+    resolvedType: String(r.resolved_type),
+    binary: r.binary === true,
   });
 }
 
@@ -127,10 +144,11 @@ function toFunc(r: Row): Func {
     hasDefault: i >= nargs - nDefaults,
     variadic: r.variadic === true && i === nargs - 1,
   }));
-  const typtype = String(r.return_typtype);
   const returnsRelation = r.return_relation != null && (r.return_relkind === 'r' || r.return_relkind === 'v' || r.return_relkind === 'm' || r.return_relkind === 'f' || r.return_relkind === 'p')
     ? { schema: String(r.return_schema), name: String(r.return_relation) } : null;
-  const returnsComposite = typtype === 'c' || String(r.return_typname) === 'record';
+  // PostgREST's rule: a composite (or a domain over one) or named OUT/INOUT/TABLE columns give
+  // objects; a bare `record` without them is called like a scalar (its value is the object).
+  const returnsComposite = String(r.return_base_typtype) === 'c' || r.has_out_args === true;
   return Object.freeze({
     schema: String(r.schema),
     name: String(r.name),

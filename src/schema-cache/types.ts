@@ -151,6 +151,29 @@ export interface SchemaCache {
   readonly timezones: ReadonlySet<string>;
   readonly serverVersion: number;
   readonly loadedAt: Date;
+  /** Custom media-type handlers (aggregates and functions returning a media-type domain). */
+  readonly mediaHandlers?: readonly MediaHandler[];
+  /** The schema where PostGIS's ST_AsGeoJSON lives (application/geo+json), null without PostGIS. */
+  readonly postgisSchema?: string | null;
+}
+
+/**
+ * A media type a database object serves (PostgREST's media handlers): an aggregate over a relation's
+ * row type (`target` that relation) or over `anyelement` (target null: every relation), returning a
+ * domain named after the media type; or a function returning such a domain (kind 'function',
+ * `target` the function itself).
+ */
+export interface MediaHandler {
+  readonly kind: 'aggregate' | 'function';
+  readonly schema: string;
+  readonly name: string;
+  readonly target: { readonly schema: string; readonly name: string } | null;
+  /** The domain's name, lowercased: `text/tab-separated-values`, `*\/*`. */
+  readonly mediaType: string;
+  /** What Content-Type says: the domain's name, `application/octet-stream` for `*\/*`. */
+  readonly resolvedType: string;
+  /** The domain's base type is bytea: the body is raw bytes. */
+  readonly binary: boolean;
 }
 
 export const tableKey = (schema: string, name: string) => `${schema}\u0000${name}`;

@@ -6,6 +6,7 @@ import { callResponse, callViolation } from '../../response/rpc.js';
 import { callStatements } from '../../sql/rpc.js';
 import type { ApiResponse } from '../../response/types.js';
 import type { RouteContext } from '../app.js';
+import { explainRoute } from './explain.js';
 import { preferenceApplied } from './prefer.js';
 
 export async function handleRpc(ctx: RouteContext): Promise<ApiResponse> {
@@ -15,8 +16,10 @@ export async function handleRpc(ctx: RouteContext): Promise<ApiResponse> {
     maxRows: config.dbMaxRows,
     aggregatesEnabled: config.dbAggregatesEnabled,
     hoistedSettings: config.dbHoistedTxSettings ?? [],
+    planEnabled: config.dbPlanEnabled,
   });
   const { before, main } = callStatements(plan);
+  if (plan.read.media.kind === 'plan') return explainRoute(ctx, plan.read.media, { readOnly: plan.readOnly, before, main });
   const tx = txEnd(config.dbTxEnd, req.preferences);
   const mayViolate = plan.read.media.kind === 'object' || plan.maxAffected !== null;
   const result = await ctx.run({

@@ -1,0 +1,205 @@
+// HTTP tests of PostgREST's media types beyond JSON/CSV on every backend: execution plans
+// (db-plan-enabled), raw text/xml/bytes, custom media-type handlers, and application/geo+json
+// (PostgreSQL with PostGIS; PGlite has no PostGIS and answers 406).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { backendKinds, startTestApi, type TestApi } from '../helpers/backends.js';
+
+for (const kind of backendKinds()) {
+  const postgis = kind !== 'pglite';
+  describe(`media types (${kind})`, () => {
+    let api: TestApi;
+    before(async () => {
+      api = await startTestApi(kind, {
+        fixtures: postgis ? ['compat-media.sql', 'postgis.sql'] : ['compat-media.sql'],
+        options: { 'db-plan-enabled': 'true', 'db-schemas': 'api,media2' },
+      });
+    });
+    after(async () => { await api?.close(); });
+
+    const get = (path: string, accept?: string) => api.fetch(path, { headers: accept === undefined ? {} : { Accept: accept } });
+    const send = (method: string, path: string, body: unknown, accept: string, prefer?: string) => api.fetch(path, {
+      method,
+      headers: { 'Content-Type': 'application/json', Accept: accept, ...(prefer ? { Prefer: prefer } : {}) },
+      body: body === null ? undefined : JSON.stringify(body),
+    });
+    /** Status, Content-Type, and a body whose Content-Length is its byte length. */
+    const expect = async (r: Response, status: number, contentType: string): Promise<Buffer> => {
+      const body = Buffer.from(await r.arrayBuffer());
+      assert.equal(r.status, status, body.toString());
+      assert.equal(r.headers.get('content-type'), contentType);
+      assert.equal(Number(r.headers.get('content-length')), body.length);
+      return body;
+    };
+    const notAcceptable = async (r: Response, accept: string) => {
+      const body = JSON.parse((await expect(r, 406, 'application/json; charset=utf-8')).toString()) as { code: string; message: string };
+      assert.deepEqual(body, { code: 'PGRST107', details: null, hint: null, message: `None of these media types are available: ${accept}` });
+    };
+    const projectCount = async () => Number((await api.sql('SELECT count(*)::int AS n FROM api.projects'))[0]?.n);
+
+    describe('execution plans', () => {
+      it('plan+json explains the read with its total cost', async () => {
+        const body = await expect(await get('/projects?id=in.(1,2)', 'application/vnd.pgrst.plan+json'), 200,
+          'application/vnd.pgrst.plan+json; for="application/json"; charset=utf-8');
+        const plan = JSON.parse(body.toString()) as Array<{ Plan: { 'Node Type': string; 'Total Cost': number } }>;
+        assert.equal(plan[0]?.Plan['Node Type'], 'Aggregate');
+        assert.equal(typeof plan[0]?.Plan['Total Cost'], 'number');
+      });
+
+      it('text is the default format; options in PostgREST order, verbose shows the json_agg body', async () => {
+        const r = await get('/projects', 'application/vnd.pgrst.plan; options=verbose|analyze');
+        const text = (await expect(r, 200, 'application/vnd.pgrst.plan+text; for="application/json"; options=analyze|verbose; charset=utf-8')).toString();
+        assert.match(text, /^Aggregate {2}\(cost=/);
+        assert.match(text, /actual time=/);
+        assert.match(text, /Output: .*json_agg\(ROW\(projects\.id, projects\.name, projects\.client\)\)/);
+      });
+
+      it('for= picks the media type explained (vendored names completed as PostgREST does)', async () => {
+        const r = await get('/projects?id=eq.1', 'application/vnd.pgrst.plan+json; for="application/vnd.pgrst.object"; options=verbose');
+        const plan = JSON.parse((await expect(r, 200, 'application/vnd.pgrst.plan+json; for="application/vnd.pgrst.object+json"; options=verbose; charset=utf-8')).toString()) as Array<{ Plan: { Output: string[] } }>;
+        assert.match(plan[0]?.Plan.Output[2] ?? '', /json_agg\(ROW\(projects\.id, projects\.name, projects\.client\)\) -> 0/);
+        const csv = await get('/projects', 'application/vnd.pgrst.plan+text; for="text/csv"; options=verbose');
+        assert.match((await expect(csv, 200, 'application/vnd.pgrst.plan+text; for="text/csv"; options=verbose; charset=utf-8')).toString(), /string_agg/);
+        const tsv = await get('/projects', 'application/vnd.pgrst.plan+text; for="text/tab-separated-values"; options=verbose');
+        assert.match((await expect(tsv, 200, 'application/vnd.pgrst.plan+text; for="text/tab-separated-values"; options=verbose; charset=utf-8')).toString(), /tsv_agg\(ROW/);
+        await notAcceptable(await get('/projects', 'application/vnd.pgrst.plan; for="image/png"'), 'application/vnd.pgrst.plan; for="image/png"');
+      });
+
+      it('writes are explained (and analyzed) in a transaction that is rolled back', async () => {
+        const before = await projectCount();
+        const ins = await send('POST', '/projects', { id: 10, name: 'New' }, 'application/vnd.pgrst.plan+json; options=analyze');
+        const plan = JSON.parse((await expect(ins, 200, 'application/vnd.pgrst.plan+json; for="application/json"; options=analyze; charset=utf-8')).toString()) as Array<{ Plan: { 'Actual Rows': number } }>;
+        assert.equal(plan[0]?.Plan['Actual Rows'], 1);
+        const upd = await send('PATCH', '/projects?id=eq.1', { name: 'Changed' }, 'application/vnd.pgrst.plan+text; options=analyze');
+        assert.match((await expect(upd, 200, 'application/vnd.pgrst.plan+text; for="application/json"; options=analyze; charset=utf-8')).toString(), /Update on projects/);
+        const del = await send('DELETE', '/projects?id=eq.2', null, 'application/vnd.pgrst.plan+text; options=analyze', 'return=representation');
+        assert.match((await expect(del, 200, 'application/vnd.pgrst.plan+text; for="application/json"; options=analyze; charset=utf-8')).toString(), /Delete on projects/);
+        assert.equal(await projectCount(), before);
+        assert.deepEqual(await api.sql('SELECT name FROM api.projects WHERE id = 1'), [{ name: 'Windows 7' }]);
+      });
+
+      it('function calls are explained', async () => {
+        const r = await get('/rpc/all_projects?id=lt.3', 'application/vnd.pgrst.plan+json');
+        const plan = JSON.parse((await expect(r, 200, 'application/vnd.pgrst.plan+json; for="application/json"; charset=utf-8')).toString()) as Array<{ Plan: { 'Total Cost': number } }>;
+        assert.equal(typeof plan[0]?.Plan['Total Cost'], 'number');
+        const post = await api.fetch('/rpc/greet', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/vnd.pgrst.plan+text; for="text/plain"' }, body: '{"name":"x"}' });
+        assert.match((await expect(post, 200, 'application/vnd.pgrst.plan+text; for="text/plain"; charset=utf-8')).toString(), /cost=/);
+      });
+    });
+
+    describe('raw output', () => {
+      it('one selected column as text/plain, text/xml or bytes', async () => {
+        assert.equal((await expect(await get('/files?select=name&order=id', 'text/plain'), 200, 'text/plain; charset=utf-8')).toString(), 'a.txtb.bin');
+        assert.equal((await expect(await get('/files?select=doc&order=id', 'text/xml'), 200, 'text/xml; charset=utf-8')).toString(), '<a>1</a><b/>');
+        const bytes = await expect(await get('/files?select=content&id=eq.2', 'application/octet-stream'), 200, 'application/octet-stream');
+        assert.deepEqual([...bytes], [0x00, 0xff, 0x21]);
+        assert.equal((await expect(await get('/files?select=name&id=eq.99', 'text/plain'), 200, 'text/plain; charset=utf-8')).toString(), '');
+      });
+
+      it('several columns (or none named) cannot be raw', async () => {
+        await notAcceptable(await get('/files?select=id,name', 'text/plain'), 'text/plain');
+        await notAcceptable(await get('/projects', 'text/plain'), 'text/plain');
+      });
+
+      it('functions returning text, xml and bytea', async () => {
+        assert.equal((await expect(await get('/rpc/greet?name=you', 'text/plain'), 200, 'text/plain; charset=utf-8')).toString(), 'hello you');
+        assert.equal((await expect(await get('/rpc/doc', 'text/xml'), 200, 'text/xml; charset=utf-8')).toString(), '<doc><p>hi</p></doc>');
+        assert.deepEqual([...await expect(await get('/rpc/bytes', 'application/octet-stream'), 200, 'application/octet-stream')], [0, 1, 2, 3, 255]);
+        // JSON stays the default.
+        assert.equal((await expect(await get('/rpc/greet'), 200, 'application/json; charset=utf-8')).toString(), '"hello world"');
+      });
+    });
+
+    describe('custom media-type handlers', () => {
+      it('an aggregate over a table serves its media type for that table', async () => {
+        const body = await expect(await get('/projects?order=id', 'text/tab-separated-values'), 200, 'text/tab-separated-values');
+        assert.equal(body.toString(), 'id\tname\n1\tWindows 7\n2\tWindows 10\n3\tIOS\n');
+        assert.equal((await expect(await get('/projects?id=eq.99', 'text/tab-separated-values'), 200, 'text/tab-separated-values')).toString(), 'id\tname\n');
+        // Only for the table it takes, and only without select=.
+        await notAcceptable(await get('/specials', 'text/tab-separated-values'), 'text/tab-separated-values');
+        await notAcceptable(await get('/projects?select=id', 'text/tab-separated-values'), 'text/tab-separated-values');
+      });
+
+      it('an anyelement aggregate serves every relation, select= included', async () => {
+        const body = await expect(await get('/projects?select=id,name&order=id&limit=2', 'application/x-ndjson'), 200, 'application/x-ndjson');
+        assert.equal(body.toString(), '{"id":1,"name":"Windows 7"}\n{"id":2,"name":"Windows 10"}\n');
+        assert.equal((await expect(await get('/specials?order=id', 'application/x-ndjson'), 200, 'application/x-ndjson')).toString(), '{"id":1,"label":"one"}\n{"id":2,"label":"two"}\n');
+        // A handler in another exposed schema counts.
+        assert.equal((await expect(await get('/projects', 'text/x-count'), 200, 'text/x-count')).toString(), '3 rows');
+      });
+
+      it('application/json overridden for one table; */* still gets the built-in JSON', async () => {
+        assert.equal((await expect(await get('/specials', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '{"specials" : {"1": "one", "2": "two"}}');
+        assert.equal((await expect(await get('/specials?order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":1,"label":"one"},{"id":2,"label":"two"}]');
+        assert.equal((await expect(await get('/projects?id=eq.3', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":3,"name":"IOS","client":"Apple"}]');
+      });
+
+      it('a */* handler answers any Accept for its table, as application/octet-stream', async () => {
+        for (const accept of ['application/json', 'text/csv', '*/*']) {
+          const bytes = await expect(await get('/files?order=id', accept), 200, 'application/octet-stream');
+          assert.deepEqual([...bytes], [0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00, 0xff, 0x21]);
+        }
+        assert.equal((await expect(await get('/files?select=name&order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"name":"a.txt"},{"name":"b.bin"}]');
+      });
+
+      it('functions returning a media-type domain serve it on /rpc', async () => {
+        assert.deepEqual([...await expect(await get('/rpc/pixel', 'image/png'), 200, 'image/png')], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+        assert.equal((await expect(await get('/rpc/projects_tsv', 'text/tab-separated-values'), 200, 'text/tab-separated-values')).toString(), '1\tWindows 7\n2\tWindows 10\n3\tIOS');
+        assert.equal((await expect(await get('/rpc/pixel', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '"\\\\x89504e470d0a1a0a"');
+        await notAcceptable(await get('/rpc/greet', 'image/png'), 'image/png');
+      });
+    });
+
+    describe('application/geo+json', () => {
+      if (!postgis) {
+        it('without PostGIS the media type is not available (406)', async () => {
+          await notAcceptable(await get('/projects', 'application/geo+json'), 'application/geo+json');
+        });
+        return;
+      }
+      it('a FeatureCollection of ST_AsGeoJSON rows', async () => {
+        const body = JSON.parse((await expect(await get('/shops?id=lt.3&order=id', 'application/geo+json'), 200, 'application/geo+json; charset=utf-8')).toString()) as unknown;
+        assert.deepEqual(body, {
+          type: 'FeatureCollection',
+          features: [
+            { type: 'Feature', geometry: { type: 'Point', coordinates: [-71.10044, 42.373695] }, properties: { id: 1, address: '1369 Cambridge St' } },
+            { type: 'Feature', geometry: { type: 'Point', coordinates: [-71.10543, 42.366432] }, properties: { id: 2, address: '757 Massachusetts Ave' } },
+          ],
+        });
+      });
+
+      it('select= shapes the properties; no rows give no features', async () => {
+        const body = JSON.parse((await expect(await get('/shops?select=id,shop_geom&id=eq.3', 'application/geo+json'), 200, 'application/geo+json; charset=utf-8')).toString()) as unknown;
+        assert.deepEqual(body, { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-71.081924, 42.36437] }, properties: { id: 3 } }] });
+        const none = await expect(await get('/shops?id=eq.99', 'application/geo+json'), 200, 'application/geo+json; charset=utf-8');
+        assert.deepEqual(JSON.parse(none.toString()), { type: 'FeatureCollection', features: [] });
+      });
+
+      it('without a geometry column PostGIS itself refuses', async () => {
+        for (const path of ['/projects', '/shops?select=id,address']) {
+          const r = await get(path, 'application/geo+json');
+          const body = JSON.parse((await expect(r, 400, 'application/json; charset=utf-8')).toString()) as unknown;
+          assert.deepEqual(body, { code: '22023', details: null, hint: null, message: 'geometry column is missing' });
+        }
+      });
+    });
+  });
+}
+
+for (const kind of backendKinds().filter((k) => k !== 'pgbouncer')) {
+  describe(`execution plans disabled (${kind})`, () => {
+    let api: TestApi;
+    before(async () => { api = await startTestApi(kind, { fixtures: ['compat-media.sql'] }); });
+    after(async () => { await api?.close(); });
+
+    it('db-plan-enabled=false (the default): 406 PGRST107', async () => {
+      for (const [method, path] of [['GET', '/projects'], ['DELETE', '/projects?id=eq.1'], ['GET', '/rpc/all_projects']] as const) {
+        const accept = 'application/vnd.pgrst.plan+json';
+        const r = await api.fetch(path, { method, headers: { Accept: accept } });
+        assert.equal(r.status, 406);
+        assert.deepEqual(await r.json(), { code: 'PGRST107', details: null, hint: null, message: `None of these media types are available: ${accept}` });
+      }
+      assert.equal(Number((await api.sql('SELECT count(*)::int AS n FROM api.projects'))[0]?.n), 3);
+    });
+  });
+}
