@@ -32,6 +32,23 @@ export const deniedRole = (role: string) => new ApiError({
   hint: 'Requests may only run as non-superuser roles without BYPASSRLS that the authenticator role is a member of.',
 });
 
+/** PostgreSQL's answer to SET ROLE of a role that does not exist (PostgREST v13: 401). */
+export const unknownRole = (role: string) => new ApiError({
+  code: '22023',
+  status: 401,
+  message: `role "${role}" does not exist`,
+  headers: { 'WWW-Authenticate': 'Bearer' },
+});
+
+/**
+ * Words PostgreSQL reads as something other than a role name. `set_config('role', 'none', true)`
+ * is RESET ROLE: on the embedded database that is the superuser, with RLS off. The others are
+ * refused alike (any case), and so is the `pg_` prefix PostgreSQL reserves for its predefined roles.
+ */
+const specialWords = new Set(['none', 'default', 'public', 'current_user', 'session_user', 'current_role', 'user', 'all']);
+
+export const isSpecialRoleName = (role: string) => role === '' || specialWords.has(role.toLowerCase()) || /^pg_/i.test(role);
+
 export class RoleGuard {
   private roles = new Map<string, RoleFacts>();
   private loadedFor: SchemaCache | null | undefined;
@@ -53,7 +70,10 @@ export class RoleGuard {
     return this.roles.get(role);
   }
 
-  /** Throws 403 42501 for a role requests must not run as; unknown roles are left to PostgreSQL (22023 → 401). */
+  /**
+   * Throws 403 42501 for a role requests must not run as, 401 22023 for a role that does not exist
+   * (or is a special word): only a known, switchable role ever reaches set_config('role', …).
+   */
   async check(role: string): Promise<void> {
     const cache = this.schemaCache();
     // Roles and grants may have changed with the schema (the init SQL NOTIFYs a reload).
@@ -62,11 +82,12 @@ export class RoleGuard {
       await this.load();
     }
     let facts = this.roles.get(role);
+    if (isSpecialRoleName(role)) throw facts ? deniedRole(role) : unknownRole(role); // pg_database_owner exists
     if (!facts && Date.now() - this.loadedAt > 1000) {
       await this.load();
       facts = this.roles.get(role);
     }
-    if (!facts) return;
+    if (!facts) throw unknownRole(role);
     if (!facts.member || facts.self) throw deniedRole(role);
     if ((facts.superuser || facts.bypassRls) && !this.allowPrivileged) throw deniedRole(role);
   }

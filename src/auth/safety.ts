@@ -3,7 +3,7 @@
 // tables those roles can reach without RLS are reported as warnings.
 import type { Config } from '../config/config.js';
 import type { SchemaCache } from '../schema-cache/types.js';
-import type { RoleFacts } from './role-guard.js';
+import { isSpecialRoleName, type RoleFacts } from './role-guard.js';
 
 export interface RequestRole {
   readonly name: string;
@@ -47,6 +47,11 @@ export function checkSafety(
     else errors.push(msg);
   }
   for (const r of roles) {
+    if (isSpecialRoleName(r.name)) {
+      // set_config('role', 'none') is RESET ROLE: every request would run as the connecting role.
+      errors.push(`"${r.name}" (${r.setting}) is not a role name PostgreSQL switches to (none, public, current_user, pg_… mean something else). Fix: name an ordinary role.`);
+      continue;
+    }
     const f = facts(r.name);
     if (!f) {
       warnings.push(`role "${r.name}" (${r.setting}) does not exist: requests as this role will fail with 401`);

@@ -14,6 +14,7 @@ import { RemoteJwks } from './jwt/remote-jwks.js';
 import { RoleGuard } from './role-guard.js';
 import { checkSafety, requestRoles } from './safety.js';
 import { authErrors } from './service/errors.js';
+import { DbAccountGate, loginAttemptsTable, type AccountGate } from './service/account-gate.js';
 import { RateLimiter } from './service/rate-limit.js';
 import { authRoutes } from './service/routes.js';
 import { AuthService } from './service/service.js';
@@ -88,7 +89,13 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<AuthSetup> {
   let routes: AuthSetup['routes'];
   if (signer) {
     const limiter = new RateLimiter({ perIp: config.authRateLimitIp, perAccount: config.authRateLimitAccount });
-    const service = new AuthService({ config, store, signer, limiter, guard, verifier, onDecision: deps.onDecision });
+    let accounts: AccountGate = limiter;
+    if (await loginAttemptsTable(db)) {
+      accounts = new DbAccountGate(db, { allowance: config.authRateLimitAccount }, (err) => deps.warn(`pruning auth.login_attempts failed: ${(err as Error).message}`));
+    } else {
+      deps.warn('auth.login_attempts is missing: sign-in backoff is kept per instance until the init SQL is applied again (pesquel init)');
+    }
+    const service = new AuthService({ config, store, signer, limiter, accounts, guard, verifier, onDecision: deps.onDecision });
     routes = authRoutes({ config, service, signer });
   } else {
     const isAuthPath = (raw: RawRequest) => /^\/auth\/[^?]|^\/\.well-known\/jwks\.json(\?|$)/.test(raw.url);

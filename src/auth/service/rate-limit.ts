@@ -1,6 +1,8 @@
 // Login abuse controls, in memory: a fixed window of attempts per client address, and per account
-// (the submitted email, known or not) an exponential backoff after repeated failures.
+// (the submitted email, known or not) an exponential backoff after repeated failures — the
+// fallback AccountGate when the database lacks auth.login_attempts (see account-gate.ts).
 // A blocked caller learns only how long to wait, never whether the account exists.
+import { backoffMs, type AccountGate } from './account-gate.js';
 
 export interface RateLimitOptions {
   /** Attempts per address per window. */
@@ -18,7 +20,7 @@ interface Failures { count: number; blockedUntil: number; last: number }
 
 const maxTracked = 100_000;
 
-export class RateLimiter {
+export class RateLimiter implements AccountGate {
   private readonly ips = new Map<string, Window>();
   private readonly accounts = new Map<string, Failures>();
   private readonly now: () => number;
@@ -59,13 +61,25 @@ export class RateLimiter {
     }
     f.count++;
     f.last = t;
-    const over = f.count - this.opts.perAccount;
     // 1 s, 2 s, 4 s … after the allowed failures, up to maxBackoff.
-    if (over >= 0) f.blockedUntil = t + Math.min(1000 * 2 ** over, this.opts.maxBackoffMs ?? 900_000);
+    const wait = backoffMs(f.count, { allowance: this.opts.perAccount, maxBackoffMs: this.opts.maxBackoffMs });
+    if (wait > 0) f.blockedUntil = t + wait;
   }
 
   success(account: string): void {
     this.accounts.delete(account);
+  }
+
+  /** Checks and counts in one synchronous step, so concurrent attempts cannot all pass the check. */
+  reserve(account: string): Promise<number> {
+    const wait = this.accountWait(account);
+    if (wait === 0) this.failure(account);
+    return Promise.resolve(wait);
+  }
+
+  succeeded(account: string): Promise<void> {
+    this.success(account);
+    return Promise.resolve();
   }
 }
 

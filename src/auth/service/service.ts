@@ -7,6 +7,7 @@ import type { RoleGuard } from '../role-guard.js';
 import { authErrors } from './errors.js';
 import { hashPassword, verifyDummy, verifyPassword } from './passwords.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { AccountGate } from './account-gate.js';
 import { Sessions, type ClientInfo, type PublicUser, type Session } from './sessions.js';
 import type { Signer } from './signing-keys.js';
 import type { AuthStore } from './store.js';
@@ -22,7 +23,10 @@ export interface AuthServiceDeps {
   readonly config: Config;
   readonly store: AuthStore;
   readonly signer: Signer;
+  /** Per-address limits (in this process). */
   readonly limiter: RateLimiter;
+  /** Per-account backoff, reserved before the password is checked (shared through the database). */
+  readonly accounts: AccountGate;
   readonly guard: RoleGuard;
   readonly verifier: JwtVerifier;
   /** Login/refresh outcomes for the logs and metrics (never a credential). */
@@ -80,23 +84,21 @@ export class AuthService {
 
   async login(creds: Credentials, client: ClientInfo): Promise<Session> {
     this.checkIp(client.ip);
-    const limiter = this.deps.limiter;
-    const wait = limiter.accountWait(creds.email);
+    // The attempt counts as a failure before any hashing: concurrent guesses cannot all pass.
+    const wait = await this.deps.accounts.reserve(creds.email);
     if (wait > 0) throw authErrors.tooManyRequests(wait);
     const user = await this.deps.store.userByEmail(creds.email);
     if (!user) {
       await verifyDummy(creds.password);
-      limiter.failure(creds.email);
       this.decided('password', 'failure', 'unknown user');
       throw authErrors.invalidCredentials();
     }
     const v = await verifyPassword(user.password_hash, creds.password);
     if (!v.ok) {
-      limiter.failure(creds.email);
       this.decided('password', 'failure', 'wrong password');
       throw authErrors.invalidCredentials();
     }
-    limiter.success(creds.email);
+    await this.deps.accounts.succeeded(creds.email);
     this.decided('password', 'success');
     // bcrypt (imported) or outdated argon2 parameters: upgrade now that we know the password.
     if (v.rehash) await this.deps.store.setPasswordHash(user.id, await hashPassword(creds.password));

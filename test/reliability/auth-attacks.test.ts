@@ -1,0 +1,141 @@
+// Attacks on authentication (issue 20): role claims PostgreSQL reads as something other than a
+// role (`none` is RESET ROLE: the superuser on the embedded database, RLS off), and a hundred
+// concurrent guesses of one account's password, which must get at most the allowance of checks —
+// also when they are spread over two PeSquel instances on one database.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
+import { backendKinds, startTestApi, type TestApi } from '../helpers/backends.js';
+import { startPesquel, type Running } from '../../src/http/main.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+const secret = 'auth-attacks-test-secret-of-at-least-32-chars';
+const allowance = 5;
+
+const sign = (claims: Record<string, unknown>) =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+
+for (const kind of backendKinds().filter((k) => k !== 'pgbouncer')) {
+  describe(`auth attacks (${kind})`, () => {
+    let api: TestApi;
+    let alice: { id: string; token: string };
+    let bob: { id: string; token: string };
+    before(async () => {
+      api = await startTestApi(kind, {
+        fixtures: ['auth.sql'],
+        options: {
+          'jwt-secret': secret, 'auth-signing-alg': 'HS256', 'auth-trust-proxy': 'true',
+          'auth-rate-limit-account': String(allowance), 'auth-rate-limit-ip': '1000',
+        },
+      });
+      const signup = async (email: string) => {
+        const r = await post('/auth/signup', { email, password: 'correct horse battery' });
+        assert.equal(r.status, 201, await r.clone().text());
+        const b = await r.json() as { access_token: string; user: { id: string } };
+        return { id: b.user.id, token: b.access_token };
+      };
+      alice = await signup('alice@example.com');
+      bob = await signup('bob@example.com');
+      const note = await api.fetch('/notes', {
+        method: 'POST', headers: { Authorization: `Bearer ${alice.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: 'alice private' }),
+      });
+      assert.equal(note.status, 201, await note.clone().text());
+    });
+    after(async () => { await api?.close(); });
+
+    let ip = 0;
+    function post(path: string, body: unknown, from = `198.51.100.${(ip++ % 250) + 1}`) {
+      return api.fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': from }, body: JSON.stringify(body) });
+    }
+
+    it('refuses role claims that are not roles the authenticator may switch to, before the database sees them', async () => {
+      const [superuser] = await api.sql('SELECT rolname FROM pg_roles WHERE rolsuper ORDER BY oid LIMIT 1');
+      const cases: [string, number, string][] = [
+        ['none', 401, '22023'], ['NONE', 401, '22023'], ['None', 401, '22023'], ['default', 401, '22023'], ['DEFAULT', 401, '22023'],
+        ['public', 401, '22023'], ['PUBLIC', 401, '22023'], ['current_user', 401, '22023'], ['session_user', 401, '22023'],
+        ['current_role', 401, '22023'], ['user', 401, '22023'], ['all', 401, '22023'], ['ghost', 401, '22023'], ['api_user ', 401, '22023'],
+        ['API_USER', 401, '22023'], ['pg_nonexistent', 401, '22023'],
+        ['pg_database_owner', 403, '42501'], ['pg_read_all_data', 403, '42501'], ['pg_signal_backend', 403, '42501'],
+        [String(superuser?.rolname), 403, '42501'], ['authenticator', 403, '42501'], ['api_bypass', 403, '42501'],
+      ];
+      for (const [role, status, code] of cases) {
+        for (const sub of [bob.id, alice.id]) {
+          const r = await api.fetch('/notes', { headers: { Authorization: `Bearer ${await sign({ role, sub })}` } });
+          const body = await r.json() as { code?: string; message?: string };
+          assert.equal(r.status, status, `${role}: ${JSON.stringify(body)}`);
+          assert.equal(body.code, code, role);
+          if (code === '22023') {
+            assert.equal(body.message, `role "${role}" does not exist`);
+            assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+          }
+        }
+      }
+    });
+
+    it("never shows another user's private notes, whatever the role claim", async () => {
+      for (const role of ['none', 'NONE', 'default', 'public', 'current_user', 'session_user', 'pg_database_owner', '', ' ', 'api_user']) {
+        const r = await api.fetch('/notes', { headers: { Authorization: `Bearer ${await sign({ role, sub: bob.id })}` } });
+        const text = await r.text();
+        assert.doesNotMatch(text, /alice private/, `${JSON.stringify(role)}: ${text}`);
+      }
+      // The proper token still works, and RLS keeps each to their own.
+      const own = await api.fetch('/notes?select=body', { headers: { Authorization: `Bearer ${alice.token}` } });
+      assert.deepEqual(await own.json(), [{ body: 'alice private' }]);
+      const other = await api.fetch('/notes', { headers: { Authorization: `Bearer ${bob.token}` } });
+      assert.deepEqual(await other.json(), []);
+    });
+
+    it('checks at most the allowance of a hundred concurrent wrong passwords from a hundred addresses', async () => {
+      const email = 'race@example.com';
+      assert.equal((await post('/auth/signup', { email, password: 'the right password' })).status, 201);
+      const statuses = await Promise.all(Array.from({ length: 100 }, () => post('/auth/login', { email, password: 'a wrong password' }).then((r) => r.status)));
+      assert.equal(statuses.filter((s) => s === 400).length, allowance, JSON.stringify(statuses));
+      assert.equal(statuses.filter((s) => s === 429).length, 100 - allowance);
+      const blocked = await post('/auth/login', { email, password: 'the right password' });
+      assert.equal(blocked.status, 429);
+      assert.ok(Number(blocked.headers.get('retry-after')) >= 1);
+      const [row] = await api.sql('SELECT failures FROM auth.login_attempts WHERE account = $1', [email]);
+      assert.equal(Number(row?.failures), allowance);
+
+      // The backoff passes (moved into the past instead of waiting): the right password works and
+      // the account's failures are forgotten.
+      await api.sql(`UPDATE auth.login_attempts SET blocked_until = now() - interval '1 second' WHERE account = $1`, [email]);
+      const ok = await post('/auth/login', { email, password: 'the right password' });
+      assert.equal(ok.status, 200, await ok.clone().text());
+      assert.deepEqual(await api.sql('SELECT failures FROM auth.login_attempts WHERE account = $1', [email]), []);
+    });
+
+    it('backs off unknown accounts alike, and doubles the wait after each failure past the allowance', async () => {
+      const email = 'nobody@example.com';
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => post('/auth/login', { email, password: 'whatever pw' }).then((r) => r.status)));
+      assert.equal(statuses.filter((s) => s === 400).length, allowance);
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await api.sql(`UPDATE auth.login_attempts SET blocked_until = now() - interval '1 second' WHERE account = $1`, [email]);
+        assert.equal((await post('/auth/login', { email, password: 'whatever pw' })).status, 400);
+        waits.push(Number((await post('/auth/login', { email, password: 'whatever pw' })).headers.get('retry-after')));
+      }
+      assert.deepEqual(waits, [2, 4, 8]);
+    });
+
+    if (kind === 'postgres') {
+      it('shares the count between two instances on one database', async () => {
+        let second: Running | null = null;
+        try {
+          second = await startPesquel(api.config, { logger: createLogger('error') });
+          const urls = [api.url, second.apiUrl];
+          const email = 'shared@example.com';
+          assert.equal((await post('/auth/signup', { email, password: 'the right password' })).status, 201);
+          const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => fetch(`${urls[i % 2]}/auth/login`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `203.0.113.${i + 1}` },
+            body: JSON.stringify({ email, password: 'a wrong password' }),
+          }).then((r) => r.status)));
+          assert.equal(statuses.filter((s) => s === 400).length, allowance, JSON.stringify(statuses));
+          assert.equal(statuses.filter((s) => s === 429).length, 100 - allowance);
+        } finally {
+          await second?.close();
+        }
+      });
+    }
+  });
+}
