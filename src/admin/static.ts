@@ -24,6 +24,8 @@ const notBuilt = `<!doctype html><meta charset="utf-8"><title>PeSquel admin</tit
 export function staticFiles(dir: string) {
   const root = normalize(dir);
   return async (path: string): Promise<Reply> => {
+    // `//`, `/\\` (read as `//`) and `//[` name another host to a URL parser: never a page here.
+    if (path.includes('//')) throw new AdminError(400, 'bad-url', 'the request target must be a plain path');
     const index = join(root, 'index.html');
     if (!existsSync(index)) return { status: 503, body: notBuilt, headers: { 'Content-Type': 'text/html; charset=utf-8' } };
     let decoded: string;

@@ -50,7 +50,11 @@ export function csrfMatches(session: Session, header: string | undefined): boole
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** At most `max` failed sign-ins per client address per window; counts reset on success. */
+/**
+ * At most `max` failed sign-ins per client address per window; counts reset on success. An attempt
+ * is reserved (counted as a failure) before the password is hashed, so concurrent attempts cannot
+ * all pass the check. In memory, like the sessions: the admin UI is one process's.
+ */
 export class LoginLimiter {
   private readonly failures = new Map<string, { count: number; since: number }>();
   constructor(private readonly max = 10, private readonly windowMs = 60_000, private readonly now = () => Date.now()) {}
@@ -69,4 +73,11 @@ export class LoginLimiter {
   }
 
   succeed(addr: string): void { this.failures.delete(addr); }
+
+  /** Checks and counts one attempt in one synchronous step: false when the address must wait. */
+  reserve(addr: string): boolean {
+    if (this.blocked(addr)) return false;
+    this.fail(addr);
+    return true;
+  }
 }
