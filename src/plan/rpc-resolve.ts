@@ -61,21 +61,30 @@ function singleUnnamed(f: Func, media: ArgsMedia): boolean {
 
 const signature = (f: Func) => `${f.schema}.${f.name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`;
 
+/**
+ * 404 PGRST202 in PostgREST's words: the argument names sorted, "with parameter x" for one and
+ * "with parameters x, y" for several, and a hint from the fuzzy set: the closest parameter list
+ * among the overloads of that name, else the closest function name in the schema.
+ */
 function notFound(cache: SchemaCache, schema: string, name: string, shape: CallShape, sameName: readonly Func[]) {
   const keys = [...new Set(shape.keys)].sort();
   const onlyRaw = shape.media === 'text' || shape.media === 'xml' || shape.media === 'bytea';
-  const withParams = keys.length === 0 ? ' without parameters' : ` with parameters ${keys.join(', ')}`;
+  const prms = keys.join(', ');
+  const withParams = keys.length === 0 ? ' without parameters' : ` with parameter${keys.length > 1 ? 's' : ''} ${prms}`;
   const how = onlyRaw ? ` with a single unnamed ${shape.media} parameter`
     : shape.media === 'json' ? `${withParams} or with a single unnamed json/jsonb parameter`
     : withParams;
-  const qualified = `${schema}.${name}${onlyRaw ? '' : `(${keys.join(', ')})`}`;
+  const func = `${schema}.${name}`;
+  const message = onlyRaw ? func : keys.length === 0 ? `${func} without parameters` : `${func}(${prms})`;
   let hint: string | null = null;
-  if (sameName.length > 0) {
-    hint = `Perhaps you meant to call the function ${schema}.${name}(${(sameName[0] as Func).args.map((a) => a.name).join(', ')})`;
-  } else {
-    const names = [...cache.functions.values()].flat().filter((f) => f.schema === schema).map((f) => f.name);
-    const guess = closest(name, names);
-    if (guess) hint = `Perhaps you meant to call the function ${schema}.${guess}`;
+  if (!onlyRaw) {
+    const guess = sameName.length > 0
+      ? closest(paramList(keys), sameName.map((f) => paramList(f.args.map((a) => a.name))))
+      : closest(name, [...cache.functions.values()].flat().filter((f) => f.schema === schema).map((f) => f.name));
+    if (guess !== null) hint = `Perhaps you meant to call the function ${schema}.${sameName.length > 0 ? name : ''}${guess}`;
   }
-  return errors.noFunction(qualified, `Searched for the function ${schema}.${name}${how}, but no matches were found in the schema cache.`, hint);
+  return errors.noFunction(message, `Searched for the function ${func}${how}, but no matches were found in the schema cache.`, hint);
 }
+
+/** `(a, b)`: parameter names sorted, as PostgREST compares and prints them. */
+const paramList = (names: readonly string[]) => `(${[...names].sort().join(', ')})`;

@@ -100,7 +100,7 @@ for (const kind of backendKinds()) {
       it('unknown functions or arguments: 404 PGRST202 with a hint', async () => {
         const r = await post('/rpc/helo', {});
         const b = await error(r, 404, 'PGRST202');
-        assert.equal(b.message, 'Could not find the function api.helo() in the schema cache');
+        assert.equal(b.message, 'Could not find the function api.helo without parameters in the schema cache');
         assert.equal(b.details, 'Searched for the function api.helo without parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.');
         assert.equal(b.hint, 'Perhaps you meant to call the function api.hello');
         const r2 = await get('/rpc/add?a=1&c=2');
@@ -171,11 +171,14 @@ for (const kind of backendKinds()) {
         }
       });
 
-      it('GET on a VOLATILE function: 405, nothing runs', async () => {
+      it('GET and HEAD call VOLATILE functions read-only: a write fails with 405 25006, nothing runs', async () => {
         const before = await logCount();
-        await error(await get('/rpc/log_call'), 405, 'PGRST101');
-        await error(await api.fetch('/rpc/log_call', { method: 'HEAD' }).then((r) => { assert.equal(r.status, 405); return get('/rpc/log_call?note=x'); }), 405, 'PGRST101');
+        await error(await get('/rpc/log_call'), 405, '25006');
+        const head = await api.fetch('/rpc/log_call?note=x', { method: 'HEAD' });
+        assert.equal(head.status, 405);
+        assert.equal(await head.text(), '');
         assert.equal(await logCount(), before);
+        assert.equal(await (await get('/rpc/in_read_only')).text(), 'true');
       });
 
       it('STABLE functions run read-only even on POST (writing: 405 25006)', async () => {

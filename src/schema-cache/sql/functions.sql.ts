@@ -14,6 +14,10 @@ SELECT
   format_type(p.prorettype, NULL) AS return_type,
   rt.typtype AS return_typtype,
   rt.typname AS return_typname,
+  -- A domain's base type (a domain over a composite returns objects, as PostgREST does).
+  coalesce(rbt.typtype, rt.typtype) AS return_base_typtype,
+  -- OUT, INOUT or TABLE parameters: the result has named columns (PostgREST's rettype_is_composite).
+  coalesce(p.proargmodes::text[] && '{t,b,o}', false) AS has_out_args,
   rn.nspname AS return_schema,
   rc.relname AS return_relation,
   rc.relkind AS return_relkind,
@@ -34,7 +38,8 @@ SELECT
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_type rt ON rt.oid = p.prorettype
-LEFT JOIN pg_class rc ON rc.oid = rt.typrelid
+LEFT JOIN pg_type rbt ON rt.typtype = 'd' AND rbt.oid = rt.typbasetype
+LEFT JOIN pg_class rc ON rc.oid = CASE WHEN rt.typtype = 'd' THEN rbt.typrelid ELSE rt.typrelid END
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY($1::text[])
   AND p.prokind = 'f'
