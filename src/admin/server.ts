@@ -10,7 +10,7 @@ import type { AdminDb } from './db/admin-db.js';
 import { PgliteAdminDb } from './db/pglite-admin.js';
 import { PgAdminDb } from './db/pg-admin.js';
 import { AdminStore } from './store.js';
-import { passwordCheck } from './auth/password.js';
+import { passwordCheck, resetStoredPassword } from './auth/password.js';
 import { csrfMatches, LoginLimiter, Sessions } from './auth/sessions.js';
 import { cookieValue, sameOrigin } from './auth/proxy.js';
 import { AdminError } from './errors.js';
@@ -38,16 +38,35 @@ export interface AdminUiOptions {
 
 export interface AdminUi {
   readonly url: string;
-  /** The password generated at this start (first start without admin-password), else null. */
+  /** The password generated at this start (no admin-password and none stored), else null. */
   readonly generatedPassword: string | null;
+  /** Stores the generated password (hashed): call it once the password has been shown. */
+  keepGeneratedPassword(): Promise<void>;
   close(): Promise<void>;
 }
 
-function adminDb(o: AdminUiOptions): AdminDb {
+type AdminDbSource = { readonly config: Config; readonly db: Db | null; readonly logger: Logger };
+
+function adminDb(o: AdminDbSource): AdminDb {
   if (o.db instanceof PgliteDb) return new PgliteAdminDb(o.db);
   const uri = o.config.adminDbUri ?? o.config.dbListenUri ?? o.config.dbUri;
   if (!uri) throw new Error('admin UI: no database URI');
   return new PgAdminDb({ uri, onError: (message) => o.logger.warn({ event: 'admin-db-error', message }, 'admin UI connection error') });
+}
+
+/**
+ * `pesquel admin reset-password`: stores a new generated admin password (its hash) and returns it to
+ * be shown once. `db` is the embedded database; in server mode the admin's own connection is used.
+ */
+export async function resetAdminPassword(o: AdminDbSource): Promise<string> {
+  const adb = adminDb(o);
+  try {
+    const store = new AdminStore(adb);
+    await store.setup();
+    return await resetStoredPassword(store);
+  } finally {
+    await adb.close();
+  }
 }
 
 /**
@@ -124,6 +143,7 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
     return {
       url: `http://${shown}:${address.port}`,
       generatedPassword: password.generated,
+      keepGeneratedPassword: () => password.keep(),
       close: async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();

@@ -1,21 +1,17 @@
-// Shared CLI flags for commands that load the configuration: --config, --db-url, --data-dir,
-// --port and any option as --<option-name>=value.
+// Shared CLI flags for commands that load the configuration: --config, and the configuration
+// options a command reads as --<option-name> VALUE (--db-url, --port, --host are shortcuts). Each
+// command names the options it reads; its help lists them and any other flag is refused.
 import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig, type Config } from '../config/config.js';
 import { ConfigError } from '../config/config-error.js';
-import { optionSpecs } from '../config/options.js';
+import { optionSpecs, type OptionName, type OptionSpec } from '../config/options.js';
 import { CliError } from './cli-error.js';
 
-export const configFlagsHelp = `Configuration:
-  --config FILE        PostgREST-style config file (default: ./pesquel.conf when present)
-  --db-url URI         PostgreSQL URI (default: the embedded database)
-  --data-dir DIR       Embedded database directory (default: .pesquel/data)
-  --port N             API port (default: 3000)
-  --host ADDR          API address (default: 127.0.0.1)
-  --<option> VALUE     Any option by its PostgREST name, e.g. --db-schemas api,public
-Environment: PESQUEL_<OPTION> (PGRST_<OPTION> accepted), PESQUEL_<OPTION>_FILE for secrets.`;
+const shortcuts: Readonly<Record<string, OptionName>> = { 'db-url': 'db-uri', port: 'server-port', host: 'server-host' };
+const shortcutOf = (name: OptionName) => Object.keys(shortcuts).find((s) => shortcuts[s] === name);
 
-const shortcuts: Record<string, string> = { 'db-url': 'db-uri', port: 'server-port', host: 'server-host' };
+/** Every option (pesquel start), or the options a command reads. */
+export type Accepted = 'all' | readonly OptionName[];
 
 export interface ParsedFlags {
   readonly options: Record<string, string | boolean>;
@@ -24,12 +20,69 @@ export interface ParsedFlags {
   readonly other: Record<string, string | boolean>;
 }
 
+function placeholder(name: string, spec: OptionSpec): string {
+  if (typeof spec.type === 'object') return 'VALUE';
+  if (spec.type === 'int') return 'N';
+  if (spec.type === 'bool') return '[true|false]';
+  if (spec.type === 'list') return 'A,B';
+  return name.endsWith('-uri') ? 'URI' : name.endsWith('-dir') ? 'DIR' : 'VALUE';
+}
+
+function shownDefault(spec: OptionSpec): string {
+  const d = spec.default;
+  if (d === null || d === '') return '';
+  return ` (default: ${Array.isArray(d) ? d.join(',') : String(d)})`;
+}
+
+type Row = readonly [flag: string, doc: string];
+
+/** Help rows for the given options, from their documentation in config/options.ts. */
+function optionRows(names: readonly OptionName[]): Row[] {
+  return names.map((name) => {
+    const spec: OptionSpec = optionSpecs[name];
+    const short = shortcutOf(name);
+    const oneOf = typeof spec.type === 'object' ? ` One of: ${spec.type.enum.join(', ')}.` : '';
+    return [`--${short ?? name} ${placeholder(name, spec)}`, `${spec.doc}${oneOf}${shownDefault(spec)}${short ? ` [${name}]` : ''}`];
+  });
+}
+
+/** Two aligned columns; long docs wrap under their own column (lines of at most 100 characters). */
+export function table(rows: readonly Row[]): string {
+  const width = Math.max(...rows.map(([f]) => f.length), 20) + 2;
+  const room = Math.max(40, 98 - width);
+  return rows.map(([flag, doc]) => {
+    const lines: string[] = [];
+    let line = '';
+    for (const word of doc.split(' ')) {
+      if (line !== '' && line.length + 1 + word.length > room) {
+        lines.push(line);
+        line = word;
+      } else line = line === '' ? word : `${line} ${word}`;
+    }
+    lines.push(line);
+    return `  ${flag.padEnd(width)}${lines.join(`\n  ${' '.repeat(width)}`)}`;
+  }).join('\n');
+}
+
 /**
- * Splits argv into config options (known option names) and command-specific flags: `switches`
- * stand alone (`--yes`), `valued` take a value (`--dir x` or `--dir=x`).
+ * The "Configuration:" section of a command's help, generated from the options it reads (`more`:
+ * further rows, e.g. that every other option is accepted too).
  */
-export function parseFlags(args: readonly string[], switches: readonly string[] = [], valued: readonly string[] = []): ParsedFlags {
+export function configHelp(names: readonly OptionName[], more: readonly Row[] = []): string {
+  const rows: Row[] = [['--config FILE', 'PostgREST-style config file (default: ./pesquel.conf when present)'], ...optionRows(names), ...more];
+  return `Configuration:
+${table(rows)}
+Options may also come from the config file or PESQUEL_<OPTION> (PGRST_<OPTION> accepted;
+PESQUEL_<OPTION>_FILE for secrets). Flags win over the file, the file over the environment.`;
+}
+
+/**
+ * Splits argv into config options (those `accepted`), command switches (`--yes`) and valued
+ * command flags (`--dir x` or `--dir=x`), and positionals. Anything else is a CliError (exit 2).
+ */
+export function parseFlags(args: readonly string[], switches: readonly string[] = [], valued: readonly string[] = [], accepted: Accepted = 'all'): ParsedFlags {
   const commandFlags = [...switches, ...valued];
+  const isOption = (name: string): name is OptionName => name in optionSpecs && (accepted === 'all' || accepted.includes(name as OptionName));
   const options: Record<string, string | boolean> = {};
   const other: Record<string, string | boolean> = {};
   const positionals: string[] = [];
@@ -37,26 +90,31 @@ export function parseFlags(args: readonly string[], switches: readonly string[] 
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (!a.startsWith('--')) {
+      if (a.startsWith('-') && a.length > 1) throw new CliError(`unknown option ${a}`, 2);
       positionals.push(a);
       continue;
     }
     const eq = a.indexOf('=');
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    const known = name === 'config' || name in shortcuts || name in optionSpecs;
-    const isBool = !known && commandFlags.includes(name) ? !valued.includes(name) : (optionSpecs as Record<string, { type: unknown }>)[name]?.type === 'bool';
+    const given = a.slice(2, eq < 0 ? undefined : eq);
+    const name = shortcuts[given] ?? given;
+    const known = given === 'config' || isOption(name);
+    if (!known && !commandFlags.includes(given)) {
+      const hint = name in optionSpecs ? ' (this command does not use it)' : '';
+      throw new CliError(`unknown option --${given}${hint}`, 2);
+    }
+    const isBool = known ? (optionSpecs as Record<string, { type: unknown }>)[name]?.type === 'bool' : !valued.includes(given);
     let value: string | boolean;
     if (eq >= 0) value = a.slice(eq + 1);
-    else if (isBool && (args[i + 1] === undefined || args[i + 1]?.startsWith('--') || !/^(true|false)$/.test(args[i + 1] ?? ''))) value = true;
+    else if (isBool && !/^(true|false)$/.test(args[i + 1] ?? '')) value = true;
     else {
       const next = args[i + 1];
-      if (next === undefined) throw new CliError(`--${name} needs a value`, 2);
+      if (next === undefined || next.startsWith('--')) throw new CliError(`--${given} needs a value`, 2);
       value = next;
       i++;
     }
-    if (name === 'config') configPath = String(value);
-    else if (known) options[shortcuts[name] ?? name] = value;
-    else if (commandFlags.includes(name)) other[name] = value;
-    else throw new CliError(`unknown option --${name}`, 2);
+    if (given === 'config') configPath = String(value);
+    else if (known) options[name] = value;
+    else other[given] = value;
   }
   return { options, configPath, positionals, other };
 }

@@ -1,8 +1,9 @@
 // The `pesquel` command line: parses the sub-command and hands over to its module.
-// Each command lives in src/cli/commands/<name>.ts and exports `run(args): Promise<number>`.
+// Each command lives in src/cli/commands/<name>.ts and exports `run(args): Promise<number>` and
+// its `help` (printed here for --help / -h, before any option is read).
 import { CliError } from './cli-error.js';
 
-type CommandModule = { run(args: string[]): Promise<number>; summary: string };
+type CommandModule = { run(args: string[]): Promise<number>; summary: string; help?: string };
 
 const commands: Record<string, () => Promise<CommandModule>> = {
   start: () => import('./commands/start.js'),
@@ -13,6 +14,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   migrate: () => import('./commands/migrate.js'),
   backup: () => import('./commands/backup.js'),
   restore: () => import('./commands/restore.js'),
+  admin: () => import('./commands/admin.js'),
 };
 
 const usage = `Usage: pesquel <command> [options]
@@ -26,6 +28,7 @@ Commands:
   backup     Write a backup of the database
   restore    Restore a backup
   status     Show what is running
+  admin      Admin UI tasks: reset-password (prints a new admin password)
 
 Run 'pesquel <command> --help' for the options of a command.`;
 
@@ -47,6 +50,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const mod = await load();
+    if (mod.help !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+      console.log(mod.help);
+      return 0;
+    }
     return await mod.run(rest);
   } catch (err) {
     if (err instanceof CliError) {

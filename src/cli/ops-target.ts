@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import { ensureInitialized } from '../db/init.js';
+import { DataDirError } from '../db/data-dir.js';
 import { openDb } from '../db/open.js';
 import type { Db } from '../db/types.js';
 import { controlFilePath, type ControlFile } from '../http/control-server.js';
@@ -52,7 +53,8 @@ export async function openTarget(config: Config, init = config.dbInit): Promise<
   try {
     db = await openDb(config);
   } catch (err) {
-    throw new CliError(`cannot open the database: ${(err as Error).message}`);
+    // A locked or unusable data directory says what is wrong and where already.
+    throw new CliError(err instanceof DataDirError ? err.message : `cannot open the database: ${(err as Error).message}`);
   }
   try {
     if (init) await ensureInitialized(db, config.dbSchemas[0]);

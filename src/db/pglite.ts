@@ -1,7 +1,7 @@
 // The embedded backend: PostgreSQL 17 in-process (PGlite), persisted to a data directory.
 // PGlite is one session, so every use goes through one FIFO mutex: transactions never interleave.
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir, type DataDirLock } from './data-dir.js';
 import { runRequest } from './request-script.js';
 import { Mutex } from './mutex.js';
 import type { Conn, Db, QueryResult, RequestResult, RequestTx } from './types.js';
@@ -16,13 +16,20 @@ export class PgliteDb implements Db {
   readonly mutex = new Mutex();
   private closed = false;
 
-  private constructor(readonly pg: PGlite) {}
+  private constructor(readonly pg: PGlite, private readonly lock: DataDirLock | null) {}
 
-  /** `dataDir` null: in memory (tests). */
-  static async open(dataDir: string | null): Promise<PgliteDb> {
-    if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
-    const pg = await PGlite.create(dataDir ?? 'memory://');
-    return new PgliteDb(pg);
+  /**
+   * `dataDir` null: in memory (tests). A data directory is checked and locked first (data-dir.ts);
+   * pass `lock` when the caller took it already. The lock is released by close().
+   */
+  static async open(dataDir: string | null, lock: DataDirLock | null = dataDir === null ? null : lockDataDir(dataDir)): Promise<PgliteDb> {
+    try {
+      return new PgliteDb(await PGlite.create(dataDir ?? 'memory://'), lock);
+    } catch (err) {
+      lock?.release();
+      // PGlite's own messages ("Aborted()", "failed to initialize properly") do not say where.
+      throw new Error(`cannot open the embedded database in ${dataDir ?? 'memory'}: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   private conn(): Conn {
@@ -76,6 +83,10 @@ export class PgliteDb implements Db {
     if (this.closed) return;
     this.closed = true;
     // Wait for the transaction in progress, then close so the data directory stays consistent.
-    await this.mutex.run(() => this.pg.close());
+    try {
+      await this.mutex.run(() => this.pg.close());
+    } finally {
+      this.lock?.release();
+    }
   }
 }

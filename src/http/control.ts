@@ -7,7 +7,7 @@ import { applyMigrations, migrationStatus } from '../migrate/apply.js';
 import type { MigrationFile } from '../migrate/files.js';
 import { backupPglite } from '../backup/pglite.js';
 import type { Observe } from '../observability/observer.js';
-import { startControlServer, type ControlServer } from './control-server.js';
+import { startControlServer, type ControlHandler, type ControlServer } from './control-server.js';
 
 export interface MigrateRequest {
   readonly action: 'apply' | 'status';
@@ -20,9 +20,11 @@ export interface BackupRequest {
   readonly maxAgeDays: number;
 }
 
-export async function startControl(config: Config, db: Db, hooks: { observe: Observe; reloadSchema: () => Promise<void> }): Promise<ControlServer | null> {
+/** `hooks.routes`: further work the CLI hands over (e.g. `pesquel admin reset-password`). */
+export async function startControl(config: Config, db: Db, hooks: { observe: Observe; reloadSchema: () => Promise<void>; routes?: Readonly<Record<string, ControlHandler>> }): Promise<ControlServer | null> {
   if (!(db instanceof PgliteDb) || config.dbUri !== null) return null;
   return startControlServer(config.dataDir, {
+    ...hooks.routes,
     '/migrate': async (body) => {
       const req = body as MigrateRequest;
       if (req.action === 'status') return migrationStatus(db, req.files);

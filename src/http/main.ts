@@ -1,5 +1,6 @@
-// Starts PeSquel: opens the database, initialises it when needed, loads the schema cache, listens
-// for reloads and serves the API and the admin endpoints. Returns a handle to stop it cleanly.
+// Starts PeSquel: locks the embedded data directory and checks every port, opens the database,
+// initialises it when needed, loads the schema cache, listens for reloads and serves the API and the
+// admin endpoints. All or nothing: a failure closes whatever was opened. Returns a handle to stop it.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
@@ -7,6 +8,7 @@ import { setupAuth } from '../auth/setup.js';
 import type { Authenticate } from '../auth/types.js';
 import { ensureInitialized } from '../db/init.js';
 import { openDb } from '../db/open.js';
+import { lockDataDir } from '../db/data-dir.js';
 import type { Db } from '../db/types.js';
 import { SchemaCacheHolder } from '../schema-cache/holder.js';
 import type { Logger } from '../observability/logger.js';
@@ -19,8 +21,9 @@ import { nodeHandler } from './node-adapter.js';
 import { applyServerLimits, bodyLimits } from './server-limits.js';
 import { createAdminServer } from './admin-server.js';
 import { startControl } from './control.js';
-import { startAdminUi } from '../admin/server.js';
+import { resetAdminPassword, startAdminUi, type AdminUi } from '../admin/server.js';
 import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
+import { checkPortsFree, explainListenError, portClaims, type PortClaim } from './ports.js';
 
 export interface Running {
   readonly config: Config;
@@ -30,10 +33,16 @@ export interface Running {
   readonly adminUrl: string | null;
   /** psql URL of the embedded database (embedded-psql-port), null in server mode or when off. */
   readonly psqlUrl: string | null;
+  /** The same without its password (for the banner) and the file that holds the password. */
+  readonly psql: { readonly url: string; readonly passwordFile: string } | null;
   /** The web admin UI (admin-ui-port), null when off. */
   readonly adminUiUrl: string | null;
-  /** The admin UI password generated at this start (first start without admin-password), else null. */
+  /**
+   * The admin UI password generated at this start (no admin-password and none stored), else null.
+   * It is stored (hashed) only by keepAdminPassword(), once the caller has shown it to the user.
+   */
   readonly adminPasswordGenerated: string | null;
+  keepAdminPassword(): Promise<void>;
   readonly initialized: boolean;
   readonly metrics: Metrics;
   /** Reports an operational event (e.g. an auth decision at a login endpoint) to the logs and /metrics. */
@@ -49,11 +58,12 @@ export interface StartOptions {
   readonly onRequest?: (e: RequestEvent) => void;
 }
 
-function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+function listen(server: Server, port: number, host: string, claim: PortClaim | undefined): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: Error) => reject(explainListenError(err, claim));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve(server.address() as AddressInfo);
     });
   });
@@ -62,49 +72,68 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 const urlOf = (host: string, a: AddressInfo) => `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${a.port}`;
 
 export async function startPesquel(config: Config, opts: StartOptions): Promise<Running> {
-  const log = opts.logger;
+  // The quick checks come first, so that a second start or a busy port fails within a second
+  // rather than after opening the database.
+  const lock = config.dbUri === null ? lockDataDir(config.dataDir) : null;
+  const claims = portClaims(config);
+  const claim = (option: string) => claims.find((c) => c.option === option);
   let onReconnect = () => undefined as void;
   let observe: Observe = () => undefined;
-  const db = await openDb(config, (e) => {
-    observe(e);
-    // Notifications sent while LISTEN was down are lost: reload as if one had arrived.
-    if (e.type === 'listener-reconnected') onReconnect();
-  });
+  let db: Db;
+  try {
+    await checkPortsFree(claims);
+    db = await openDb(config, (e) => {
+      observe(e);
+      // Notifications sent while LISTEN was down are lost: reload as if one had arrived.
+      if (e.type === 'listener-reconnected') onReconnect();
+    }, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  // What has been opened, closed in reverse order when a later step fails.
+  const opened: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    return await serve(config, opts, db, opened, claim, (o) => { observe = o; }, (r) => { onReconnect = r; });
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function serve(
+  config: Config, opts: StartOptions, db: Db, opened: (() => Promise<unknown>)[], claim: (option: string) => PortClaim | undefined,
+  setObserve: (o: Observe) => void, setOnReconnect: (r: () => void) => void,
+): Promise<Running> {
+  const log = opts.logger;
   const metrics = createMetrics({ pool: () => db.poolStats(), lastBackupAt: async () => newestBackupAt(config.backupDir) });
-  observe = createObserver(log, metrics);
+  const observe = createObserver(log, metrics);
+  setObserve(observe);
   let initialized = false;
   try {
     if (config.dbInit) initialized = await ensureInitialized(db, config.dbSchemas[0]);
   } catch (err) {
-    await db.close();
     throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
   }
   const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => observe(e));
   try {
     await schema.reload();
   } catch (err) {
-    await db.close();
     throw new Error(`could not load the schema cache: ${(err as Error).message}`, { cause: err });
   }
   const reloadSchema = async () => {
     await schema.reload().catch(() => undefined);
   };
-  onReconnect = () => void reloadSchema();
+  setOnReconnect(() => void reloadSchema());
   if (config.dbChannelEnabled) {
     await db.listen(config.dbChannel, (payload) => {
       if (payload === '' || payload === 'reload schema') void reloadSchema();
     });
   }
 
-  let auth;
-  try {
-    // JWT verification, the auth service, and the refusal of superuser/BYPASSRLS request roles.
-    auth = await setupAuth({ config, db, schemaCache: () => schema.current(), warn: (m) => log.warn({ event: 'auth' }, m), onDecision: (e) => observe(e) });
-    for (const warning of await auth.check()) log.warn({ event: 'auth-safety' }, warning);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
+  // JWT verification, the auth service, and the refusal of superuser/BYPASSRLS request roles.
+  const auth = await setupAuth({ config, db, schemaCache: () => schema.current(), warn: (m) => log.warn({ event: 'auth' }, m), onDecision: (e) => observe(e) });
+  for (const warning of await auth.check()) log.warn({ event: 'auth-safety' }, warning);
 
   const app = createApp({
     config,
@@ -121,29 +150,45 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   const server = createServer(handle);
   server.keepAliveTimeout = 65_000;
   applyServerLimits(server, config);
-  const address = await listen(server, config.serverPort, config.serverHost);
+  const closeServer = (s: Server) => () => {
+    const closed = new Promise<void>((r) => s.close(() => r()));
+    s.closeAllConnections();
+    return closed;
+  };
+  const address = await listen(server, config.serverPort, config.serverHost, claim('server-port'));
+  opened.push(closeServer(server));
   const apiUrl = urlOf(config.serverHost, address);
 
   let admin: Server | null = null;
   let adminUrl: string | null = null;
   if (config.adminServerPort > 0) {
     admin = createAdminServer({ db, schema, metrics: metrics.registry });
-    adminUrl = urlOf(config.adminServerHost, await listen(admin, config.adminServerPort, config.adminServerHost));
+    adminUrl = urlOf(config.adminServerHost, await listen(admin, config.adminServerPort, config.adminServerHost, claim('admin-server-port')));
+    opened.push(closeServer(admin));
   }
 
-  let psql: EmbeddedPsql | null = null;
+  let psql: EmbeddedPsql | null;
   try {
     psql = await startEmbeddedPsql(db, config.dataDir, config.embeddedPsqlPort);
   } catch (err) {
-    log.warn({ event: 'embedded-psql-unavailable', port: config.embeddedPsqlPort, message: (err as Error).message }, 'psql endpoint not started (set embedded-psql-port)');
+    throw explainListenError(err, claim('embedded-psql-port'));
   }
+  if (psql) opened.push(psql.close);
 
-  const control = await startControl(config, db, { observe, reloadSchema });
+  const control = await startControl(config, db, {
+    observe, reloadSchema,
+    routes: { '/admin-password': async () => ({ password: await resetAdminPassword({ config, db, logger: log }) }) },
+  });
+  if (control) opened.push(control.close);
 
-  const adminUi = config.adminUiPort > 0 ? await startAdminUi({ config, db, apiUrl, logger: log, reloadSchema }) : null;
-  if (adminUi?.generatedPassword) {
-    // The password itself goes only to the operator's terminal (the start banner), never into logs.
-    log.warn({ event: 'admin-password-generated', url: adminUi.url }, 'admin UI password generated (stored hashed; shown once in the start banner)');
+  let adminUi: AdminUi | null = null;
+  if (config.adminUiPort > 0) {
+    try {
+      adminUi = await startAdminUi({ config, db, apiUrl, logger: log, reloadSchema });
+    } catch (err) {
+      throw explainListenError(err, claim('admin-ui-port'));
+    }
+    opened.push(adminUi.close);
   }
 
   let closing: Promise<void> | null = null;
@@ -162,5 +207,14 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     })();
     return closing;
   };
-  return { config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, adminPasswordGenerated: adminUi?.generatedPassword ?? null, psqlUrl: psql?.url ?? null, initialized, metrics, observe, reloadSchema, close };
+  const keepAdminPassword = async () => {
+    if (!adminUi?.generatedPassword) return;
+    await adminUi.keepGeneratedPassword();
+    // The password itself goes only to the operator's terminal (the start banner), never into logs.
+    log.warn({ event: 'admin-password-generated', url: adminUi.url }, 'admin UI password generated (stored hashed; shown once in the start banner)');
+  };
+  return {
+    config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, adminPasswordGenerated: adminUi?.generatedPassword ?? null, keepAdminPassword,
+    psqlUrl: psql?.url ?? null, psql: psql && { url: psql.publicUrl, passwordFile: psql.passwordFile }, initialized, metrics, observe, reloadSchema, close,
+  };
 }

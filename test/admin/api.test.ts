@@ -73,6 +73,8 @@ for (const kind of adminKinds()) {
         });
         const first = await start();
         const generated = first.generatedPassword;
+        // Stored only once shown (pesquel start calls this after printing its banner).
+        await first.keepGeneratedPassword();
         await first.close();
         assert.match(generated ?? '', /^[\w-]{24}$/);
         const stored = await f.api.sql("SELECT value FROM pesquel_admin.settings WHERE key = 'password_hash'");

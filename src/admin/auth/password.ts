@@ -1,5 +1,6 @@
 // The admin password: the configured admin-password, or one generated at first start whose scrypt
-// hash is stored in the database (the embedded data dir) and which is printed once, then never again.
+// hash is stored in the database (the embedded data dir) once it has been printed, then never again.
+// `pesquel admin reset-password` replaces a lost one.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { AdminStore } from '../store.js';
@@ -26,20 +27,47 @@ export const generatePassword = () => randomBytes(18).toString('base64url');
 
 export interface PasswordCheck {
   verify(password: string): Promise<boolean>;
-  /** Set when this start generated the password: the caller prints it once. */
+  /** Set when this start generated the password: the caller shows it, then calls keep(). */
   readonly generated: string | null;
+  /**
+   * Stores the generated password's hash. Called only once the password has been shown, so that a
+   * start that fails before its banner never leaves a password nobody has seen.
+   */
+  keep(): Promise<void>;
 }
 
 export async function passwordCheck(configured: string | null, store: AdminStore): Promise<PasswordCheck> {
-  // Hash the configured password too, so comparing never leaks its length or content through timing.
-  let stored = configured !== null ? await hashPassword(configured) : store.available ? await store.setting(hashKey) : null;
+  if (configured !== null) {
+    // Hash the configured password too, so comparing never leaks its length or content through timing.
+    const hash = await hashPassword(configured);
+    return { verify: (pw) => verifyPassword(pw, hash), generated: null, keep: async () => undefined };
+  }
+  let current = store.available ? await store.setting(hashKey) : null;
   let generated: string | null = null;
-  if (stored === null) {
+  let unkept: string | null = null;
+  if (current === null) {
     // Without a store the password lasts until the next start (and is printed again then).
     generated = generatePassword();
-    stored = await hashPassword(generated);
-    if (store.available) await store.setSetting(hashKey, stored);
+    current = unkept = await hashPassword(generated);
   }
-  const hash = stored;
-  return { verify: (pw) => verifyPassword(pw, hash), generated };
+  return {
+    generated,
+    keep: async () => {
+      if (unkept !== null && store.available) await store.setSetting(hashKey, unkept);
+      unkept = null;
+    },
+    // The stored hash is read at each sign-in, so `pesquel admin reset-password` applies at once.
+    verify: async (pw) => {
+      const stored = store.available ? await store.setting(hashKey).catch(() => null) : null;
+      if (stored !== null) current = stored;
+      return verifyPassword(pw, current as string);
+    },
+  };
+}
+
+/** Replaces the stored password with a new generated one, returned to be shown once (throws without a store). */
+export async function resetStoredPassword(store: AdminStore): Promise<string> {
+  const password = generatePassword();
+  await store.setSetting(hashKey, await hashPassword(password));
+  return password;
 }

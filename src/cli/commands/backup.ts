@@ -11,12 +11,15 @@ import { backupPglite } from '../../backup/pglite.js';
 import { backupPostgres } from '../../backup/postgres.js';
 import type { BackupResult, BackupTarget } from '../../backup/write.js';
 import { CliError } from '../cli-error.js';
-import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
+import type { OptionName } from '../../config/options.js';
+import { configHelp, configFrom, parseFlags } from '../flags.js';
 import { callControl, openTarget, runningEmbedded } from '../ops-target.js';
 
 export const summary = 'Write a backup of the database';
 
-const help = `Usage: pesquel backup [options]
+const options: OptionName[] = ['db-uri', 'data-dir'];
+
+export const help = `Usage: pesquel backup [options]
        pesquel backup --list
 
 Writes pesquel-<source>-<UTC time>.sql.gz (embedded: pg_dump as SQL, restorable into PGlite or
@@ -37,7 +40,7 @@ On PostgreSQL, pg_dump must be as new as the server; else the compose stack's co
 On PostgreSQL, connect as the database owner or a superuser (--db-url): the API's authenticator
 role cannot read the tables.
 
-${configFlagsHelp}`;
+${configHelp(options)}`;
 
 const valueFlags = ['dir', 'keep', 'max-age-days', 'every', 'stale-after'];
 
@@ -85,11 +88,7 @@ function list(dir: string, staleAfterMs: number | null): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(help);
-    return 0;
-  }
-  const flags = parseFlags(args, ['list', 'docker'], valueFlags);
+  const flags = parseFlags(args, ['list', 'docker'], valueFlags, [...options, 'backup-dir', 'backup-keep', 'backup-max-age-days']);
   const config = configFrom(flags);
   const o = flags.other;
   const dir = resolve(typeof o.dir === 'string' ? o.dir : config.backupDir);

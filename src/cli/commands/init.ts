@@ -2,16 +2,22 @@
 import { applyInitSql } from '../../db/init.js';
 import { openDb } from '../../db/open.js';
 import { CliError } from '../cli-error.js';
-import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
+import type { OptionName } from '../../config/options.js';
+import { configHelp, configFrom, parseFlags } from '../flags.js';
 
 export const summary = "Apply PeSquel's init SQL to a database";
 
+const options: OptionName[] = ['db-uri', 'data-dir'];
+
+export const help = `Usage: pesquel init [options]
+
+Creates roles authenticator/api_anon/api_user, the api schema and api.todos with RLS.
+Safe to run again. Needs a role that may create roles and schemas.
+
+${configHelp(options)}`;
+
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    console.log(`Usage: pesquel init [options]\n\nCreates roles authenticator/api_anon/api_user, the api schema and api.todos with RLS.\nSafe to run again. Needs a role that may create roles and schemas.\n\n${configFlagsHelp}`);
-    return 0;
-  }
-  const config = configFrom(parseFlags(args));
+  const config = configFrom(parseFlags(args, [], [], options));
   const db = await openDb(config);
   try {
     await applyInitSql(db);

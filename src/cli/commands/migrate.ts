@@ -8,12 +8,15 @@ import type { MigrationPlan } from '../../migrate/plan.js';
 import type { Db } from '../../db/types.js';
 import type { ControlFile } from '../../http/control-server.js';
 import { CliError } from '../cli-error.js';
-import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
+import type { OptionName } from '../../config/options.js';
+import { configHelp, configFrom, parseFlags } from '../flags.js';
 import { callControl, openTarget, runningEmbedded } from '../ops-target.js';
 
 export const summary = 'Apply, create or inspect SQL migrations';
 
-const help = `Usage: pesquel migrate [options]            apply pending migrations
+const options: OptionName[] = ['db-uri', 'data-dir', 'db-channel', 'db-channel-enabled', 'db-init', 'db-schemas', 'admin-db-uri'];
+
+export const help = `Usage: pesquel migrate [options]            apply pending migrations
        pesquel migrate status [options]     list migrations and their state
        pesquel migrate new <name>           create migrations/<timestamp>_<name>.sql
 
@@ -24,7 +27,7 @@ Running servers reload their schema cache afterwards (NOTIFY db-channel).
 
   --dir DIR            Migrations directory (migrations-dir, default: ./migrations)
 
-${configFlagsHelp}`;
+${configHelp(options)}`;
 
 function printStatus(plan: MigrationPlan): void {
   if (plan.rows.length === 0) {
@@ -56,11 +59,7 @@ function load(dir: string): MigrationFile[] {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(help);
-    return 0;
-  }
-  const flags = parseFlags(args, [], ['dir']);
+  const flags = parseFlags(args, [], ['dir'], [...options, 'migrations-dir']);
   const [action = 'apply', ...rest] = flags.positionals;
   const config = configFrom(flags);
   const dir = resolve(typeof flags.other.dir === 'string' ? flags.other.dir : config.migrationsDir);

@@ -7,12 +7,15 @@ import { openBackup, restoreBackup, RestoreError, type CountCheck } from '../../
 import { hasData } from '../../backup/catalog.js';
 import { createAsker } from '../stack/prompt.js';
 import { CliError } from '../cli-error.js';
-import { configFlagsHelp, configFrom, parseFlags } from '../flags.js';
+import type { OptionName } from '../../config/options.js';
+import { configHelp, configFrom, parseFlags } from '../flags.js';
 import { openTarget, runningEmbedded } from '../ops-target.js';
 
 export const summary = 'Restore a backup';
 
-const help = `Usage: pesquel restore <backup file> [options]
+const options: OptionName[] = ['db-uri', 'data-dir', 'db-channel', 'db-channel-enabled'];
+
+export const help = `Usage: pesquel restore <backup file> [options]
 
 Restores a backup written by pesquel backup (keep its .json manifest beside it) and checks that
 every table has the row count recorded in the manifest.
@@ -26,7 +29,7 @@ how a project moves from embedded to the compose stack. A .dump backup restores 
 
 Stop the embedded server before restoring into its data directory.
 
-${configFlagsHelp}`;
+${configHelp(options)}`;
 
 function report(check: CountCheck, hasManifest: boolean): number {
   if (!hasManifest) {
@@ -43,11 +46,7 @@ function report(check: CountCheck, hasManifest: boolean): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(help);
-    return 0;
-  }
-  const flags = parseFlags(args, ['yes', 'check', 'docker']);
+  const flags = parseFlags(args, ['yes', 'check', 'docker'], [], options);
   const [file] = flags.positionals;
   if (file === undefined || flags.positionals.length > 1) throw new CliError('usage: pesquel restore <backup file> [--yes] [--check]', 2);
   const config = configFrom(flags);
