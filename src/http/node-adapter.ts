@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/codes.js';
 import { toHttp } from '../errors/to-http.js';
 import type { Handler } from './app.js';
-import { BodyRefused, readBody } from './read-body.js';
+import { BodyRefused, discardBody, readBody } from './read-body.js';
 import { BodyBudget, isRefusedConnection, RETRY_AFTER_SECONDS, type BodyLimits } from './server-limits.js';
 
 export interface AdapterOptions {
@@ -15,8 +15,8 @@ export interface AdapterOptions {
   readonly serverHeader?: string;
 }
 
-const defaultBodyLimits = (maxBytes = 100 * 1024 * 1024): BodyLimits =>
-  ({ maxBytes, idleTimeoutMs: 10_000, minRate: 1024, budget: new BodyBudget(Math.max(maxBytes, 256 * 1024 * 1024)) });
+const defaultBodyLimits = (maxBytes = 50 * 1024 * 1024): BodyLimits =>
+  ({ maxBytes, idleTimeoutMs: 10_000, minRate: 1024, budget: new BodyBudget(Math.max(maxBytes, 200 * 1024 * 1024)) });
 
 /** Bodies are written in slices of this many UTF-16 units, waiting for the socket between them. */
 const SLICE = 64 * 1024;
@@ -67,7 +67,7 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     let body: string | Buffer | readonly string[] | null;
     let held = 0;
     try {
-      if (isRefusedConnection(req.socket)) throw new BodyRefused(errors.serverBusy('Too many open connections (server-max-connections).', RETRY_AFTER_SECONDS));
+      if (isRefusedConnection(req.socket)) throw new BodyRefused(errors.serverBusy('Too many open connections (server-max-connections).', RETRY_AFTER_SECONDS), false);
       const read = await readBody(req, limits);
       held = read.held;
       const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: read.bytes, remoteAddress: req.socket.remoteAddress });
@@ -75,8 +75,8 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     } catch (err) {
       const refused = err instanceof BodyRefused;
       ({ status, headers, body } = toHttp(refused ? err.error : err, false));
-      // The rest of a refused body is never read: the connection cannot carry another request.
-      if (refused) headers.Connection = 'close';
+      if (refused && err.drain) discardBody(req, limits.idleTimeoutMs);
+      else if (refused) headers.Connection = 'close'; // a stalled body or a connection past the cap
     } finally {
       limits.budget.give(held);
     }
@@ -84,7 +84,8 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     // Strings go to the socket as they are (encoding one into a Buffer first would hold a second
     // copy of a large response for the whole write); large ones and lists go in slices.
     if (body !== null || status !== 204) headers['Content-Length'] = String(body === null ? 0 : byteLength(body));
-    if (status === 204 || status === 304) delete headers['Content-Length'];
+    // HEAD answers carry no Content-Length, as PostgREST's (the body it would have is not built).
+    if (status === 204 || status === 304 || req.method === 'HEAD') delete headers['Content-Length'];
     res.writeHead(status, headers);
     if (req.method === 'HEAD' || body === null) res.end();
     else if (Buffer.isBuffer(body) || (typeof body === 'string' && body.length <= SLICE)) res.end(body);

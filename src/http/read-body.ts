@@ -7,9 +7,13 @@ import type { ApiError } from '../errors/api-error.js';
 import { errors } from '../errors/codes.js';
 import { RETRY_AFTER_SECONDS, type BodyLimits } from './server-limits.js';
 
-/** A body refused before the handler saw it: answered with `error`, then the connection closes. */
+/**
+ * A body refused before the handler saw it, answered with `error`. `drain`: the client is probably
+ * still sending, so the rest is read and dropped (for a bounded time) instead of closing at once —
+ * closing with unread data resets the connection, and the client would lose the answer.
+ */
 export class BodyRefused extends Error {
-  constructor(readonly error: ApiError) {
+  constructor(readonly error: ApiError, readonly drain: boolean) {
     super(error.message);
   }
 }
@@ -23,7 +27,8 @@ export interface ReadBody {
 
 const NO_BODY: ReadBody = { bytes: null, held: 0 };
 
-const busy = () => new BodyRefused(errors.serverBusy('Too many request body bytes in flight (server-max-body-total-bytes).', RETRY_AFTER_SECONDS));
+const busy = () => new BodyRefused(errors.serverBusy('Too many request body bytes in flight (server-max-body-total-bytes).', RETRY_AFTER_SECONDS), true);
+const tooLarge = (limits: BodyLimits) => new BodyRefused(errors.bodyTooLarge(limits.maxBytes), true);
 
 /**
  * The request body. Plain stream events, not an async iterator: this runs on every write request.
@@ -37,7 +42,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Read
   }
   const header = req.headers['content-length'];
   const declared = header === undefined ? null : Number(header); // Node has checked it is digits
-  if (declared !== null && declared > limits.maxBytes) return Promise.reject(new BodyRefused(errors.bodyTooLarge(limits.maxBytes)));
+  if (declared !== null && declared > limits.maxBytes) return Promise.reject(tooLarge(limits));
   const { budget } = limits;
   if (declared !== null && !budget.take(declared)) return Promise.reject(busy());
   let held = declared ?? 0;
@@ -58,7 +63,6 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Read
       }
       budget.give(held);
       held = 0;
-      req.pause();
       reject(err);
     };
     const onData = (chunk: Buffer) => {
@@ -69,7 +73,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Read
         return;
       }
       size += chunk.length;
-      if (size > limits.maxBytes) return finish(new BodyRefused(errors.bodyTooLarge(limits.maxBytes)));
+      if (size > limits.maxBytes) return finish(tooLarge(limits));
       if (!budget.take(chunk.length)) return finish(busy());
       held += chunk.length;
       chunks.push(chunk);
@@ -90,9 +94,21 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Read
       const stalled = Date.now() - last >= limits.idleTimeoutMs;
       finish(new BodyRefused(errors.bodyTimeout(stalled
         ? `No body bytes for ${limits.idleTimeoutMs / 1000} s (server-body-idle-timeout).`
-        : `The body arrived slower than ${limits.minRate} bytes per second (server-body-min-rate).`)));
+        : `The body arrived slower than ${limits.minRate} bytes per second (server-body-min-rate).`), false));
     };
     let timer = setTimeout(check, limits.idleTimeoutMs);
     req.on('data', onData).once('end', onEnd).once('error', finish).once('close', onClose);
   });
+}
+
+/**
+ * Reads and drops the rest of a refused body so that the client receives the answer; a body that
+ * has not ended within `ms` has its connection closed.
+ */
+export function discardBody(req: IncomingMessage, ms: number): void {
+  req.resume();
+  if (req.complete) return;
+  const timer = setTimeout(() => req.socket.destroy(), ms);
+  const done = () => clearTimeout(timer);
+  req.once('end', done).once('close', done);
 }
