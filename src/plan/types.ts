@@ -19,6 +19,8 @@ export type SelectExpr =
       readonly aggregateCast: string | null;
       /** Output key; null keeps PostgreSQL's own name (plain columns without alias). */
       readonly as: string | null;
+      /** Data representation: the column's domain → json cast function formats it (plan/representations.ts). */
+      readonly format?: MediaName;
     }
   | { readonly kind: 'count'; readonly cast: string | null; readonly as: string }
   | { readonly kind: 'embed'; readonly embed: EmbedPlan };
@@ -31,7 +33,14 @@ export type PlannedOperation =
   | { readonly kind: 'fts'; readonly op: FtsOperator; readonly language: string | null; readonly value: string; readonly isTsvector: boolean };
 
 export type Cond =
-  | { readonly kind: 'filter'; readonly expr: ColumnExpr; readonly negated: boolean; readonly operation: PlannedOperation }
+  | {
+      readonly kind: 'filter';
+      readonly expr: ColumnExpr;
+      readonly negated: boolean;
+      readonly operation: PlannedOperation;
+      /** Data representation: the text → domain cast function that parses the values. */
+      readonly parse?: MediaName;
+    }
   | { readonly kind: 'logic'; readonly op: 'and' | 'or'; readonly negated: boolean; readonly children: readonly Cond[] }
   /** `rel=is.null` / `rel=not.is.null` on an embed: tests whether the embed produced rows. */
   | { readonly kind: 'embed-null'; readonly alias: string; readonly isNull: boolean };
@@ -219,6 +228,8 @@ export interface WritePlan {
   readonly detectInserted: boolean;
   /** Prefer: max-affected with handling=strict. */
   readonly maxAffected: number | null;
+  /** Data representations: columns whose body values go through their json → domain cast. */
+  readonly parsers?: ReadonlyArray<readonly [string, MediaName]>;
 }
 
 /** One argument of a call: a text value cast to the argument's type, or a field of the JSON body. */

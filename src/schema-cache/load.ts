@@ -4,11 +4,12 @@ import { relationsSql } from './sql/relations.sql.js';
 import { functionsSql } from './sql/functions.sql.js';
 import { foreignKeysSql, rolesSql, serverSql } from './sql/misc.sql.js';
 import { mediaHandlersSql, postgisSql } from './sql/media.sql.js';
+import { representationsSql } from './sql/representations.sql.js';
 import { loadViewColumnSources } from './view-sources.js';
 import { buildRelationships, loadRelationshipInputs } from './relationships.js';
 import {
   tableKey,
-  type Column, type ForeignKey, type Func, type MediaHandler, type RelationKind, type RoleInfo, type SchemaCache, type Table,
+  type Column, type ColumnRepresentation, type ForeignKey, type Func, type MediaHandler, type RelationKind, type RoleInfo, type SchemaCache, type Table,
 } from './types.js';
 
 const kinds: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
@@ -46,6 +47,7 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
   const relationshipInputs = await loadRelationshipInputs(conn, schemas);
   const mediaHandlers = (await conn.query<Row>(mediaHandlersSql, [schemas])).rows.map(toMediaHandler);
   const postgisSchema = ((await conn.query<Row>(postgisSql)).rows[0]?.schema as string | undefined) ?? null;
+  const representations = toRepresentations((await conn.query<Row>(representationsSql, [schemas])).rows);
 
   const tables = new Map<string, Table>();
   for (const r of relRows) {
@@ -112,7 +114,20 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
     loadedAt: new Date(),
     mediaHandlers,
     postgisSchema,
+    representations,
   });
+}
+
+function toRepresentations(rows: readonly Row[]): Map<string, Map<string, ColumnRepresentation>> {
+  const out = new Map<string, Map<string, ColumnRepresentation>>();
+  const fn = (v: unknown) => (v == null ? null : Object.freeze(json<{ schema: string; name: string }>(v)));
+  for (const r of rows) {
+    const key = tableKey(String(r.schema), String(r.table));
+    const columns = out.get(key) ?? new Map<string, ColumnRepresentation>();
+    columns.set(String(r.column), Object.freeze({ toJson: fn(r.to_json), fromJson: fn(r.from_json), fromText: fn(r.from_text) }));
+    out.set(key, columns);
+  }
+  return out;
 }
 
 function toMediaHandler(r: Row): MediaHandler {

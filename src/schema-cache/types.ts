@@ -155,6 +155,18 @@ export interface SchemaCache {
   readonly mediaHandlers?: readonly MediaHandler[];
   /** The schema where PostGIS's ST_AsGeoJSON lives (application/geo+json), null without PostGIS. */
   readonly postgisSchema?: string | null;
+  /** Data representations by tableKey, then column name (columns of domains with json/text casts). */
+  readonly representations?: ReadonlyMap<string, ReadonlyMap<string, ColumnRepresentation>>;
+}
+
+/**
+ * The cast functions of a column's domain (PostgREST's data representations): `toJson` formats the
+ * output, `fromJson` parses request bodies, `fromText` parses filter values. Null: no such cast.
+ */
+export interface ColumnRepresentation {
+  readonly toJson: QualifiedName | null;
+  readonly fromJson: QualifiedName | null;
+  readonly fromText: QualifiedName | null;
 }
 
 /**

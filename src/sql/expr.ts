@@ -1,7 +1,7 @@
 // Column expressions and conditions: `"todos"."data"->'a'->>'b'`, `"todos"."id" = $1`, logic trees.
-import type { ColumnExpr, Cond, PlannedOperation } from '../plan/types.js';
+import type { ColumnExpr, Cond, MediaName, PlannedOperation } from '../plan/types.js';
 import { castType, ftsFunctions, isKeywords, sqlOperator } from './operators.js';
-import { empty, ident, join, param, sql, unsafeRaw, type Sql } from './sql.js';
+import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql } from './sql.js';
 
 /** `"alias"."col"` followed by its JSON path; integer keys index arrays. */
 export function columnSql(alias: string, e: ColumnExpr): Sql {
@@ -25,16 +25,22 @@ export function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
 
-function operationSql(lhs: Sql, op: PlannedOperation): Sql {
+/** A filter value, through its column's text → domain cast when it has one (data representations). */
+const valueSql = (v: string, parse: MediaName | undefined): Sql =>
+  parse === undefined ? sql`${param(v)}` : sql`${qualified(parse.schema, parse.name)}(${param(v)})`;
+
+function operationSql(lhs: Sql, op: PlannedOperation, parse?: MediaName): Sql {
   switch (op.kind) {
     case 'simple':
-      return sql`${lhs} ${sqlOperator(op.op)} ${param(likeValue(op.op, op.value))}`;
+      return sql`${lhs} ${sqlOperator(op.op)} ${valueSql(likeValue(op.op, op.value), parse)}`;
     case 'quantified': {
       const values = op.values.map((v) => likeValue(op.op, v));
-      return sql`${lhs} ${sqlOperator(op.op)} ${unsafeRaw(op.quantifier === 'any' ? 'ANY' : 'ALL')}(${param(arrayLiteral(values))})`;
+      const list = parse === undefined ? sql`${param(arrayLiteral(values))}`
+        : sql`SELECT ${qualified(parse.schema, parse.name)}(unnest(${param(arrayLiteral(values))}::text[]))`;
+      return sql`${lhs} ${sqlOperator(op.op)} ${unsafeRaw(op.quantifier === 'any' ? 'ANY' : 'ALL')}(${list})`;
     }
     case 'in':
-      return op.values.length === 0 ? sql`FALSE` : sql`${lhs} IN (${join(op.values.map((v) => param(v)))})`;
+      return op.values.length === 0 ? sql`FALSE` : sql`${lhs} IN (${join(op.values.map((v) => valueSql(v, parse)))})`;
     case 'is':
       return sql`${lhs} ${unsafeRaw(isKeywords[op.value])}`;
     case 'fts': {
@@ -50,7 +56,7 @@ function operationSql(lhs: Sql, op: PlannedOperation): Sql {
 export function condSql(alias: string, c: Cond): Sql {
   switch (c.kind) {
     case 'filter': {
-      const e = operationSql(columnSql(alias, c.expr), c.operation);
+      const e = operationSql(columnSql(alias, c.expr), c.operation, c.parse);
       return c.negated ? sql`NOT (${e})` : e;
     }
     case 'logic': {

@@ -32,7 +32,9 @@ function selectItemSql(alias: string, s: SelectExpr, grouped: boolean): Sql[] {
       return [sql`${e} AS ${ident(s.as)}`];
     }
     case 'column': {
-      let e = withCast(columnSql(alias, s.expr), s.cast);
+      const value = columnSql(alias, s.expr);
+      // A data representation formats the column through its domain → json cast.
+      let e = withCast(s.format ? sql`${qualified(s.format.schema, s.format.name)}(${value})` : value, s.cast);
       if (s.aggregate) e = withCast(sql`${unsafeRaw(s.aggregate)}(${e})`, s.aggregateCast);
       return [s.as === null ? e : sql`${e} AS ${ident(s.as)}`];
     }

@@ -10,6 +10,7 @@
 import type { Mutation, WritePlan } from '../plan/types.js';
 import { whereSql } from './expr.js';
 import { readNodeSql } from './read.js';
+import { parsedPayloadSql } from './representations.js';
 import { bodySql, responseSettings } from './statement.js';
 import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql, type SqlValue } from './sql.js';
 
@@ -89,7 +90,7 @@ function resultBodySql(plan: WritePlan): Sql {
 /** `body`: the payload's value, or a slot to compile the statement once for many payloads (Sql.bind). */
 export function writeStatement(plan: WritePlan, body: SqlValue | null = plan.body === null ? null : param(plan.body)): Sql {
   const ctes: Sql[] = [];
-  if (body !== null) ctes.push(sql`pgrst_payload AS (SELECT ${body}::json AS v)`);
+  if (body !== null) ctes.push(sql`pgrst_payload AS (SELECT ${parsedPayloadSql(body, plan.parsers ?? [])} AS v)`);
   const writes = mutationSql(plan, returningSql(plan));
   writes.forEach((w, i) => ctes.push(sql`${unsafeRaw(`pgrst_w${i + 1}`)} AS (${w})`));
   const all = join(writes.map((_, i) => unsafeRaw(`SELECT * FROM pgrst_w${i + 1}`)), ' UNION ALL ');

@@ -150,6 +150,49 @@ for (const kind of backendKinds()) {
       });
     });
 
+    describe('data representations', () => {
+      const widgets = async (path: string) => JSON.parse((await expect(await get(path), 200, 'application/json; charset=utf-8')).toString()) as unknown;
+
+      it('output goes through the domain → json cast (star, columns, aliases, casts after it)', async () => {
+        assert.deepEqual(await widgets('/widgets?order=id'), [
+          { id: 1, name: 'red', color: '#ff0000', project_id: 1 },
+          { id: 2, name: 'green', color: '#00ff00', project_id: 1 },
+          { id: 3, name: 'blue', color: '#0000ff', project_id: 3 },
+        ]);
+        assert.deepEqual(await widgets('/widgets?select=id,c:color&id=eq.2'), [{ id: 2, c: '#00ff00' }]);
+        assert.deepEqual(await widgets('/widgets?select=color::text&id=eq.1'), [{ color: '"#ff0000"' }]);
+      });
+
+      it('filter values go through the text → domain cast', async () => {
+        assert.deepEqual(await widgets('/widgets?select=id&color=eq.%23ff0000'), [{ id: 1 }]);
+        assert.deepEqual(await widgets('/widgets?select=id&color=in.(%2300ff00,%230000ff)&order=id'), [{ id: 2 }, { id: 3 }]);
+        assert.deepEqual(await widgets('/widgets?select=id&color=gt.%2300ff00'), [{ id: 1 }]);
+        assert.deepEqual(await widgets('/widgets?select=id&color=eq(any).{%23ff0000,%230000ff}&order=id'), [{ id: 1 }, { id: 3 }]);
+        assert.deepEqual(await widgets('/widgets?select=id&or=(color.eq.%23ff0000,color.eq.%230000ff)&order=id'), [{ id: 1 }, { id: 3 }]);
+      });
+
+      it('embeds and RPC results are formatted too', async () => {
+        assert.deepEqual(await widgets('/projects?select=name,widgets(name,color)&id=eq.1&widgets.order=id'), [
+          { name: 'Windows 7', widgets: [{ name: 'red', color: '#ff0000' }, { name: 'green', color: '#00ff00' }] },
+        ]);
+        assert.deepEqual(await widgets('/rpc/widgets_of?pid=3'), [{ id: 3, name: 'blue', color: '#0000ff', project_id: 3 }]);
+      });
+
+      it('JSON bodies go through the json → domain cast; return=representation is formatted', async () => {
+        const ins = await send('POST', '/widgets', [{ id: 10, name: 'white', color: '#ffffff' }, { id: 11, name: 'none', color: null }], 'application/json', 'return=representation');
+        assert.deepEqual(JSON.parse((await expect(ins, 201, 'application/json; charset=utf-8')).toString()), [
+          { id: 10, name: 'white', color: '#ffffff', project_id: null },
+          { id: 11, name: 'none', color: null, project_id: null },
+        ]);
+        assert.deepEqual(await api.sql('SELECT id, color FROM api.widgets WHERE id >= 10 ORDER BY id'), [{ id: 10, color: 16777215 }, { id: 11, color: null }]);
+        const upd = await send('PATCH', '/widgets?color=eq.%23ffffff', { color: '#000001' }, 'application/json', 'return=representation');
+        assert.deepEqual(JSON.parse((await expect(upd, 200, 'application/json; charset=utf-8')).toString()), [{ id: 10, name: 'white', color: '#000001', project_id: null }]);
+        const del = await send('DELETE', '/widgets?id=gte.10&color=eq.%23000001', null, 'application/json', 'return=representation');
+        assert.deepEqual(JSON.parse((await expect(del, 200, 'application/json; charset=utf-8')).toString()), [{ id: 10, name: 'white', color: '#000001', project_id: null }]);
+        await api.sql('DELETE FROM api.widgets WHERE id >= 10');
+      });
+    });
+
     describe('application/geo+json', () => {
       if (!postgis) {
         it('without PostGIS the media type is not available (406)', async () => {

@@ -1,5 +1,6 @@
 // GET/HEAD on a table or view: plan, compile, run read-only, respond.
 import { planRead } from '../../plan/read.js';
+import { representRead } from '../../plan/representations.js';
 import { readResponse } from '../../response/read.js';
 import { readStatements } from '../../sql/statement.js';
 import type { ApiResponse } from '../../response/types.js';
@@ -11,7 +12,7 @@ import { txEnd } from '../../plan/write-tx.js';
 export async function handleRead(ctx: RouteContext): Promise<ApiResponse> {
   const { req, cache, deps } = ctx;
   const { plan, explain, main } = ctx.compiled(() => {
-    const p = planRead(req, cache, { maxRows: deps.config.dbMaxRows, aggregatesEnabled: deps.config.dbAggregatesEnabled, planEnabled: deps.config.dbPlanEnabled });
+    const p = representRead(planRead(req, cache, { maxRows: deps.config.dbMaxRows, aggregatesEnabled: deps.config.dbAggregatesEnabled, planEnabled: deps.config.dbPlanEnabled }), cache);
     return { plan: p, ...readStatements(p) };
   });
   if (plan.media.kind === 'plan') return explainRoute(ctx, plan.media, { readOnly: true, before: [], main });

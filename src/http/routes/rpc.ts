@@ -1,6 +1,7 @@
 // /rpc/<function>: plan the call, run it (read-only unless the function is VOLATILE and called
 // with POST; rolled back on a singular/max-affected failure or tx=rollback), respond.
 import { planCall } from '../../plan/rpc.js';
+import { representCall } from '../../plan/representations.js';
 import { txEnd } from '../../plan/write-tx.js';
 import { callResponse, callViolation } from '../../response/rpc.js';
 import { callStatements } from '../../sql/rpc.js';
@@ -12,12 +13,12 @@ import { preferenceApplied } from './prefer.js';
 export async function handleRpc(ctx: RouteContext): Promise<ApiResponse> {
   const { req, cache, deps } = ctx;
   const config = deps.config;
-  const plan = planCall(req, cache, {
+  const plan = representCall(planCall(req, cache, {
     maxRows: config.dbMaxRows,
     aggregatesEnabled: config.dbAggregatesEnabled,
     hoistedSettings: config.dbHoistedTxSettings ?? [],
     planEnabled: config.dbPlanEnabled,
-  });
+  }), cache);
   const { before, main } = callStatements(plan);
   if (plan.read.media.kind === 'plan') return explainRoute(ctx, plan.read.media, { readOnly: plan.readOnly, before, main });
   const tx = txEnd(config.dbTxEnd, req.preferences);

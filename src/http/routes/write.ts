@@ -1,6 +1,7 @@
 // POST/PATCH/PUT/DELETE on tables and views: plan, compile, run (rolling back when the result
 // breaks a singular or max-affected demand, or when tx=rollback), respond.
 import { planWrite, writePayload, writeShape } from '../../plan/write.js';
+import { representWrite } from '../../plan/representations.js';
 import { slot, type Sql } from '../../sql/sql.js';
 import { checkDeferredConstraints } from '../../sql/write.js';
 import type { WritePlan } from '../../plan/types.js';
@@ -26,11 +27,11 @@ function compileWrite(ctx: RouteContext): { plan: WritePlan; main: Sql } {
   const payload = writePayload(req);
   const shape = writeShape(req, payload);
   if (shape === null) {
-    const plan = planWrite(req, cache, settings, payload);
+    const plan = representWrite(planWrite(req, cache, settings, payload), cache);
     return { plan, main: writeStatement(plan) };
   }
   const compiled = ctx.compiled(() => {
-    const plan = planWrite(req, cache, settings, payload);
+    const plan = representWrite(planWrite(req, cache, settings, payload), cache);
     return { plan: { ...plan, body: null }, template: writeStatement(plan, plan.body === null ? null : payloadSlot) };
   }, shape);
   return { plan: compiled.plan, main: payload === null ? compiled.template : compiled.template.bind(payloadSlot, payload.json) };
