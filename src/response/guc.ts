@@ -16,7 +16,8 @@ export function gucHeaders(raw: unknown): Record<string, string> {
     const entries = Object.entries(item as Record<string, unknown>);
     if (entries.length !== 1) throw errors.invalidResponseHeaders();
     const [k, v] = entries[0] as [string, unknown];
-    if (typeof v !== 'string' || /[\r\n]/.test(k + v)) throw errors.invalidResponseHeaders();
+    // What node:http would refuse in writeHead (an exception after the error boundary) is refused here.
+    if (typeof v !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k) || /[^\t\x20-\x7e\x80-\xff]/.test(v)) throw errors.invalidResponseHeaders();
     out[k] = v;
   }
   return out;

@@ -158,6 +158,21 @@ describe('admin UI: hostile requests (pglite)', () => {
     assert.equal((await fetch(`${metricsUrl}/live`)).status, 200);
   });
 
+  it('the REST API refuses response.headers node:http could not write (PGRST111) instead of ending the process', async () => {
+    await f.api.sql(`CREATE FUNCTION api.set_header(h text, v text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN
+      PERFORM set_config('response.headers', json_build_array(json_build_object(h, v))::text, true); RETURN 1; END $$`);
+    await f.api.sql('GRANT EXECUTE ON FUNCTION api.set_header(text, text) TO api_anon');
+    await f.api.reload();
+    for (const [h, v] of [['X-A', 'a\u0001b'], ['bad name', 'v'], ['X-B', 'caf\u20ac'], ['', 'v'], ['X-C', 'a\u007fb'], ['X:D', 'v']]) {
+      const r = await f.api.fetch(`/rpc/set_header?h=${encodeURIComponent(h)}&v=${encodeURIComponent(v)}`);
+      assert.equal(r.status, 500, JSON.stringify([h, v]));
+      assert.equal(((await r.json()) as { code: string }).code, 'PGRST111');
+    }
+    const ok = await f.api.fetch(`/rpc/set_header?h=X-Ok&v=${encodeURIComponent('fine \t value')}`);
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('x-ok'), 'fine \t value');
+  });
+
   // Last: it blocks this address's sign-ins for a minute.
   it('checks at most ten of a hundred parallel wrong passwords from one address', async () => {
     const attempt = () => fetch(`${f.ui.url}/api/login`, {
