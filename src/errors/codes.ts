@@ -29,10 +29,6 @@ export const errors = {
   jsonTooDeep: (max: number) => e('PGRST102', 400, 'Empty or invalid json', `JSON nested deeper than ${max} levels`),
   /** PeSquel: the body stalled or trickled (server-body-idle-timeout, server-body-min-rate). */
   bodyTimeout: (details: string) => e('PGRST102', 408, 'Request body not received in time', details),
-  /** PeSquel: PostgreSQL's JSON parser would run out of stack (54001, a 500) on such a body. */
-  jsonTooDeep: (max: number) => e('PGRST102', 400, 'Empty or invalid json', `JSON nested deeper than ${max} levels`),
-  /** PeSquel: the body stalled or trickled (server-body-idle-timeout, server-body-min-rate). */
-  bodyTimeout: (details: string) => e('PGRST102', 408, 'Request body not received in time', details),
   invalidRange: (details?: string) => e('PGRST103', 416, 'Requested range not satisfiable', details ?? null),
   offsetBeyondTotal: (offset: number, total: number) =>
     e('PGRST103', 416, 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, { 'Content-Range': `*/${total}` }),
@@ -51,6 +47,10 @@ export const errors = {
   unsupportedVerb: (method: string) => e('PGRST117', 405, `Unsupported HTTP method: ${method}`),
   relatedOrderNotToOne: (origin: string, target: string) =>
     e('PGRST118', 400, `A related order on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`),
+  /** An upsert merging rows of a relation without a primary key and without `?on_conflict=`. */
+  upsertWithoutKey: (table: string) =>
+    e('42P10', 400, 'there is no unique or exclusion constraint matching the ON CONFLICT specification', null,
+      `'${table}' has no primary key: name the conflict columns with the on_conflict query parameter`),
   /** Two unaliased embeds of one relation: PostgREST's SQL repeats their alias and PostgreSQL refuses it. */
   duplicateEmbed: (alias: string) => e('42712', 400, `table name "${alias}" specified more than once`),
   embedOperator: (name: string) =>
@@ -60,7 +60,8 @@ export const errors = {
     e('PGRST122', 400, 'Invalid preferences given with handling=strict', `Invalid preferences: ${prefs.join(', ')}`),
   aggregatesDisabled: () => e('PGRST123', 400, 'Use of aggregate functions is not allowed'),
   maxAffected: (rows: number) => e('PGRST124', 400, 'Query result exceeds max-affected preference constraint', `The query affects ${rows} rows`),
-  invalidPath: (path: string) => e('PGRST125', 404, `Invalid path specified in request URL`, `Path: ${path}`),
+  // PostgREST's text: no details (the path is the client's own URL).
+  invalidPath: (_path: string) => e('PGRST125', 404, 'Invalid path specified in request URL'),
   openApiDisabled: () => e('PGRST126', 404, 'Root endpoint metadata is disabled'),
   notImplemented: (what: string) => e('PGRST127', 400, 'Feature not implemented', what),
   /** PeSquel: PostgREST ignores these (its issue #4352: a DELETE removed every row); PeSquel refuses them. */
@@ -96,12 +97,6 @@ export const errors = {
   jwtDecode: (message: string) => e('PGRST301', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
   anonDisabled: () => e('PGRST302', 401, 'Anonymous access is disabled', null, null, { 'WWW-Authenticate': 'Bearer' }),
   jwtClaims: (message: string) => e('PGRST303', 401, message, null, null, { 'WWW-Authenticate': bearerChallenge(message) }),
-
-  // PeSquel: limits of the HTTP server itself (answered before any request is parsed)
-  headersTooLarge: (limit: number) => e('PGRST190', 431, 'Request header fields too large', `The request line and headers exceed ${limit} bytes (server-max-header-bytes).`),
-  requestTimeout: () => e('PGRST190', 408, 'Request headers not received in time'),
-  malformedHttp: () => e('PGRST190', 400, 'Malformed HTTP request'),
-  serverBusy: (details: string, retryAfter: number) => e('PGRST191', 503, 'Server busy', details, null, { 'Retry-After': String(retryAfter) }),
 
   // PeSquel: limits of the HTTP server itself (answered before any request is parsed)
   headersTooLarge: (limit: number) => e('PGRST190', 431, 'Request header fields too large', `The request line and headers exceed ${limit} bytes (server-max-header-bytes).`),

@@ -23,7 +23,9 @@ const jsonTypes = new Set(['json', 'jsonb']);
 export function columnExpr(table: Table | null, field: Field): ColumnExpr {
   const col = table?.columnsByName.get(field.name);
   const toJsonb = field.path.length > 0 && col !== undefined && !jsonTypes.has(col.baseType);
-  return { column: field.name, path: field.path, toJsonb };
+  return table !== null && col === undefined
+    ? { column: field.name, path: field.path, toJsonb, computed: true }
+    : { column: field.name, path: field.path, toJsonb };
 }
 
 /**

@@ -7,6 +7,8 @@ export interface ColumnExpr {
   readonly column: string;
   readonly path: readonly JsonStep[];
   readonly toJsonb: boolean;
+  /** A computed field (`fn(table)`): read from a CTE's plain records it needs the row typed. */
+  readonly computed?: boolean;
 }
 
 export type SelectExpr =
@@ -193,12 +195,25 @@ export interface ReadPlan {
   readonly chunkRows: number | null;
 }
 
+/**
+ * A column's default for missing=default: its expression as the catalog prints it (pg_get_expr,
+ * trusted SQL from the database itself), or the next value of an identity column's sequence.
+ */
+export type ColumnDefault =
+  | { readonly kind: 'expression'; readonly sql: string }
+  | { readonly kind: 'identity'; readonly column: string };
+
 /** What a POST/PATCH/PUT/DELETE changes (compiled by sql/write.ts). */
 export type Mutation =
   | {
       readonly kind: 'insert';
-      /** One INSERT per group: rows (indexes into the body array, null = all) sharing a column list. */
-      readonly groups: ReadonlyArray<{ readonly columns: readonly string[]; readonly rows: readonly number[] | null }>;
+      /** Every column named by the payload or `?columns=`, written for every row. */
+      readonly columns: readonly string[];
+      /**
+       * missing=default: per column, what a row without that key takes — the column's default,
+       * evaluated per row (null: NULL). null without missing=default (absent keys are NULL).
+       */
+      readonly defaults: ReadonlyArray<ColumnDefault | null> | null;
       readonly onConflict: { readonly columns: readonly string[]; readonly action: 'update' | 'nothing' } | null;
     }
   | {
@@ -221,9 +236,16 @@ export interface WritePlan {
   readonly returning: 'none' | 'pk' | 'all';
   /** return=representation: select/embeds over the RETURNING rows. */
   readonly representation: ReadNode | null;
+  /** The columns RETURNING gives the representation (null: the whole row). */
+  readonly returnColumns?: readonly string[] | null;
   readonly primaryKey: readonly string[];
   readonly media: OutputMedia;
   readonly count: boolean;
+  /**
+   * How upserts tell inserted rows: `xmax = 0`, or on a partitioned table (no system columns in its
+   * RETURNING) the absence of the conflict key in the statement's snapshot.
+   */
+  readonly insertedBySnapshot?: boolean;
   /** Upserts tell inserted from updated rows (201 vs 200). */
   readonly detectInserted: boolean;
   /** Prefer: max-affected with handling=strict. */

@@ -1,6 +1,6 @@
 // Rules a write must pass before it is planned: PUT's primary-key filters (PGRST105/114/115) and
-// PeSquel's guard against PATCH/DELETE restricted by embedded resources, which PostgREST ignores
-// (its issue #4352: such a DELETE removed every row). Here they are refused, never widened.
+// PeSquel's guard against PATCH/DELETE restricted by what PostgREST ignores there (its issue #4352:
+// such a DELETE removed every row). Here those are refused, never widened.
 import { ApiError } from '../errors/api-error.js';
 import { errors } from '../errors/codes.js';
 import type { ApiRequest, Condition, SelectItem } from '../request/types.js';
@@ -12,20 +12,18 @@ type Embed = Extract<SelectItem, { kind: 'embed' }>;
 const embedName = (e: Embed) => e.alias ?? e.name;
 
 /**
- * PATCH/DELETE (and PUT): a filter addressed to an embed (`directors.name=eq.X`), a null test on an
- * embed (`directors=not.is.null`), an `!inner` embed or a top-level limit/offset (PostgREST v13 no
- * longer limits writes) would restrict the rows in a read; a write ignoring them would change more
- * rows than asked, so they are rejected with 400.
+ * PATCH/DELETE (and PUT): what would restrict the rows of a read but not those of a write — an
+ * `!inner` embed, a null test on an embed (`directors=not.is.null`, by its alias or unaliased name)
+ * or a top-level limit/offset (PostgREST v13 no longer limits writes) — is refused with 400, since
+ * the write would change more rows than the request appears to select. Filters on embedded
+ * resources (`directors.name=eq.X`) only shape the returned representation and are accepted.
  */
 export function checkWriteRestrictions(req: ApiRequest): void {
   const method = req.method;
   const embeds = (req.query.select ?? []).filter((s): s is Embed => s.kind === 'embed');
-  const names = new Set(embeds.flatMap((e) => [e.name, embedName(e)]));
+  const names = new Set(embeds.map(embedName));
   for (const f of req.query.filters) {
-    if (f.path.length > 0) {
-      throw errors.writeEmbedFilter(method, `The filter '${f.key}=${f.value}' is on the embedded resource '${f.path.join('.')}'.`);
-    }
-    if (!(f.parsed instanceof ApiError) && mentions(f.parsed, names)) {
+    if (f.path.length === 0 && !(f.parsed instanceof ApiError) && testsEmbed(f.parsed, names)) {
       throw errors.writeEmbedFilter(method, `The filter '${f.key}=${f.value}' tests the embedded resource.`);
     }
   }
@@ -39,9 +37,10 @@ export function checkWriteRestrictions(req: ApiRequest): void {
   }
 }
 
-function mentions(c: Condition, names: ReadonlySet<string>): boolean {
-  if (c.kind === 'logic') return c.children.some((x) => mentions(x, names));
-  return c.field.path.length === 0 && names.has(c.field.name);
+/** `rel=is.null` / `rel=not.is.null` anywhere in the condition (PostgREST's embed null filter). */
+function testsEmbed(c: Condition, names: ReadonlySet<string>): boolean {
+  if (c.kind === 'logic') return c.children.some((x) => testsEmbed(x, names));
+  return c.field.path.length === 0 && names.has(c.field.name) && c.operation.kind === 'is' && c.operation.value === 'null';
 }
 
 /** PUT: only `eq` filters, one per primary-key column, and no limit/offset. Returns pk → value. */

@@ -11,7 +11,7 @@ import { checkParamPaths, planNode } from './node.js';
 import { planContext } from './read.js';
 import { findTable } from './resolve.js';
 import { checkWriteRestrictions, checkPutBody, putKey } from './write-checks.js';
-import type { Cond, Mutation, ReadNode, WritePlan } from './types.js';
+import type { ColumnDefault, Cond, Mutation, ReadNode, WritePlan } from './types.js';
 
 export interface WriteSettings {
   readonly aggregatesEnabled: boolean;
@@ -33,10 +33,10 @@ export function writePayload(req: ApiRequest): RowsPayload | null {
  * What of the body a write's plan depends on, as a string, when that is only the body's shape (its
  * keys, and for PATCH whether it has a row): with the request key it identifies a compiled write
  * whose payload is the only per-request value. null when values matter (PUT checks the key in the
- * body; missing=default groups rows by the keys each one has).
+ * body; a PATCH with missing=default sets the columns its row lacks to DEFAULT).
  */
 export function writeShape(req: ApiRequest, payload: RowsPayload | null): string | null {
-  if (req.method === 'PUT' || (req.preferences.missing === 'default' && req.query.columns !== null)) return null;
+  if (req.method === 'PUT' || (req.method === 'PATCH' && req.preferences.missing === 'default' && req.query.columns !== null)) return null;
   if (payload === null) return '';
   const keys = req.query.columns === null ? JSON.stringify(payload.keys) : '';
   return req.method === 'PATCH' ? `${keys}\n${Math.min(payload.rowCount, 2)}` : keys;
@@ -56,9 +56,14 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
   const wantsLocation = method === 'POST' && prefs.return === 'headers-only' && table.primaryKey.length > 0;
 
   const key = method === 'PUT' ? putKey(req, table) : null;
-  if (key !== null && payload !== null) checkPutBody(payload, key);
+  if (key !== null && payload !== null) {
+    const csv = req.contentType?.type === 'text/csv';
+    if (payload.isArray && !csv) throw errors.invalidBody('PUT payload must contain a single row');
+    checkPutBody(payload, key);
+  }
 
   const mutation = planMutation(req, cache, settings, table, method, payload);
+  const representation = prefs.return === 'representation' ? planRepresentation(req, cache, settings, table) : null;
   return {
     kind: 'write',
     method,
@@ -67,11 +72,13 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
     body: payload?.json ?? null,
     mutation,
     returning: prefs.return === 'representation' ? 'all' : wantsLocation ? 'pk' : 'none',
-    representation: prefs.return === 'representation' ? planRepresentation(req, cache, settings, table) : null,
+    representation,
+    returnColumns: representation === null ? null : readColumns(representation, table),
     primaryKey: table.primaryKey,
     media,
     count: prefs.count !== null,
     // xmax tells inserted from updated rows; views have no system columns (their upserts answer 201).
+    insertedBySnapshot: table.kind === 'partitioned_table',
     detectInserted: (table.kind === 'table' || table.kind === 'partitioned_table')
       && (method === 'PUT' || (method === 'POST' && prefs.resolution === 'merge-duplicates')),
     maxAffected: prefs.handling === 'strict' && prefs.maxAffected !== null && (method === 'PATCH' || method === 'DELETE') ? prefs.maxAffected : null,
@@ -96,7 +103,18 @@ function planMutation(req: ApiRequest, cache: SchemaCache, settings: WriteSettin
     ? { columns: table.primaryKey, action: 'update' as const }
     : req.preferences.resolution === null ? null
     : { columns: req.query.onConflict ?? table.primaryKey, action: req.preferences.resolution === 'merge-duplicates' ? 'update' as const : 'nothing' as const };
-  return { kind: 'insert', groups: missingDefault ? groupByKeys(p, columns) : [{ columns, rows: null }], onConflict };
+  // Merging needs a conflict target: without a primary key, `?on_conflict=` must name it.
+  if (onConflict !== null && onConflict.action === 'update' && onConflict.columns.length === 0) throw errors.upsertWithoutKey(table.name);
+  const defaults = req.preferences.missing === 'default' ? columns.map((c) => columnDefault(table, c)) : null;
+  return { kind: 'insert', columns, defaults, onConflict };
+}
+
+/** What missing=default writes for a column a row lacks: its default, or NULL (null) without one. */
+function columnDefault(table: Table, name: string): ColumnDefault | null {
+  const col = table.columnsByName.get(name);
+  if (!col || col.default === null) return null;
+  if (col.default.startsWith('generated ') && col.default.endsWith(' as identity')) return { kind: 'identity', column: name };
+  return { kind: 'expression', sql: col.default };
 }
 
 /** `?columns=` or the body's keys; every one must be a column of the relation (PGRST204). */
@@ -106,19 +124,28 @@ function writeColumns(req: ApiRequest, table: Table, payload: RowsPayload): read
   return [...new Set(columns)];
 }
 
-/** missing=default: rows lacking some columns are inserted separately so those columns take their DEFAULT. */
-function groupByKeys(payload: RowsPayload, columns: readonly string[]): Array<{ columns: readonly string[]; rows: number[] | null }> {
-  const groups = new Map<string, { columns: string[]; rows: number[] }>();
-  payload.rows.forEach((row, i) => {
-    const present = columns.filter((c) => c in row);
-    const k = JSON.stringify(present);
-    const g = groups.get(k) ?? { columns: present, rows: [] };
-    g.rows.push(i + 1); // WITH ORDINALITY counts from 1
-    groups.set(k, g);
-  });
-  const all = [...groups.values()];
-  if (all.length <= 1) return [{ columns: all[0]?.columns ?? [...columns], rows: null }];
-  return all;
+/**
+ * The columns a representation reads from the RETURNING rows, as PostgREST returns only those (so
+ * `select=` of the columns a role may read works under column privileges); null when it needs the
+ * whole row (`*`, a computed field, a computed relationship).
+ */
+function readColumns(node: ReadNode, table: Table): string[] | null {
+  const out = new Set<string>();
+  for (const s of node.select) {
+    if (s.kind === 'star') return null;
+    if (s.kind === 'column') {
+      if (!table.columnsByName.has(s.expr.column)) return null;
+      out.add(s.expr.column);
+    }
+    if (s.kind === 'embed') {
+      const j = s.embed.join;
+      if (j.kind === 'function') return null;
+      for (const [parent] of j.kind === 'columns' ? j.pairs : j.parentPairs) out.add(parent);
+    }
+  }
+  for (const o of node.order) if (o.embedAlias === null) out.add(o.expr.column);
+  for (const c of out) if (!table.columnsByName.has(c)) return null;
+  return [...out];
 }
 
 function writeContext(req: ApiRequest, cache: SchemaCache, settings: WriteSettings) {

@@ -6,10 +6,11 @@ import { foreignKeysSql, rolesSql, serverSql } from './sql/misc.sql.js';
 import { mediaHandlersSql, postgisSql } from './sql/media.sql.js';
 import { representationsSql } from './sql/representations.sql.js';
 import { loadViewColumnSources } from './view-sources.js';
-import { buildRelationships, loadRelationshipInputs } from './relationships.js';
+import { buildRelationships, loadRelationshipInputs, type UniqueKey } from './relationships.js';
 import {
   tableKey,
   type Column, type ColumnRepresentation, type ForeignKey, type Func, type MediaHandler, type RelationKind, type RoleInfo, type SchemaCache, type Table,
+  type ViewColumnSource,
 } from './types.js';
 
 const kinds: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
@@ -66,7 +67,7 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
       deletable: (mask & 16) !== 0,
       columns,
       columnsByName: new Map(columns.map((c) => [c.name, c])),
-      primaryKey: json<string[]>(r.pk),
+      primaryKey: viewKey(String(r.kind), String(r.schema), String(r.name), json<string[]>(r.pk), viewColumnSources, relationshipInputs.uniqueKeys),
       privileges: privileges as Table['privileges'],
       rlsEnabled: r.rls === true,
     };
@@ -140,6 +141,22 @@ function toMediaHandler(r: Row): MediaHandler {
     resolvedType: String(r.resolved_type),
     binary: r.binary === true,
   });
+}
+
+/**
+ * A view's key, as PostgREST infers it: the primary key of the base table it selects from, when
+ * the view shows every key column (named as the view names them). Tables keep their own.
+ */
+function viewKey(kind: string, schema: string, name: string, pk: string[], sources: readonly ViewColumnSource[], keys: readonly UniqueKey[]): string[] {
+  if (pk.length > 0 || (kind !== 'v' && kind !== 'm')) return pk;
+  const mine = sources.filter((v) => v.viewSchema === schema && v.view === name);
+  for (const base of new Set(mine.map((v) => tableKey(v.schema, v.table)))) {
+    const key = keys.find((k) => k.primary && tableKey(k.schema, k.table) === base);
+    if (!key) continue;
+    const cols = key.columns.map((c) => mine.find((v) => tableKey(v.schema, v.table) === base && v.column === c)?.viewColumn);
+    if (cols.every((c): c is string => c !== undefined)) return cols;
+  }
+  return [];
 }
 
 function toFunc(r: Row): Func {

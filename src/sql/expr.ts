@@ -3,9 +3,9 @@ import type { ColumnExpr, Cond, MediaName, PlannedOperation } from '../plan/type
 import { castType, ftsFunctions, isKeywords, sqlOperator } from './operators.js';
 import { empty, ident, join, param, qualified, sql, unsafeRaw, type Sql } from './sql.js';
 
-/** `"alias"."col"` followed by its JSON path; integer keys index arrays. */
-export function columnSql(alias: string, e: ColumnExpr): Sql {
-  let out = sql`${ident(alias)}.${ident(e.column)}`;
+/** `"alias"."col"` (or `base`) followed by its JSON path; integer keys index arrays. */
+export function columnSql(alias: string, e: ColumnExpr, base: Sql = sql`${ident(alias)}.${ident(e.column)}`): Sql {
+  let out = base;
   if (e.toJsonb) out = sql`to_jsonb(${out})`;
   for (const step of e.path) {
     const key = /^-?\d+$/.test(step.key) ? unsafeRaw(step.key) : param(step.key);

@@ -2,7 +2,7 @@
 // Example: node for GET /todos?select=id,title&completed=is.false&order=created_at.desc&limit=10 →
 //   SELECT "todos"."id", "todos"."title" FROM "api"."todos" AS "todos"
 //   WHERE ("todos"."completed" IS FALSE) ORDER BY "todos"."created_at" DESC LIMIT 10 OFFSET 0
-import type { OrderExpr, ReadNode, SelectExpr, Source } from '../plan/types.js';
+import type { ColumnExpr, OrderExpr, ReadNode, SelectExpr, Source } from '../plan/types.js';
 import { embedCorrelation, embedJoinSql, embedOutputs, hoistsAggregates } from './embed.js';
 import { columnSql, whereSql, withCast } from './expr.js';
 import { empty, ident, join, qualified, sql, unsafeRaw, type Sql } from './sql.js';
@@ -23,7 +23,19 @@ export function sourceSql(source: Source, alias: string): Sql {
   return source.returnsScalar ? sql`${call} AS ${ident(alias)}(${ident(source.name)})` : sql`${call} AS ${ident(alias)}`;
 }
 
-function selectItemSql(alias: string, s: SelectExpr, grouped: boolean): Sql[] {
+/**
+ * A node's column. A computed field read from a CTE (a write's RETURNING rows, plain records) is
+ * called with the row typed, so overloads of the function resolve: `"api"."f"(ROW("t".*)::"api"."t")`.
+ */
+function nodeColumnSql(node: ReadNode, alias: string, e: ColumnExpr): Sql {
+  const src = node.source;
+  if (e.computed === true && src.kind === 'relation' && src.from !== undefined) {
+    return columnSql(alias, e, sql`${qualified(src.schema, e.column)}(ROW(${ident(alias)}.*)::${qualified(src.schema, src.name)})`);
+  }
+  return columnSql(alias, e);
+}
+
+function selectItemSql(node: ReadNode, alias: string, s: SelectExpr, grouped: boolean): Sql[] {
   switch (s.kind) {
     case 'star':
       return [sql`${ident(alias)}.*`];
@@ -32,7 +44,7 @@ function selectItemSql(alias: string, s: SelectExpr, grouped: boolean): Sql[] {
       return [sql`${e} AS ${ident(s.as)}`];
     }
     case 'column': {
-      const value = columnSql(alias, s.expr);
+      const value = nodeColumnSql(node, alias, s.expr);
       // A data representation formats the column through its domain → json cast.
       let e = withCast(s.format ? sql`${qualified(s.format.schema, s.format.name)}(${value})` : value, s.cast);
       if (s.aggregate) e = withCast(sql`${unsafeRaw(s.aggregate)}(${e})`, s.aggregateCast);
@@ -88,8 +100,8 @@ export function fromWhereSql(node: ReadNode, opts: NodeSqlOptions = {}): Sql {
 export function readNodeSql(node: ReadNode, opts: NodeSqlOptions = {}): Sql {
   const grouped = isGrouped(node);
   // PostgREST's key order: the columns in select order, then the embeds.
-  const columns = node.select.filter((s) => s.kind !== 'embed').flatMap((s) => selectItemSql(node.alias, s, grouped));
-  const embeds = node.select.filter((s) => s.kind === 'embed').flatMap((s) => selectItemSql(node.alias, s, grouped));
+  const columns = node.select.filter((s) => s.kind !== 'embed').flatMap((s) => selectItemSql(node, node.alias, s, grouped));
+  const embeds = node.select.filter((s) => s.kind === 'embed').flatMap((s) => selectItemSql(node, node.alias, s, grouped));
   const items = [...columns, ...embeds];
   const limit = node.limit === null ? empty : sql` LIMIT ${unsafeRaw(String(Math.trunc(node.limit)))}`;
   const offset = node.offset > 0 ? sql` OFFSET ${unsafeRaw(String(Math.trunc(node.offset)))}` : empty;

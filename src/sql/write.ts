@@ -7,7 +7,7 @@
 //   pgrst_mutation AS (SELECT * FROM pgrst_w1),
 //   pgrst_source AS (SELECT "todos".* FROM "pgrst_mutation" AS "todos")
 //   SELECT (SELECT pg_catalog.count(*) FROM pgrst_mutation) AS affected, … body … FROM (SELECT * FROM pgrst_source) _postgrest_t
-import type { Mutation, WritePlan } from '../plan/types.js';
+import type { ColumnDefault, Mutation, WritePlan } from '../plan/types.js';
 import { whereSql } from './expr.js';
 import { readNodeSql } from './read.js';
 import { parsedPayloadSql } from './representations.js';
@@ -24,29 +24,59 @@ const payload = sql`(SELECT v FROM pgrst_payload)`;
 export const checkDeferredConstraints = unsafeRaw('SET CONSTRAINTS ALL IMMEDIATE');
 const row = unsafeRaw('_postgrest_t');
 
+/**
+ * Whether an upserted row was inserted: `xmax = 0`; on a partitioned table, whose RETURNING has no
+ * system columns, whether its conflict key was absent before the statement (a subquery in RETURNING
+ * sees the statement's snapshot, not its own changes).
+ */
+function insertedSql(plan: WritePlan): Sql {
+  const alias = ident(plan.name);
+  const m = plan.mutation;
+  if (!plan.insertedBySnapshot || m.kind !== 'insert' || m.onConflict === null) return sql`(${alias}.xmax = 0)`;
+  const same = join(m.onConflict.columns.map((c) => sql`pgrst_old.${ident(c)} = ${alias}.${ident(c)}`), ' AND ');
+  return sql`(NOT EXISTS (SELECT 1 FROM ${qualified(plan.schema, plan.name)} AS pgrst_old WHERE ${same}))`;
+}
+
 function returningSql(plan: WritePlan): Sql {
   const alias = ident(plan.name);
-  if (plan.detectInserted) return sql`${alias} AS pgrst_row, (${alias}.xmax = 0) AS pgrst_inserted`;
+  if (plan.detectInserted) return sql`${alias} AS pgrst_row, ${insertedSql(plan)} AS pgrst_inserted`;
   switch (plan.returning) {
-    case 'all': return sql`${alias}.*`;
+    // Only the columns the representation reads: a role may lack SELECT on the others.
+    case 'all': return plan.returnColumns ? join(plan.returnColumns.map((c) => sql`${alias}.${ident(c)}`)) : sql`${alias}.*`;
     case 'pk': return join(plan.primaryKey.map((c) => sql`${alias}.${ident(c)}`));
     case 'none': return sql`1 AS pgrst_one`;
   }
 }
 
+/**
+ * One INSERT of every row. With missing=default a row without a key takes the column's default,
+ * evaluated for that row (sequences advance per row), as PostgREST builds rows:
+ *   INSERT INTO "api"."t" AS "t" ("id", "note") SELECT CASE WHEN pgrst_e.v -> $2::text IS NULL
+ *     THEN nextval('t_id_seq'::regclass) ELSE pgrst_new."id" END, pgrst_new."note"
+ *   FROM json_array_elements(…) AS pgrst_e(v), json_populate_record(NULL::"api"."t", pgrst_e.v) AS pgrst_new
+ */
 function insertSql(plan: WritePlan, m: Extract<Mutation, { kind: 'insert' }>, returning: Sql): Sql[] {
   const target = qualified(plan.schema, plan.name);
-  return m.groups.map((g) => {
-    const cols = join(g.columns.map((c) => ident(c)));
-    const values = join(g.columns.map((c) => sql`pgrst_new.${ident(c)}`));
-    const from = g.rows === null
-      ? sql`json_populate_recordset(NULL::${target}, ${payload}) AS pgrst_new`
-      : sql`json_array_elements(${payload}) WITH ORDINALITY AS pgrst_e(v, i), json_populate_record(NULL::${target}, pgrst_e.v) AS pgrst_new WHERE pgrst_e.i IN (${unsafeRaw(g.rows.map((i) => String(Math.trunc(i))).join(', '))})`;
-    const head = g.columns.length === 0
-      ? sql`INSERT INTO ${target} AS ${ident(plan.name)} SELECT FROM ${from}`
-      : sql`INSERT INTO ${target} AS ${ident(plan.name)} (${cols}) SELECT ${values} FROM ${from}`;
-    return sql`${head}${onConflictSql(m.onConflict, g.columns)} RETURNING ${returning}`;
-  });
+  const values = join(m.columns.map((c, i) => {
+    const value = sql`pgrst_new.${ident(c)}`;
+    const d = m.defaults?.[i] ?? null;
+    return d === null ? value : sql`CASE WHEN pgrst_e.v -> ${param(c)}::text IS NULL THEN ${defaultSql(plan, d)} ELSE ${value} END`;
+  }));
+  const from = m.defaults === null
+    ? sql`json_populate_recordset(NULL::${target}, ${payload}) AS pgrst_new`
+    : sql`json_array_elements(${payload}) AS pgrst_e(v), json_populate_record(NULL::${target}, pgrst_e.v) AS pgrst_new`;
+  const head = m.columns.length === 0
+    ? sql`INSERT INTO ${target} AS ${ident(plan.name)} SELECT FROM ${from}`
+    : sql`INSERT INTO ${target} AS ${ident(plan.name)} (${join(m.columns.map((c) => ident(c)))}) SELECT ${values} FROM ${from}`;
+  return [sql`${head}${onConflictSql(m.onConflict, m.columns)} RETURNING ${returning}`];
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function defaultSql(plan: WritePlan, d: ColumnDefault): Sql {
+  // The catalog's own default expression (pg_get_expr): SQL the database gave, not the client.
+  if (d.kind === 'expression') return sql`(${unsafeRaw(d.sql)})`;
+  return sql`nextval(pg_get_serial_sequence(${param(`${quoteIdent(plan.schema)}.${quoteIdent(plan.name)}`)}, ${param(d.column)}))`;
 }
 
 function onConflictSql(c: Extract<Mutation, { kind: 'insert' }>['onConflict'], columns: readonly string[]): Sql {

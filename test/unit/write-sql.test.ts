@@ -8,6 +8,7 @@ import { planWrite } from '../../src/plan/write.js';
 import { planCall } from '../../src/plan/rpc.js';
 import { resolveFunction } from '../../src/plan/rpc-resolve.js';
 import { txEnd } from '../../src/plan/write-tx.js';
+import { checkWriteRestrictions } from '../../src/plan/write-checks.js';
 import { writeStatement } from '../../src/sql/write.js';
 import { callStatements } from '../../src/sql/rpc.js';
 import { render } from '../../src/sql/sql.js';
@@ -68,17 +69,20 @@ describe('write SQL', () => {
     assert.match(r.text, /\(SELECT pg_catalog\.count\(\*\) FROM \(SELECT \* FROM pgrst_w1\) pgrst_w WHERE pgrst_inserted\) AS inserted/);
   });
 
-  it('missing=default with ?columns= inserts each key set separately', () => {
-    const r = writeSql('POST', '/items?columns=id,note', '[{"id":1},{"id":2,"note":"x"}]', { prefer: 'missing=default' });
-    assert.match(r.text, /pgrst_w1 AS \(INSERT INTO "api"\."items" AS "items" \("id"\) SELECT pgrst_new\."id" FROM json_array_elements\(\(SELECT v FROM pgrst_payload\)\) WITH ORDINALITY AS pgrst_e\(v, i\), json_populate_record\(NULL::"api"\."items", pgrst_e\.v\) AS pgrst_new WHERE pgrst_e\.i IN \(1\) RETURNING 1 AS pgrst_one\)/);
-    assert.match(r.text, /pgrst_w2 AS \(INSERT INTO "api"\."items" AS "items" \("id", "note"\) .* WHERE pgrst_e\.i IN \(2\) RETURNING 1 AS pgrst_one\)/);
-    assert.match(r.text, /pgrst_mutation AS \(SELECT \* FROM pgrst_w1 UNION ALL SELECT \* FROM pgrst_w2\)/);
+  it('missing=default: one INSERT, absent keys take the column default per row, others NULL', () => {
+    const withDefault = { ...items, columns: items.columns.map((c) => (c.name === 'note' ? { ...c, default: "'n/a'::text" } : c)),
+      columnsByName: new Map(items.columns.map((c) => [c.name, c.name === 'note' ? { ...c, default: "'n/a'::text" } : c])) };
+    const local = { ...cache, tables: new Map([[tableKey('api', 'items'), withDefault]]) } as SchemaCache;
+    const r = render(writeStatement(planWrite(request('POST', '/items?columns=id,note,name', '[{"id":1},{"id":2,"note":"x"}]', { prefer: 'missing=default' }), local, { aggregatesEnabled: false })));
+    assert.match(r.text, /pgrst_w1 AS \(INSERT INTO "api"\."items" AS "items" \("id", "note", "name"\) SELECT pgrst_new\."id", CASE WHEN pgrst_e\.v -> \$2::text IS NULL THEN \('n\/a'::text\) ELSE pgrst_new\."note" END, pgrst_new\."name" FROM json_array_elements\(\(SELECT v FROM pgrst_payload\)\) AS pgrst_e\(v\), json_populate_record\(NULL::"api"\."items", pgrst_e\.v\) AS pgrst_new RETURNING 1 AS pgrst_one\)/);
+    assert.match(r.text, /pgrst_mutation AS \(SELECT \* FROM pgrst_w1\)/);
+    assert.deepEqual(r.values, ['[{"id":1},{"id":2,"note":"x"}]', 'note']);
   });
 
-  it('PATCH: SET from the body row, filters as parameters, representation over RETURNING rows', () => {
+  it('PATCH: SET from the body row, filters as parameters, representation over the RETURNING columns it reads', () => {
     const r = writeSql('PATCH', '/items?id=gt.5&select=name', '{"note":"n"}', { prefer: 'return=representation' });
     assert.equal(r.text, 'WITH pgrst_payload AS (SELECT $1::json AS v), '
-      + 'pgrst_w1 AS (UPDATE "api"."items" AS "items" SET "note" = pgrst_new."note" FROM (SELECT * FROM json_populate_recordset(NULL::"api"."items", (SELECT v FROM pgrst_payload)) LIMIT 1) AS pgrst_new WHERE ("items"."id" > $2) RETURNING "items".*), '
+      + 'pgrst_w1 AS (UPDATE "api"."items" AS "items" SET "note" = pgrst_new."note" FROM (SELECT * FROM json_populate_recordset(NULL::"api"."items", (SELECT v FROM pgrst_payload)) LIMIT 1) AS pgrst_new WHERE ("items"."id" > $2) RETURNING "items"."name"), '
       + 'pgrst_mutation AS (SELECT * FROM pgrst_w1), pgrst_source AS (SELECT "items"."name" FROM "pgrst_mutation" AS "items") '
       + tail.replace('NULL::text AS body', "coalesce(json_agg(_postgrest_t), '[]')::text AS body"));
     assert.deepEqual(r.values, ['[{"note":"n"}]', '5']);
@@ -116,8 +120,9 @@ describe('write rules', () => {
     assert.throws(plan('PUT', '/items?id=eq.1', '{"id":"1x"}'), apiError('PGRST115'));
     assert.doesNotThrow(plan('PUT', '/items?id=eq.1', '{"id":"1"}'));
   });
-  it('PATCH/DELETE: embedded filters, embed null tests and !inner are refused (PostgREST #4352)', () => {
-    assert.throws(plan('DELETE', '/items?rel.x=eq.1', null), apiError('PGRST127'));
+  it('PATCH/DELETE: embed null tests, !inner and limit are refused (PostgREST #4352); embedded filters shape the representation', () => {
+    assert.doesNotThrow(() => checkWriteRestrictions(request('DELETE', '/items?select=*,rel(*)&rel.x=eq.1')));
+    assert.throws(() => checkWriteRestrictions(request('DELETE', '/items?limit=1')), apiError('PGRST127'));
     assert.throws(plan('PATCH', '/items?select=*,rel(*)&rel=not.is.null'), apiError('PGRST127'));
     assert.throws(plan('PATCH', '/items?select=*,r:rel(*)&or=(r.is.null,id.eq.1)'), apiError('PGRST127'));
     assert.throws(plan('DELETE', '/items?select=id,rel!inner(*)', null), apiError('PGRST127'));
