@@ -2,7 +2,7 @@
 // control endpoint, since a PGlite data directory admits one process) or the database itself.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
-import { ensureInitialized } from '../db/init.js';
+import { prepareConfiguredDatabase } from '../db/prepare.js';
 import { DataDirError } from '../db/data-dir.js';
 import { openDb } from '../db/open.js';
 import type { Db } from '../db/types.js';
@@ -57,7 +57,7 @@ export async function openTarget(config: Config, init = config.dbInit): Promise<
     throw new CliError(err instanceof DataDirError ? err.message : `cannot open the database: ${(err as Error).message}`);
   }
   try {
-    if (init) await ensureInitialized(db, config.dbSchemas[0]);
+    if (init) await prepareConfiguredDatabase(config, db);
   } catch (err) {
     await db.close();
     throw new CliError(`cannot reach or initialise the database: ${(err as Error).message.split('\n')[0]}`);

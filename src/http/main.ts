@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import { setupAuth } from '../auth/setup.js';
 import type { Authenticate } from '../auth/types.js';
-import { ensureInitialized } from '../db/init.js';
+import { prepareConfiguredDatabase } from '../db/prepare.js';
 import { openDb } from '../db/open.js';
 import { lockDataDir } from '../db/data-dir.js';
 import type { Db } from '../db/types.js';
@@ -111,7 +111,11 @@ async function serve(
   setObserve(observe);
   let initialized = false;
   try {
-    if (config.dbInit) initialized = await ensureInitialized(db, config.dbSchemas[0]);
+    if (config.dbInit) {
+      const prepared = await prepareConfiguredDatabase(config, db);
+      initialized = prepared.seeded;
+      if (prepared.upgraded.length > 0) log.info({ event: 'internal-migrations', applied: prepared.upgraded }, `upgraded PeSquel's own database objects: ${prepared.upgraded.join(', ')}`);
+    }
   } catch (err) {
     throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
   }

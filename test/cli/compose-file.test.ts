@@ -101,8 +101,8 @@ describe('deploy/docker-compose.yml', () => {
 
   it('mounts the bundled init SQL folder and runs it, then the password hook; mounts only files that exist', () => {
     const volumes = compose.services.postgres?.volumes ?? [];
-    assert.ok(volumes.includes('../sql/init:/pesquel/sql/init:ro'), 'sql/init is mounted whole, so new files need no change here');
-    assert.match(readDeployFile('postgres', '10-pesquel-init.sh'), /\$\{PESQUEL_INIT_SQL_DIR:-\/pesquel\/sql\/init\}/);
+    assert.ok(volumes.includes('../sql:/pesquel/sql:ro'), 'sql/ is mounted whole, so new files need no change here');
+    assert.match(readDeployFile('postgres', '10-pesquel-init.sh'), /\$\{PESQUEL_SQL_DIR:-\/pesquel\/sql\}/);
     const hooks = volumes.map((v) => v.split(':')[1] ?? '').filter((t) => t.startsWith('/docker-entrypoint-initdb.d/')).map((t) => t.split('/').pop() ?? '');
     assert.deepEqual(hooks, ['10-pesquel-init.sh', '99-pesquel-passwords.sh']);
     for (const [name, s] of services) {

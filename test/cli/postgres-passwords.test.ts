@@ -53,13 +53,13 @@ describe('PostgreSQL passwords and SCRAM through pgBouncer', { skip }, () => {
     assert.equal(start.status, 0, start.stderr + start.stdout);
     const created = asPostgres('psql', ['-h', sock, '-p', String(port), '-U', 'pesquel', '-d', 'postgres', '-qc', 'CREATE DATABASE pesquel']);
     assert.equal(created.status, 0, created.stderr);
-    // The first init hook, as the official entrypoint runs it: every sql/init/*.sql in order.
+    // The first init hook, as the official entrypoint runs it: sql/internal, sql/init, sql/production in order.
     const init = asPostgres('sh', [join(deployDir(), 'postgres', '10-pesquel-init.sh')], {
       POSTGRES_USER: 'pesquel', POSTGRES_DB: 'pesquel', PGHOST: sock, PGPORT: String(port),
-      PESQUEL_INIT_SQL_DIR: join(deployDir(), '..', 'sql', 'init'),
+      PESQUEL_SQL_DIR: join(deployDir(), '..', 'sql'),
     });
     assert.equal(init.status, 0, init.stderr);
-    assert.match(init.stdout, /applying 01-init-db\.sql[\s\S]*applying 03-create-roles\.sql/);
+    assert.match(init.stdout, /applying internal\/0001-roles\.sql[\s\S]*applying init\/03-create-roles\.sql[\s\S]*applying production\/01-anon-read-only\.sql/);
     spawnSync('mkdir', ['-p', secrets]);
     writeDerivedFiles(secrets, values);
   });

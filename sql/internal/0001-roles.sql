@@ -1,4 +1,5 @@
--- PeSquel init 1/3: roles (the seed's 01-init-db.sql). Idempotent: safe to run again.
+-- PeSquel's own objects, version 1: the roles (the seed's 01-init-db.sql). Idempotent: an older
+-- database that has them already is upgraded without change.
 -- authenticator: the role PeSquel connects as (LOGIN, NOINHERIT: it holds no privileges of
 -- its own and only switches to the request roles below, per transaction).
 DO $$
