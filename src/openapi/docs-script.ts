@@ -6,6 +6,10 @@ export const docsScript = String.raw`
 'use strict';
 var doc = null;
 var tokenKey = 'pesquel-docs-token';
+// The API's root as this page was reached: '' at /, '/api' behind a proxy that serves it under /api/.
+// Every request is made from here, so the page works under any path prefix.
+var base = location.pathname.replace(/\/+$/, '');
+function apiUrl(path) { return /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : base + (path.charAt(0) === '/' ? '' : '/') + path; }
 
 function h(tag, attrs) {
   var el = document.createElement(tag);
@@ -151,7 +155,7 @@ function run(method, url, headerText, body, out) {
   if (method !== 'GET' && method !== 'HEAD' && body.trim() !== '') init.body = body;
   out.textContent = 'Sending…';
   var started = performance.now();
-  fetch(url, init).then(function (r) {
+  fetch(apiUrl(url), init).then(function (r) {
     return r.text().then(function (text) {
       var pretty = text;
       try { pretty = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* not JSON: show as sent */ }
@@ -255,7 +259,7 @@ var tokenInput = document.getElementById('token');
 tokenInput.value = localStorage.getItem(tokenKey) || '';
 tokenInput.addEventListener('change', function () { localStorage.setItem(tokenKey, tokenInput.value.trim()); });
 
-fetch('/', { headers: { Accept: 'application/openapi+json' } })
+fetch(apiUrl('/'), { headers: { Accept: 'application/openapi+json' } })
   .then(function (r) { return r.json().then(function (body) { if (!r.ok) throw new Error(body.message || r.statusText); return body; }); })
   .then(function (d) { doc = d; render(); openHash(); })
   .catch(function (e) { document.getElementById('app').appendChild(h('p', { class: 'error', text: 'Could not load the API description: ' + e.message })); });
