@@ -51,12 +51,15 @@ export function totalFrom(plan: Pick<ReadPlan, 'count' | 'maxRows'>, result: Req
   return exact;
 }
 
-/** `[`, the chunks with `,` between them, `]`: the pieces of a chunked JSON array, never joined. */
-function chunkedBody(rows: readonly Record<string, unknown>[]): string[] {
+/** Between chunks, json_agg's separator between rows (`,` after json_strip_nulls), as in sql/statement.ts. */
+const chunkSeparator = (media: OutputMedia) => (media.kind === 'array-stripped' ? ',' : ', \n ');
+
+/** `[`, the chunks with the separator between them, `]`: the pieces of a chunked JSON array, never joined. */
+function chunkedBody(rows: readonly Record<string, unknown>[], separator: string): string[] {
   const pieces = ['['];
   for (const r of rows) {
     if (r.body === null || r.body === undefined) continue;
-    if (pieces.length > 1) pieces.push(',');
+    if (pieces.length > 1) pieces.push(separator);
     pieces.push(String(r.body));
   }
   pieces.push(']');
@@ -77,6 +80,6 @@ export function readResponse(plan: ReadPlan, result: RequestResult): ApiResponse
     'Content-Range': contentRange(offset, pageTotal, total),
   };
   Object.assign(headers, gucHeaders(row.response_headers));
-  const body = plan.headOnly ? null : plan.chunkRows !== null ? chunkedBody(result.rows) : decodeBody(plan.media, String(row.body ?? ''));
+  const body = plan.headOnly ? null : plan.chunkRows !== null ? chunkedBody(result.rows, chunkSeparator(plan.media)) : decodeBody(plan.media, String(row.body ?? ''));
   return { status: gucStatus(row.response_status) ?? status, headers, body };
 }

@@ -51,13 +51,15 @@ export function wrapSource(source: Sql, totalSql: Sql, body: Sql): Sql {
 }
 
 /**
- * A large page in chunks: the same page and counts, the body as one row per CHUNK of elements
+ * A large page in chunks: the same page and counts, the body as one row per CHUNK of elements,
+ * separated as json_agg separates rows (`, \n `; `,` once json_strip_nulls rewrote them), so the
+ * bytes (and Content-Length) equal those of PostgREST's one json_agg value
  * (`{…},{…}` without brackets; the response adds them), in order; an empty page gives one row with
  * a NULL body. The response.* settings are read after every row was produced, as in wrapSource.
  */
 export function chunkedSource(source: Sql, totalSql: Sql, stripNulls: boolean, chunkRows: number): Sql {
   const element = stripNulls ? sql`json_strip_nulls(row_to_json(${row}))::text` : sql`row_to_json(${row})::text`;
-  return sql`WITH pgrst_source AS (${source}), pgrst_page AS (SELECT (row_number() OVER ()) - 1 AS pgrst_n, ${element} AS pgrst_element FROM (SELECT * FROM pgrst_source) ${row}), pgrst_chunks AS (SELECT pgrst_n / ${unsafeRaw(String(Math.trunc(chunkRows)))} AS pgrst_chunk, string_agg(pgrst_element, ',' ORDER BY pgrst_n) AS body FROM pgrst_page GROUP BY 1) SELECT ${totalSql} AS total_result_set, (SELECT pg_catalog.count(*) FROM pgrst_page) AS page_total, pgrst_chunks.body, ${responseSettings} FROM (SELECT 1) pgrst_one LEFT JOIN pgrst_chunks ON true ORDER BY pgrst_chunks.pgrst_chunk`;
+  return sql`WITH pgrst_source AS (${source}), pgrst_page AS (SELECT (row_number() OVER ()) - 1 AS pgrst_n, ${element} AS pgrst_element FROM (SELECT * FROM pgrst_source) ${row}), pgrst_chunks AS (SELECT pgrst_n / ${unsafeRaw(String(Math.trunc(chunkRows)))} AS pgrst_chunk, string_agg(pgrst_element, ${unsafeRaw(stripNulls ? "','" : "', ' || chr(10) || ' '")} ORDER BY pgrst_n) AS body FROM pgrst_page GROUP BY 1) SELECT ${totalSql} AS total_result_set, (SELECT pg_catalog.count(*) FROM pgrst_page) AS page_total, pgrst_chunks.body, ${responseSettings} FROM (SELECT 1) pgrst_one LEFT JOIN pgrst_chunks ON true ORDER BY pgrst_chunks.pgrst_chunk`;
 }
 
 export interface ReadStatements {

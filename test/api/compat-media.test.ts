@@ -130,7 +130,7 @@ for (const kind of backendKinds()) {
 
       it('application/json overridden for one table; */* still gets the built-in JSON', async () => {
         assert.equal((await expect(await get('/specials', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '{"specials" : {"1": "one", "2": "two"}}');
-        assert.equal((await expect(await get('/specials?order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":1,"label":"one"},{"id":2,"label":"two"}]');
+        assert.equal((await expect(await get('/specials?order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":1,"label":"one"}, \n {"id":2,"label":"two"}]');
         assert.equal((await expect(await get('/projects?id=eq.3', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":3,"name":"IOS","client":"Apple"}]');
       });
 
@@ -139,7 +139,7 @@ for (const kind of backendKinds()) {
           const bytes = await expect(await get('/files?order=id', accept), 200, 'application/octet-stream');
           assert.deepEqual([...bytes], [0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00, 0xff, 0x21]);
         }
-        assert.equal((await expect(await get('/files?select=name&order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"name":"a.txt"},{"name":"b.bin"}]');
+        assert.equal((await expect(await get('/files?select=name&order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"name":"a.txt"}, \n {"name":"b.bin"}]');
       });
 
       it('functions returning a media-type domain serve it on /rpc', async () => {
@@ -147,6 +147,28 @@ for (const kind of backendKinds()) {
         assert.equal((await expect(await get('/rpc/projects_tsv', 'text/tab-separated-values'), 200, 'text/tab-separated-values')).toString(), '1\tWindows 7\n2\tWindows 10\n3\tIOS');
         assert.equal((await expect(await get('/rpc/pixel', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '"\\\\x89504e470d0a1a0a"');
         await notAcceptable(await get('/rpc/greet', 'image/png'), 'image/png');
+      });
+    });
+
+    describe('JSON text', () => {
+      it('bodies are json_agg text: a large page (sent in chunks) has the bytes of a small one', async () => {
+        const expected = '[{"id":1,"name":"Windows 7","client":"Microsoft"}, \n {"id":2,"name":"Windows 10","client":"Microsoft"}, \n {"id":3,"name":"IOS","client":"Apple"}]';
+        const chunked = await expect(await get('/projects?order=id'), 200, 'application/json; charset=utf-8');
+        const small = await expect(await get('/projects?order=id&limit=10'), 200, 'application/json; charset=utf-8');
+        assert.equal(chunked.toString(), expected);
+        assert.equal(small.toString(), expected);
+        const stripped = 'application/vnd.pgrst.array+json;nulls=stripped';
+        await api.sql("UPDATE api.projects SET client = NULL WHERE id = 3");
+        try {
+          const type = (await get('/projects?limit=1', stripped)).headers.get('content-type') ?? '';
+          assert.match(type, /^application\/vnd\.pgrst\.array\+json; ?nulls=stripped; charset=utf-8$/);
+          const a = await expect(await get('/projects?order=id', stripped), 200, type);
+          const b = await expect(await get('/projects?order=id&limit=10', stripped), 200, type);
+          assert.equal(a.toString(), '[{"id":1,"name":"Windows 7","client":"Microsoft"},{"id":2,"name":"Windows 10","client":"Microsoft"},{"id":3,"name":"IOS"}]');
+          assert.equal(b.toString(), a.toString());
+        } finally {
+          await api.sql("UPDATE api.projects SET client = 'Apple' WHERE id = 3");
+        }
       });
     });
 
