@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { adminClient, adminKinds, adminPassword, signIn, startAdmin, type AdminFixture } from './helpers.js';
+import { activeQuery, adminClient, adminKinds, adminPassword, signIn, startAdmin, type AdminFixture } from './helpers.js';
 import { startTestApi } from '../helpers/backends.js';
 import { startAdminUi } from '../../src/admin/server.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -289,7 +289,7 @@ for (const kind of adminKinds()) {
         it('cancels a long query from the editor and closes idle admin connections', async () => {
           const runId = randomUUID();
           const running = f.client.call<{ error: Json }>('POST', '/api/sql/run', { runId, sql: 'select pg_sleep(30)' });
-          await new Promise((r) => setTimeout(r, 500));
+          await activeQuery(f, 'select pg_sleep(30)');
           const t0 = Date.now();
           assert.deepEqual(await f.client.call('POST', '/api/sql/cancel', { runId }), { cancelled: true });
           const r = await running;
@@ -298,7 +298,7 @@ for (const kind of adminKinds()) {
         });
         it('cancels another backend from the activity screen', async () => {
           const other = f.api.sql('select pg_sleep(20)').catch((e: Error) => e);
-          await new Promise((r) => setTimeout(r, 500));
+          await activeQuery(f, 'select pg_sleep(20)');
           const a = await f.client.call<{ sessions: Json[] }>('GET', '/api/activity');
           const victim = a.sessions.find((s) => String(s.query).includes('pg_sleep(20)') && s.admin === false);
           assert.ok(victim);

@@ -78,3 +78,14 @@ export async function startAdmin(kind: BackendKind, fixtures: string[] = []): Pr
 
 /** The backends the admin tests run on: pgBouncer adds nothing, the admin connects directly. */
 export const adminKinds = () => backendKinds().filter((k) => k !== 'pgbouncer');
+
+/** Waits until the activity screen shows `query` running (polls; fails after `timeoutMs`). */
+export async function activeQuery(f: AdminFixture, query: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const a = await f.client.call<{ sessions: Array<{ query?: unknown; state?: unknown }> }>('GET', '/api/activity');
+    if (a.sessions.some((s) => s.state === 'active' && String(s.query).includes(query))) return;
+    if (Date.now() > deadline) throw new Error(`"${query}" did not start within ${timeoutMs} ms`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
