@@ -160,3 +160,57 @@ for (const kind of backendKinds()) {
     });
   });
 }
+
+// explain() (execution plans, db-plan-enabled) and geojson() (PostGIS; PGlite has none: 406).
+for (const kind of backendKinds()) {
+  const postgis = kind !== 'pglite';
+  describe(`postgrest-js explain and geojson (${kind})`, () => {
+    let api: TestApi;
+    let db: PostgrestClient;
+    before(async () => {
+      api = await startTestApi(kind, { fixtures: postgis ? ['compat-media.sql', 'postgis.sql'] : ['compat-media.sql'], options: { 'db-plan-enabled': 'true' } });
+      db = new PostgrestClient(api.url, { retry: false });
+    });
+    after(async () => { await api?.close(); });
+
+    type PlanNode = { 'Node Type': string; 'Actual Rows'?: number; Output?: string[] };
+    it('explain() as JSON with analyze and verbose', async () => {
+      const r = await db.from('projects').select('id,name').eq('id', 1).explain({ format: 'json', analyze: true, verbose: true });
+      assert.equal(r.error, null);
+      assert.equal(r.status, 200);
+      const plan = (r.data as unknown as Array<{ Plan: PlanNode }>)[0]?.Plan;
+      assert.equal(plan?.['Node Type'], 'Aggregate');
+      assert.equal(plan?.['Actual Rows'], 1);
+      assert.ok(plan?.Output?.some((o) => o.includes('json_agg')));
+    });
+
+    it('explain() as text (the default format)', async () => {
+      const r = await db.from('projects').select('*').order('id').explain({ analyze: true });
+      assert.equal(r.error, null);
+      assert.equal(r.status, 200);
+      assert.match(r.data as unknown as string, /^Aggregate {2}\(cost=[^\n]*actual time=/);
+    });
+
+    it('explain() of a write changes nothing', async () => {
+      const r = await db.from('projects').insert({ id: 50, name: 'Planned' }).explain({ analyze: true, format: 'json' });
+      assert.equal(r.error, null);
+      assert.equal(r.status, 200);
+      assert.deepEqual(await api.sql('SELECT count(*)::int AS n FROM api.projects WHERE id = 50'), [{ n: 0 }]);
+    });
+
+    if (postgis) {
+      it('geojson(): a FeatureCollection', async () => {
+        const r = await db.from('shops').select('id,shop_geom').eq('id', 3).geojson();
+        assert.equal(r.error, null);
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.data, { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-71.081924, 42.36437] }, properties: { id: 3 } }] });
+      });
+    } else {
+      it('geojson() without PostGIS: 406 PGRST107', async () => {
+        const r = await db.from('projects').select('*').geojson();
+        assert.equal(r.status, 406);
+        assert.equal(r.error?.code, 'PGRST107');
+      });
+    }
+  });
+}
