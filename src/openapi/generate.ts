@@ -6,6 +6,7 @@ import { version } from '../version.js';
 import { functionPath } from './functions.js';
 import { KeyMaker } from './keys.js';
 import { commonParameters, errorSchema, profileParameters } from './parameters.js';
+import { authPaths, type AuthDocOptions } from './auth-paths.js';
 import { relationPath, type Privilege } from './relations.js';
 import { ref, type DocContext, type PathItem } from './types.js';
 
@@ -14,6 +15,8 @@ export interface OpenApiOptions {
   /** Only what this role may use; null: everything (openapi-mode=ignore-privileges). */
   readonly role: string | null;
   readonly serverUrl: string;
+  /** The built-in auth service's endpoints, when auth-enabled. */
+  readonly authService?: AuthDocOptions | null;
 }
 
 const uncallable = new Set(['trigger', 'event_trigger']);
@@ -65,6 +68,11 @@ export function generateOpenApi(cache: SchemaCache, opts: OpenApiOptions): Recor
   }
   for (const fns of functionsOf(cache, opts)) {
     paths[`/rpc/${encodeURIComponent((fns[0] as Func).name)}`] = functionPath(ctx, fns);
+  }
+  // Once, in the default schema's document: the auth endpoints are the same under every profile.
+  if (opts.authService && !needsProfile) {
+    Object.assign(paths, authPaths(opts.authService, errorKey));
+    tags.push({ name: 'Auth', description: 'The built-in sign-in service: accounts, sessions and the tokens the API accepts.' });
   }
 
   return {

@@ -102,6 +102,20 @@ for (const kind of backendKinds()) {
       assert.ok(swagger.paths['/books'].post.parameters.some((p: Doc) => p.in === 'body'));
     });
 
+    it('describes the auth service (/auth/*, JWKS), and answers as it describes', async () => {
+      const auth = Object.keys(doc.paths).filter((p) => p.startsWith('/auth/') || p.startsWith('/.well-known/'));
+      assert.deepEqual(auth, ['/.well-known/jwks.json', '/auth/login', '/auth/logout', '/auth/me', '/auth/refresh', '/auth/signup']);
+      assert.ok(doc.tags.some((t: Doc) => t.name === 'Auth'));
+      const signup = doc.paths['/auth/signup'].post;
+      assert.deepEqual(signup.requestBody.content['application/json'].schema.required, ['email', 'password']);
+      const described = Object.keys(signup.responses[201].content['application/json'].schema.properties).sort();
+      const refOf = (r: Doc) => r.content['application/json'].schema.$ref.split('/').pop();
+      assert.ok(doc.components.schemas[refOf(signup.responses[409])], 'error responses point at the error schema');
+      const r = await api.fetch('/auth/signup', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: `doc-${kind}@example.com`, password: 'correct horse battery' }) });
+      assert.equal(r.status, 201);
+      assert.deepEqual(Object.keys(await r.json() as Doc).sort(), described);
+    });
+
     it('HEAD has no body; an unknown Accept is 406 PGRST107', async () => {
       const head = await api.fetch('/', { method: 'HEAD', headers: openapi });
       assert.equal(head.status, 200);

@@ -320,8 +320,9 @@ describe('docsPage', () => {
     assert.doesNotMatch(csp, /unsafe/);
     assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=/);
   });
-  it('fetches the OpenAPI document from the same origin', () => {
-    assert.match(docsScript, /fetch\('\/', \{ headers: \{ Accept: 'application\/openapi\+json' \} \}\)/);
+  it('fetches the OpenAPI document from the same origin, under the path the page was reached at', () => {
+    assert.match(docsScript, /fetch\(apiUrl\('\/'\), \{ headers: \{ Accept: 'application\/openapi\+json' \} \}\)/);
+    assert.match(docsScript, /var base = location\.pathname/);
   });
   it('has a try-it form with method, path, headers, body and a result view', () => {
     for (const part of ['Path and query', 'Headers', 'Body', 'Send', 'status', 'Authorization: Bearer ']) assert.ok(docsScript.includes(part), part);
