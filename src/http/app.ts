@@ -42,6 +42,8 @@ export interface RouteContext {
   readonly req: ApiRequest;
   readonly cache: SchemaCache;
   readonly auth: AuthResult;
+  /** The request URL as sent (path and query string). */
+  readonly url: string;
   /** Runs statements in this request's transaction, with its role and settings. */
   run(tx: Omit<RequestTx, 'settings'>): ReturnType<Db['request']>;
   /**
@@ -78,8 +80,9 @@ export function createApp(deps: AppDeps): Handler {
     let unexpected: unknown;
     let own: Promise<ApiResponse> | null;
     try {
-      if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined) {
-        response = preflight(raw, config);
+    let cors: ApiResponse | null = null;
+      if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined && (cors = preflight(raw, config)) !== null) {
+        response = cors;
       } else if ((own = deps.routes?.(raw) ?? null) !== null) {
         response = await own;
       } else {
@@ -90,13 +93,17 @@ export function createApp(deps: AppDeps): Handler {
         routeKind = req.target.kind;
         if (req.method === 'OPTIONS') {
           response = handleOptions(req, cache);
+          // As PostgREST: the token is checked on OPTIONS too (Server-Timing: jwt, parse, response).
+          auth = await deps.authenticate(req.headers);
+          timing?.mark('jwt');
         } else {
+          timing?.mark('response');
           checkStrict(req, cache);
           auth = await deps.authenticate(req.headers);
           timing?.mark('jwt');
           const a = auth;
           const ctx: RouteContext = {
-            deps, req, cache, auth: a,
+            deps, req, cache, auth: a, url: raw.url,
             run: (tx) => {
               const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
               timing?.mark('plan');
@@ -112,12 +119,13 @@ export function createApp(deps: AppDeps): Handler {
         }
       }
     } catch (err) {
-      const h = toHttp(err, auth?.authenticated ?? false);
+      // PostgREST: 42501 is 403 for a role other than the anonymous one, else 401 (a JWT without a role claim too).
+      const h = toHttp(err, auth !== null && auth.role !== config.dbAnonRole);
       errorCode = h.code;
       unexpected = h.unexpected;
       response = { status: h.status, headers: h.headers, body: raw.method === 'HEAD' ? null : h.body };
     }
-    Object.assign(response.headers, corsHeaders(raw, config));
+    if (cors === null) Object.assign(response.headers, corsHeaders(raw, config));
     if (config.serverTraceHeader !== null) {
       // server-trace-header: echo the client's request id so logs on both sides line up.
       const trace = raw.headers[config.serverTraceHeader.toLowerCase()];

@@ -1,6 +1,7 @@
 // Horizontal filters and logic trees:
 //   `age=gte.18`, `name=not.like.*son`, `id=in.(1,"a,b")`, `tags=cs.{a,b}`, `v=like(any).{O*,P*}`,
 //   `doc=fts(english).cat`, `or=(a.eq.1,and(b.gt.2,c.is.null))`.
+import { errors } from '../errors/codes.js';
 import { maxNesting, Scanner } from './scanner.js';
 import { parseField } from './parse-field.js';
 import {
@@ -11,7 +12,7 @@ import {
 
 type Context = 'param' | 'logic';
 
-const operatorList = 'not or operator (eq, gt, ...)';
+const operatorList = '"not" or operator (eq, gt, ...)';
 
 /** A filter parameter's value for `field`: `not.eq.5` → Filter. */
 export function parseFilter(field: Field, value: string, _label: string): Filter {
@@ -111,6 +112,9 @@ function parseOperation(s: Scanner, ctx: Context): Operation {
     s.expect('.');
     return { kind: 'simple', op: op as SimpleOperator, value: readValue(s, ctx) };
   }
+  // Parsec's wording: a word before a `.` that names no operator is reported after the `.`.
+  const dot = s.input.indexOf('.', start);
+  if (dot > start) throw errors.parse(`${s.what} (${s.input})`, `unknown single value operator ${s.input.slice(start, dot)}`, dot + 2);
   s.pos = start;
   throw s.fail(operatorList);
 }

@@ -1,4 +1,5 @@
 // The `order` parameter: `created_at.desc.nullslast,data->>k.asc,clients(name).desc`.
+import { errors } from '../errors/codes.js';
 import { Scanner } from './scanner.js';
 import { parseField } from './parse-field.js';
 import type { OrderTerm } from './types.js';
@@ -28,12 +29,37 @@ function parseTerm(s: Scanner): OrderTerm {
   }
   let direction: OrderTerm['direction'] = null;
   let nulls: OrderTerm['nulls'] = null;
-  while (s.eat('.')) {
-    if (direction === null && nulls === null && s.eat('asc')) direction = 'asc';
-    else if (direction === null && nulls === null && s.eat('desc')) direction = 'desc';
-    else if (nulls === null && s.eat('nullsfirst')) nulls = 'first';
-    else if (nulls === null && s.eat('nullslast')) nulls = 'last';
-    else throw s.fail(nulls === null ? '"asc", "desc", "nullsfirst" or "nullslast"' : '"," or end of input');
+  while (nulls === null && s.peek() === '.') {
+    s.pos++;
+    const words: readonly string[] = direction === null ? ['asc', 'desc', 'nullsfirst', 'nullslast'] : ['nullsfirst', 'nullslast'];
+    const word = words.find((w: string) => s.startsWith(w));
+    if (word === undefined) throw mismatch(s, words);
+    s.pos += word.length;
+    if (word === 'asc' || word === 'desc') direction = word;
+    else nulls = word === 'nullsfirst' ? 'first' : 'last';
   }
+  // What may follow a term, in Parsec's words (a character it looked at is shown in single quotes).
+  const after = s.pos;
+  s.skipSpaces();
+  if (!s.done && s.peek() !== ',' && (nulls !== null || direction !== null)) {
+    s.pos = after;
+    const expecting = nulls === null ? 'delimiter (.), "," or end of input' : '"," or end of input';
+    throw errors.parse(`order (${s.input})`, `unexpected '${s.peek()}' expecting ${expecting}`, s.pos + 1);
+  }
+  s.pos = after;
   return { relation, field, direction, nulls };
+}
+
+/**
+ * None of `words` follows the `.`: Parsec reports the position after the `.` and the first
+ * character that differs from the first word (`id.ac` → unexpected "c"), or the end of input.
+ */
+function mismatch(s: Scanner, words: readonly string[]) {
+  const first = words[0] as string;
+  let i = 0;
+  while (i < first.length && s.peek(i) === first[i]) i++;
+  const c = s.peek(i);
+  const expecting = words.map((w) => `"${w}"`);
+  const list = `${expecting.slice(0, -1).join(', ')} or ${expecting[expecting.length - 1] as string}`;
+  return errors.parse(`order (${s.input})`, `unexpected ${c === '' ? 'end of input' : `"${c}"`} expecting ${list}`, s.pos + 1);
 }

@@ -11,8 +11,8 @@ export function contentTypeFor(media: OutputMedia): string {
   if (extra !== null) return extra;
   switch (media.kind) {
     case 'csv': return 'text/csv; charset=utf-8';
-    case 'object': return media.stripNulls ? 'application/vnd.pgrst.object+json; nulls=stripped; charset=utf-8' : 'application/vnd.pgrst.object+json; charset=utf-8';
-    case 'array-stripped': return 'application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8';
+    case 'object': return media.stripNulls ? 'application/vnd.pgrst.object+json;nulls=stripped; charset=utf-8' : 'application/vnd.pgrst.object+json; charset=utf-8';
+    case 'array-stripped': return 'application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8';
     case 'html': return 'text/html; charset=utf-8';
     case 'openapi': return 'application/openapi+json; charset=utf-8';
     default: return jsonType;

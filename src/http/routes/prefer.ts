@@ -1,5 +1,7 @@
 // Preference-Applied: echoes the preferences PeSquel honoured, and enforces handling=strict.
 import { errors } from '../../errors/codes.js';
+import { findTable } from '../../plan/resolve.js';
+import { findFunctions } from '../../plan/rpc-resolve.js';
 import type { ApiRequest } from '../../request/types.js';
 import type { ApiResponse } from '../../response/types.js';
 import type { SchemaCache } from '../../schema-cache/types.js';
@@ -13,10 +15,16 @@ export interface Applied {
   readonly maxAffected?: number | null;
 }
 
-/** Throws PGRST122 under handling=strict when a preference was not understood. */
+/**
+ * Throws PGRST122 under handling=strict when a preference was not understood. As in PostgREST,
+ * whose planner checks this after finding the target, a missing table or function answers first
+ * (404 with its hint).
+ */
 export function checkStrict(req: ApiRequest, cache: SchemaCache): void {
   const p = req.preferences;
   if (p.handling !== 'strict') return;
+  if (req.target.kind === 'relation') findTable(cache, req.schema, req.target.name);
+  else if (req.target.kind === 'rpc') findFunctions(cache, req.schema, req.target.name);
   const invalid = [...p.invalid];
   if (p.timezone !== null && !cache.timezones.has(p.timezone)) invalid.push(`timezone=${p.timezone}`);
   if (invalid.length > 0) throw errors.invalidPreferences(invalid);

@@ -20,6 +20,37 @@ export async function handleRead(ctx: RouteContext): Promise<ApiResponse> {
   const tx = txEnd(deps.config.dbTxEnd, req.preferences);
   const result = await ctx.run({ readOnly: true, before: explain ? [explain] : [], main, end: tx.end });
   const response = readResponse(plan, result);
+  response.headers['Content-Location'] = contentLocation(req.target.kind === 'relation' ? req.target.name : '', ctx.url);
   preferenceApplied(response, req, cache, { count: plan.count, tx: tx.applied });
   return response;
 }
+
+/**
+ * PostgREST's canonical location of a read: `/<relation>` and the query parameters sorted by name,
+ * the values of a repeated name joined with `,`, encoded as Network.HTTP.Base.urlEncodeVars does.
+ * Example: /no_pk?b=eq.1&a=eq.1 → /no_pk?a=eq.1&b=eq.1
+ */
+export function contentLocation(relation: string, url: string): string {
+  const q = url.indexOf('?');
+  const pairs: Array<[string, string]> = [];
+  if (q >= 0) {
+    for (const part of url.slice(q + 1).split('&')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      pairs.push([decode(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? '' : decode(part.slice(eq + 1))]);
+    }
+  }
+  if (pairs.length === 0) return `/${relation}`;
+  const byName = new Map<string, string[]>();
+  for (const [k, v] of pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) byName.set(k, [...(byName.get(k) ?? []), v]);
+  return `/${relation}?${[...byName].map(([k, vs]) => `${encode(k)}=${vs.map(encode).join(',')}`).join('&')}`;
+}
+
+const decode = (s: string) => {
+  const plus = s.replace(/\+/g, ' ');
+  try { return decodeURIComponent(plus); } catch { return plus; }
+};
+/** Letters, digits and `-_.~` stay; every other UTF-8 byte becomes %XX (upper case). */
+const encode = (s: string) => [...Buffer.from(s, 'utf8')]
+  .map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) && b < 128 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+  .join('');
