@@ -119,7 +119,7 @@ async function serve(
   } catch (err) {
     throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
   }
-  const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => observe(e));
+  const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => observe(e), config.dbExtraSearchPath);
   try {
     await schema.reload();
   } catch (err) {

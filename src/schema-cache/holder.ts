@@ -17,6 +17,8 @@ export class SchemaCacheHolder {
     private readonly db: Db,
     private readonly schemas: readonly string[],
     private readonly onEvent: (e: SchemaEvent) => void = () => undefined,
+    /** db-extra-search-path: their media-type handlers count too. */
+    private readonly extraSchemas: readonly string[] = [],
   ) {}
 
   current(): SchemaCache | null {
@@ -41,7 +43,7 @@ export class SchemaCacheHolder {
       this.again = false;
       const t0 = performance.now();
       try {
-        cache = await loadSchemaCache(this.db, this.schemas);
+        cache = await loadSchemaCache(this.db, this.schemas, this.extraSchemas);
       } catch (err) {
         this.onEvent({ type: 'schema-load-failed', message: err instanceof Error ? err.message : String(err) });
         throw err;

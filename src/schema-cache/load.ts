@@ -24,11 +24,12 @@ const textArray = (v: unknown): string[] => {
   return v.slice(1, -1).split(',').map((s) => s.replace(/^"(.*)"$/, '$1'));
 };
 
-export async function loadSchemaCache(db: Db, schemas: readonly string[]): Promise<SchemaCache> {
+/** `extraSchemas` (db-extra-search-path): searched for media-type handlers as well. */
+export async function loadSchemaCache(db: Db, schemas: readonly string[], extraSchemas: readonly string[] = []): Promise<SchemaCache> {
   return db.withConnection(async (conn) => {
     await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
-      const cache = await loadWith(conn, schemas);
+      const cache = await loadWith(conn, schemas, extraSchemas);
       await conn.query('COMMIT');
       return cache;
     } catch (err) {
@@ -38,7 +39,7 @@ export async function loadSchemaCache(db: Db, schemas: readonly string[]): Promi
   });
 }
 
-async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaCache> {
+async function loadWith(conn: Conn, schemas: readonly string[], extraSchemas: readonly string[]): Promise<SchemaCache> {
   const relRows = (await conn.query<Row>(relationsSql, [schemas])).rows;
   const fnRows = (await conn.query<Row>(functionsSql, [schemas])).rows;
   const fkRows = (await conn.query<Row>(foreignKeysSql)).rows;
@@ -46,7 +47,7 @@ async function loadWith(conn: Conn, schemas: readonly string[]): Promise<SchemaC
   const server = (await conn.query<Row>(serverSql)).rows[0] ?? {};
   const viewColumnSources = await loadViewColumnSources(conn, schemas);
   const relationshipInputs = await loadRelationshipInputs(conn, schemas);
-  const mediaHandlers = (await conn.query<Row>(mediaHandlersSql, [schemas])).rows.map(toMediaHandler);
+  const mediaHandlers = (await conn.query<Row>(mediaHandlersSql, [[...schemas, ...extraSchemas]])).rows.map(toMediaHandler);
   const postgisSchema = ((await conn.query<Row>(postgisSql)).rows[0]?.schema as string | undefined) ?? null;
   const representations = toRepresentations((await conn.query<Row>(representationsSql, [schemas])).rows);
 

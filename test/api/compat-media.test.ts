@@ -12,7 +12,7 @@ for (const kind of backendKinds()) {
     before(async () => {
       api = await startTestApi(kind, {
         fixtures: postgis ? ['compat-media.sql', 'postgis.sql'] : ['compat-media.sql'],
-        options: { 'db-plan-enabled': 'true', 'db-schemas': 'api,media2' },
+        options: { 'db-plan-enabled': 'true', 'db-schemas': 'api,media2', 'db-extra-search-path': 'public,media3' },
       });
     });
     after(async () => { await api?.close(); });
@@ -124,8 +124,9 @@ for (const kind of backendKinds()) {
         const body = await expect(await get('/projects?select=id,name&order=id&limit=2', 'application/x-ndjson'), 200, 'application/x-ndjson');
         assert.equal(body.toString(), '{"id":1,"name":"Windows 7"}\n{"id":2,"name":"Windows 10"}\n');
         assert.equal((await expect(await get('/specials?order=id', 'application/x-ndjson'), 200, 'application/x-ndjson')).toString(), '{"id":1,"label":"one"}\n{"id":2,"label":"two"}\n');
-        // A handler in another exposed schema counts.
+        // A handler in another exposed schema, or in an extra search path schema, counts.
         assert.equal((await expect(await get('/projects', 'text/x-count'), 200, 'text/x-count')).toString(), '3 rows');
+        assert.equal((await expect(await get('/projects?order=id', 'text/x-ids'), 200, 'text/x-ids')).toString(), '1 2 3');
       });
 
       it('application/json overridden for one table; */* still gets the built-in JSON', async () => {
