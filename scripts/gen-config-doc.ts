@@ -19,6 +19,8 @@ Sources, highest precedence first: command-line flags (\`--<option> value\`, plu
 \`--db-url\`, \`--port\`, \`--host\`), the config file (\`--config FILE\`, \`PESQUEL_CONFIG\`, or
 \`./pesquel.conf\`; PostgREST's \`key = "value"\` lines), \`PESQUEL_<OPTION>\` environment variables,
 \`PGRST_<OPTION>\` environment variables (PostgREST's names), defaults.
+\`pesquel start\` takes every option as a flag; the other commands take only the options they read
+(listed by \`pesquel <command> --help\`) and refuse the others with a one-line error.
 
 - Every environment variable has a \`_FILE\` form (\`PESQUEL_JWT_SECRET_FILE=/run/secrets/jwt_secret\`)
   that reads the value from a file; values may also be \`@/path/to/file\` as in PostgREST.

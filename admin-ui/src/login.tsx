@@ -28,7 +28,7 @@ export function Login({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) 
       </label>
       <button type="submit" class="primary" disabled={busy || password === ''}>Sign in</button>
       <ErrorBox error={error} />
-      <p class="muted small">The embedded database prints a generated password once, at its first start. With a server, use the one <code>pesquel setup</code> wrote to <code>secrets/pesquel_admin_password.txt</code>.</p>
+      <p class="muted small">Without <code>admin-password</code>, <code>pesquel start</code> prints a generated password once, in its start banner. Lost it? Run <code>pesquel admin reset-password</code> in PeSquel's folder: it prints a new one. In the compose stack, use the one <code>pesquel setup</code> wrote to <code>secrets/pesquel_admin_password.txt</code>.</p>
     </form>
   );
 }

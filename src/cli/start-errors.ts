@@ -4,27 +4,29 @@ import { DataDirError } from '../db/data-dir.js';
 import { PortInUseError } from '../http/ports.js';
 import { redactUri } from './redact.js';
 
-/** The PostgreSQL error code anywhere in the cause chain (pg errors carry `code`). */
-function sqlState(err: unknown): string | null {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+/** The first error in the cause chain that carries a code: SQLSTATE from pg, errno names from Node. */
+function coded(err: unknown): { code: string; message: string } | null {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') return { code: e.code, message: String(e.message ?? '') };
   }
   return null;
 }
 
 export function explainStartError(err: unknown, config: Config): string {
   if (err instanceof PortInUseError || err instanceof DataDirError) return err.message;
-  const e = err as NodeJS.ErrnoException;
   const where = config.dbUri === null ? '' : ` (${redactUri(config.dbUri)})`;
-  switch (sqlState(err)) {
+  const c = coded(err);
+  switch (c?.code) {
     case '28P01':
     case '28000':
-      return `the database refused the credentials in db-uri${where}: check the user and password (db-uri, or PESQUEL_DB_URI_FILE)`;
+      return `the database refused the credentials in db-uri${where}: check the user and password (--db-url, PESQUEL_DB_URI or PESQUEL_DB_URI_FILE)`;
     case '3D000':
       return `the database named in db-uri does not exist${where}`;
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EHOSTUNREACH':
+    case 'ETIMEDOUT':
+      return `cannot reach the database${where}: ${c.message || c.code} (is PostgreSQL running? check --db-url)`;
   }
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') {
-    return `cannot reach the database${where}: ${e.message} (is PostgreSQL running? check db-uri)`;
-  }
-  return e.message ?? String(err);
+  return (err as Error).message ?? String(err);
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../ops/free-port.js';
+import { pgBinariesAvailable, startPostgres } from '../helpers/postgres-server.js';
 
 const entry = fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -182,6 +183,21 @@ describe('pesquel start: data directories that cannot work', () => {
       { ...(asRoot ? { uid: 65534 } : {}), env: { HOME: tmpdir() } });
     assert.equal(await run.exited, 1, run.stderr());
     assert.match(run.stderr(), /cannot (write to|create the lock file)[^\n]*: permission denied/);
+  });
+});
+
+describe('pesquel start: a PostgreSQL server', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
+  it('a wrong password is said so in one line that shows no password, within seconds', async () => {
+    const server = await startPostgres();
+    try {
+      const uri = `${server.url('postgres', 'not-the-password-123')}?application_name=pesquel&password=also-secret-456`;
+      const run = pesquel(['start', '--db-url', uri, '--port', '0', '--admin-ui-port', '0', '--admin-server-port', '0']);
+      assert.equal(await run.exited, 1);
+      assert.match(run.stderr(), /^pesquel start: the database refused the credentials in db-uri \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+\?application_name=pesquel&password=\*\*\*\): check the user and password/);
+      assert.doesNotMatch(run.stderr() + run.stdout(), /not-the-password-123|also-secret-456/);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

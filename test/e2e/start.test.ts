@@ -9,17 +9,18 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url));
 
-interface Proc { child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
+interface Proc { child: ChildProcess; stderr: () => string; stdout: () => string; exited: Promise<number | null> }
 
 function pesquel(args: string[], env: Record<string, string> = {}): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let out = '';
   child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-  child.stdout?.resume();
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, stderr: () => err, exited };
+  return { child, stderr: () => err, stdout: () => out, exited };
 }
 
 async function apiUrl(p: Proc, ms = 60_000): Promise<string> {
@@ -66,8 +67,12 @@ describe('pesquel start (embedded)', () => {
     const url = await apiUrl(p);
     assert.doesNotMatch(p.stderr(), /initialised now/);
     assert.equal((await fetch(`${url}/todos`)).status, 200);
+    // The log (stdout) says "schema cache loaded" once per load: wait for the reload's line.
+    const loads = () => p.stdout().split('schema cache loaded').length - 1;
+    const before = loads();
     p.child.kill('SIGUSR1');
-    await new Promise((r) => setTimeout(r, 500));
+    for (const end = Date.now() + 30_000; loads() === before && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(loads() > before, `no reload logged: ${p.stdout()}`);
     assert.equal((await fetch(`${url}/todos`)).status, 200);
     p.child.kill('SIGINT');
     assert.equal(await p.exited, 0);
