@@ -69,7 +69,8 @@ for (const kind of backendKinds()) {
       it('columns, aliases, casts and JSON arrows with PostgREST key names', async () => {
         const { data, error } = await items().select('id,label:name,price::text,color:data->>color,data->size->w,data->list->0').eq('id', 1).single();
         assert.equal(error, null);
-        assert.deepEqual(data, { id: 1, label: 'apple', price: '1.50', color: 'red', w: 3, 0: 1 });
+        // A path ending in an array index is named after its last key (PostgREST v13).
+        assert.deepEqual(data, { id: 1, label: 'apple', price: '1.50', color: 'red', w: 3, list: 1 });
       });
       it('quoted column names', async () => {
         const { data } = await items().select('id,"information.cpe"').eq('id', 1);
@@ -212,5 +213,89 @@ for (const kind of backendKinds()) {
         assert.equal(r.error?.code, 'PGRST107');
       });
     }
+  });
+}
+
+// RPC through postgrest-js as PostgREST v13 serves it: `get: true` calls (VOLATILE functions too,
+// read-only) and `head: true` counts.
+for (const kind of backendKinds()) {
+  describe(`postgrest-js rpc over GET and HEAD (${kind})`, () => {
+    let api: TestApi;
+    let db: PostgrestClient;
+    before(async () => {
+      api = await startTestApi(kind, { fixtures: ['compat-rpc.sql'] });
+      db = new PostgrestClient(api.url, { retry: false });
+    });
+    after(async () => { await api?.close(); });
+
+    it('rpc(fn, args, { get: true }) calls any function with GET, read-only', async () => {
+      const sum = await db.rpc('volatile_add', { a: 20, b: 22 }, { get: true });
+      assert.equal(sum.error, null);
+      assert.equal(sum.status, 200);
+      assert.equal(sum.data, 42);
+      const rows = await db.rpc('volatile_projects', {}, { get: true }).select('id,name').gt('id', 3).order('id');
+      assert.equal(rows.status, 200);
+      assert.deepEqual(rows.data, [{ id: 4, name: 'OSX' }, { id: 5, name: 'Orphan' }]);
+      const shaped = await db.rpc('get_projects_below', { id: 5 }, { get: true }).select('id').gt('id', 2);
+      assert.deepEqual(shaped.data, [{ id: 3 }, { id: 4 }]);
+      const write = await db.rpc('volatile_write', { note: 'via get' }, { get: true });
+      assert.equal(write.status, 405);
+      assert.equal(write.error?.code, '25006');
+      assert.deepEqual(await api.sql("SELECT count(*)::int AS n FROM api.counter_log WHERE note = 'via get'"), [{ n: 0 }]);
+    });
+
+    it('rpc(fn, args, { head: true, count }) counts without a body', async () => {
+      const all = await db.rpc('volatile_projects', {}, { head: true, count: 'exact' });
+      assert.equal(all.error, null);
+      assert.equal(all.status, 200);
+      assert.equal(all.count, 5);
+      assert.equal(all.data, null);
+      const some = await db.rpc('get_projects_below', { id: 4 }, { head: true, count: 'exact' });
+      assert.equal(some.count, 3);
+      const filtered = await db.rpc('volatile_projects', {}, { head: true, count: 'exact' }).lt('id', 3);
+      assert.equal(filtered.count, 2);
+    });
+  });
+}
+
+// PostgREST compatibility of reading and writing through the unmodified client: bulk inserts and
+// upserts with defaultToNull: false (Prefer: missing=default and ?columns=), and two embeds of one
+// table (aliased, and the unaliased 42712 error), over test/fixtures/compat-rw.sql.
+for (const kind of backendKinds()) {
+  describe(`postgrest-js reading and writing as PostgREST (${kind})`, () => {
+    let api: TestApi;
+    let db: PostgrestClient;
+    before(async () => {
+      api = await startTestApi(kind, { fixtures: ['compat-rw.sql'] });
+      db = new PostgrestClient(api.url, { retry: false });
+    });
+    after(async () => { await api?.close(); });
+
+    it('bulk insert with defaultToNull: false takes each column default per row', async () => {
+      const r = await db.from('cw_items').insert([{ name: 'a', qty: 1 }, { name: 'b', note: 'x' }], { defaultToNull: false })
+        .select('id,name,note,qty').order('id');
+      assert.equal(r.error, null);
+      assert.equal(r.status, 201);
+      assert.deepEqual(r.data, [{ id: 100, name: 'a', note: 'n/a', qty: 1 }, { id: 101, name: 'b', note: 'x', qty: null }]);
+    });
+    it('bulk upsert with defaultToNull: false resets absent columns to their default (or NULL)', async () => {
+      const r = await db.from('cw_items').upsert([{ id: 101, name: 'b2' }, { id: 700, name: 'new', qty: 3 }], { defaultToNull: false })
+        .select('id,name,note,qty').order('id');
+      assert.equal(r.error, null);
+      assert.equal(r.status, 201);
+      assert.deepEqual(r.data, [{ id: 101, name: 'b2', note: 'n/a', qty: null }, { id: 700, name: 'new', note: 'n/a', qty: 3 }]);
+    });
+    it('embeds one table twice under two aliases', async () => {
+      const r = await db.from('cr_projects').select('id, a:cr_clients(id), b:cr_clients(name)').eq('id', 1);
+      assert.equal(r.error, null);
+      assert.deepEqual(r.data, [{ id: 1, a: { id: 1 }, b: { name: 'acme' } }]);
+    });
+    it('answers two unaliased embeds of one table with 400 and SQLSTATE 42712', async () => {
+      const r = await db.from('cr_projects').select('id, cr_clients(id), cr_clients(name)');
+      assert.equal(r.status, 400);
+      assert.equal(r.data, null);
+      assert.equal(r.error?.code, '42712');
+      assert.equal(r.error?.message, 'table name "cr_projects_cr_clients_1" specified more than once');
+    });
   });
 }
