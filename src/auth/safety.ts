@@ -78,5 +78,25 @@ export function checkSafety(
     const shown = open.slice(0, 20).join(', ') + (open.length > 20 ? `, and ${open.length - 20} more` : '');
     warnings.push(`exposed tables without row-level security (every row is visible to the roles named): ${shown}. Enable it with ALTER TABLE … ENABLE ROW LEVEL SECURITY and add policies.`);
   }
+  const anon = roles.find((r) => r.setting === 'db-anon-role')?.name;
+  if (anon !== undefined) {
+    const writable = anonWritable(anon, cache);
+    if (writable.length > 0) {
+      const shown = writable.slice(0, 10).join(', ') + (writable.length > 10 ? `, and ${writable.length - 10} more` : '');
+      warnings.push(`anonymous requests (${anon}) can change data in ${shown}: fine for development, not for a public server. `
+        + `Fix: REVOKE INSERT, UPDATE, DELETE ON … FROM ${anon} (the production stack does, see sql/production/).`);
+    }
+  }
   return { errors, warnings };
+}
+
+/** Exposed relations the anonymous role may write to, with the verbs: `api.todos (INSERT, UPDATE, DELETE)`. */
+function anonWritable(anon: string, cache: SchemaCache): string[] {
+  const out: string[] = [];
+  for (const t of cache.tables.values()) {
+    const privs = t.privileges.get(anon);
+    const verbs = (['INSERT', 'UPDATE', 'DELETE'] as const).filter((v) => privs?.has(v));
+    if (verbs.length > 0) out.push(`${t.schema}.${t.name} (${verbs.join(', ')})`);
+  }
+  return out.sort();
 }

@@ -140,6 +140,17 @@ describe('safety report', () => {
     const r = checkSafety([{ name: 'ghost', setting: 'db-anon-role' }], (n) => facts[n], cache, false);
     assert.match(r.warnings[0] ?? '', /role "ghost" \(db-anon-role\) does not exist/);
   });
+  it('warns once when the anonymous role may change data, naming the tables and verbs', () => {
+    const writable = (name: string, privs: string[]) => ({ ...table(name, true, []), privileges: new Map([['api_anon', new Set(privs)], ['api_user', new Set(['INSERT'])]]) } as unknown as Table);
+    const withWrites = { tables: new Map([['1', writable('todos', ['SELECT', 'INSERT', 'DELETE'])], ['2', writable('read_only', ['SELECT'])]]) } as unknown as SchemaCache;
+    const r = checkSafety(requestRoles(loadConfig({})), (n) => facts[n], withWrites, false);
+    assert.deepEqual(r.errors, []);
+    const anon = r.warnings.filter((w) => /anonymous requests/.test(w));
+    assert.equal(anon.length, 1);
+    assert.match(anon[0] ?? '', /anonymous requests \(api_anon\) can change data in api\.todos \(INSERT, DELETE\): fine for development/);
+    assert.doesNotMatch(anon[0] ?? '', /read_only/);
+    assert.equal(checkSafety(requestRoles(loadConfig({ flags: { 'db-anon-role': '' } })), (n) => facts[n], withWrites, false).warnings.filter((w) => /anonymous/.test(w)).length, 0);
+  });
 });
 
 describe('db-pre-request', () => {
