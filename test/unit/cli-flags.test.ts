@@ -23,3 +23,38 @@ describe('parseFlags', () => {
     }
   });
 });
+
+describe('parseFlags with the options a command reads', () => {
+  it('accepts those options (and their shortcuts) and refuses the others in one line', () => {
+    const f = parseFlags(['--db-url', 'postgres://x/y', '--data-dir=d'], [], [], ['db-uri', 'data-dir']);
+    assert.deepEqual(f.options, { 'db-uri': 'postgres://x/y', 'data-dir': 'd' });
+    assert.throws(() => parseFlags(['--port', '3000'], [], [], ['db-uri']),
+      (e: unknown) => e instanceof CliError && e.exitCode === 2 && e.message === 'unknown option --port (this command does not use it)');
+    assert.throws(() => parseFlags(['--portt', '3000'], [], [], ['db-uri']), (e: unknown) => e instanceof CliError && e.message === 'unknown option --portt');
+    assert.throws(() => parseFlags(['-x']), (e: unknown) => e instanceof CliError && e.message === 'unknown option -x');
+    assert.throws(() => parseFlags(['--data-dir', '--port', '1']), (e: unknown) => e instanceof CliError && e.message === '--data-dir needs a value');
+  });
+});
+
+describe('each command\'s help', () => {
+  const load = async (name: string) => (await import(`../../src/cli/commands/${name}.js`)) as { help: string };
+  it('lists the options the command reads, and only those', async () => {
+    const start = (await load('start')).help;
+    for (const flag of ['--port N', '--host VALUE', '--admin-ui-port N', '--admin-server-port N', '--embedded-psql-port N', '--data-dir DIR', '--db-url URI']) {
+      assert.ok(start.includes(flag), `start: ${flag}`);
+    }
+    for (const name of ['init', 'migrate', 'backup', 'restore', 'admin']) {
+      const help = (await load(name)).help;
+      assert.match(help, new RegExp(`^Usage: pesquel ${name}`));
+      assert.ok(help.includes('--db-url URI') && help.includes('--data-dir DIR'), name);
+      assert.doesNotMatch(help, /--port |--host |--admin-ui-port/, name);
+    }
+    const status = (await load('status')).help;
+    assert.ok(status.includes('--admin-server-port N') && !status.includes('--db-url'));
+  });
+  it('keeps lines within 100 characters', async () => {
+    for (const name of ['start', 'init', 'migrate', 'backup', 'restore', 'status', 'admin']) {
+      for (const line of (await load(name)).help.split('\n')) assert.ok(line.length <= 100, `${name}: ${line}`);
+    }
+  });
+});

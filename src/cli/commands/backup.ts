@@ -29,8 +29,8 @@ On PostgreSQL, pg_dump must be as new as the server; else the compose stack's co
 
   --dir DIR            Backup directory (backup-dir, default: .pesquel/backups)
   --keep N             Keep the N newest backups (backup-keep, default: 7)
-  --max-age-days N     Delete backups older than N days (backup-max-age-days, default: 30; 0: never);
-                       the newest backup is always kept
+  --max-age-days N     Delete backups older than N days (backup-max-age-days, default: 30;
+                       0: never); the newest backup is always kept
   --list               List the backups in the directory
   --stale-after DUR    With --list: exit 1 when the newest backup is older than DUR or there is none
                        (a healthcheck for scheduled backups)
