@@ -278,12 +278,13 @@ for (const kind of backendKinds()) {
       assert.equal(r.status, 201);
       assert.deepEqual(r.data, [{ id: 100, name: 'a', note: 'n/a', qty: 1 }, { id: 101, name: 'b', note: 'x', qty: null }]);
     });
-    it('bulk upsert with defaultToNull: false resets absent columns to their default (or NULL)', async () => {
+    it('bulk upsert with defaultToNull: false writes the named columns: absent keys take their default (or NULL)', async () => {
       const r = await db.from('cw_items').upsert([{ id: 101, name: 'b2' }, { id: 700, name: 'new', qty: 3 }], { defaultToNull: false })
         .select('id,name,note,qty').order('id');
       assert.equal(r.error, null);
       assert.equal(r.status, 201);
-      assert.deepEqual(r.data, [{ id: 101, name: 'b2', note: 'n/a', qty: null }, { id: 700, name: 'new', note: 'n/a', qty: 3 }]);
+      // columns=id,name,qty: 101 keeps its note (not named), its qty (no default) becomes NULL.
+      assert.deepEqual(r.data, [{ id: 101, name: 'b2', note: 'x', qty: null }, { id: 700, name: 'new', note: 'n/a', qty: 3 }]);
     });
     it('embeds one table twice under two aliases', async () => {
       const r = await db.from('cr_projects').select('id, a:cr_clients(id), b:cr_clients(name)').eq('id', 1);
