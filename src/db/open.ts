@@ -1,4 +1,5 @@
 // Opens the database the configuration names: PostgreSQL by db-uri, else embedded PGlite in data-dir.
+import pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { DataDirLock } from './data-dir.js';
 import { PgliteDb } from './pglite.js';
@@ -16,4 +17,20 @@ export async function openDb(config: Config, onEvent?: (e: DbEvent) => void, loc
     idleTimeoutMs: config.dbPoolMaxIdletime * 1000,
     onEvent,
   });
+}
+
+/**
+ * Server mode: connects once and disconnects, so that a wrong password or an unreachable server
+ * stops a start at once with the driver's own error (code 28P01, 3D000, ECONNREFUSED, …) rather
+ * than as a pool's "retrying the connection" later.
+ */
+export async function checkServerReachable(config: Config): Promise<void> {
+  if (config.dbUri === null) return;
+  const client = new pg.Client({ connectionString: config.dbUri, connectionTimeoutMillis: config.dbPoolAcquisitionTimeout * 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import { setupAuth } from '../auth/setup.js';
 import type { Authenticate } from '../auth/types.js';
 import { prepareConfiguredDatabase } from '../db/prepare.js';
-import { openDb } from '../db/open.js';
+import { checkServerReachable, openDb } from '../db/open.js';
 import { lockDataDir } from '../db/data-dir.js';
 import type { Db } from '../db/types.js';
 import { SchemaCacheHolder } from '../schema-cache/holder.js';
@@ -82,6 +82,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   let db: Db;
   try {
     await checkPortsFree(claims);
+    await checkServerReachable(config);
     db = await openDb(config, (e) => {
       observe(e);
       // Notifications sent while LISTEN was down are lost: reload as if one had arrived.
