@@ -134,6 +134,11 @@ for (const kind of backendKinds()) {
           { name: 'bob', cr_courses: [{ title: 'art' }] },
         ]);
       });
+      it('embeds through views with several columns referencing the same base column', async () => {
+        assert.deepEqual(await ok('/cr_projects_v?select=id,cr_clients(name)&id=eq.3'), [{ id: 3, cr_clients: { name: 'globex' } }]);
+        assert.deepEqual(await ok('/cr_projects_v?select=id,cr_clients_v(client_no,name)&id=eq.1'), [{ id: 1, cr_clients_v: { client_no: 1, name: 'acme' } }]);
+        assert.deepEqual(await ok('/cr_clients_v?select=name,cr_projects_v(id)&client_no=eq.2'), [{ name: 'globex', cr_projects_v: [{ id: 3 }] }]);
+      });
       it('takes the junction name as a hint', async () => {
         assert.deepEqual(await ok('/cr_students?select=name,cr_courses!cr_enrollments(title)&id=eq.2'), [{ name: 'bob', cr_courses: [{ title: 'art' }] }]);
       });
