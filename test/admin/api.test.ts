@@ -115,13 +115,13 @@ for (const kind of adminKinds()) {
         assert.ok(schemas.some((s) => s.name === 'api'));
         await f.api.sql('CREATE VIEW api.open_todos AS SELECT * FROM api.todos WHERE NOT completed');
         await f.api.sql('CREATE SEQUENCE api.counter START 5');
-        await f.api.sql('CREATE FUNCTION api.add(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a + b $$');
+        await f.api.sql('CREATE FUNCTION api.plus(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a + b $$');
         const objects = await f.client.call<Json[]>('GET', '/api/catalog/objects?schema=api');
         const kinds = Object.fromEntries(objects.map((o) => [o.name, o.kind]));
-        assert.deepEqual([kinds.todos, kinds.open_todos, kinds.counter, kinds.add], ['table', 'view', 'sequence', 'function']);
-        const fn = objects.find((o) => o.name === 'add') as Json;
+        assert.deepEqual([kinds.todos, kinds.open_todos, kinds.counter, kinds.plus], ['table', 'view', 'sequence', 'function']);
+        const fn = objects.find((o) => o.name === 'plus') as Json;
         const detail = await f.client.call<Json>('GET', `/api/catalog/function?oid=${fn.oid}`);
-        assert.match(String(detail.ddl), /CREATE OR REPLACE FUNCTION api\.add\(a integer, b integer\)/);
+        assert.match(String(detail.ddl), /CREATE OR REPLACE FUNCTION api\.plus\(a integer, b integer\)/);
         const seq = await f.client.call<Json>('GET', `/api/catalog/relation?oid=${(objects.find((o) => o.name === 'counter') as Json).oid}`);
         assert.match(String(seq.ddl), /CREATE SEQUENCE "api"\."counter"[\s\S]*START WITH 5/);
         const exts = await f.client.call<Json[]>('GET', '/api/catalog/extensions');
