@@ -1,10 +1,16 @@
-// A request script on a node-postgres client without pg's general-purpose Query: a custom
-// submittable (the driver's public extension point, as pg-cursor uses) that sends one simple-protocol
-// Query message and collects each statement's rows. Rows are built as pg builds them (column name →
-// value, the same type parsers, a later duplicate name wins), but without an EventEmitter, a Result
-// object per statement and the promise wrapper of client.query: measured in a loop, collecting a
-// request's four results took 6.8 µs through pg's Query and 0.5–1 µs here.
+// A request on a node-postgres client without pg's general-purpose Query: a custom submittable
+// (the driver's public extension point, as pg-cursor uses) that writes the whole request in ONE
+// socket write and collects each statement's rows. A pipeline (the API's requests) is, per
+// statement, Parse / Bind / Describe / Execute of the unnamed statement and portal (safe behind
+// pgBouncer 1.18 in transaction mode), values as text parameters, then one Sync; a string is one
+// simple-protocol Query (COMMIT, ROLLBACK, tests). After an error the server skips to the Sync and
+// answers ReadyForQuery, exactly as it ends a failing simple-protocol script.
+// Rows are built as pg builds them (column name → value, the same type parsers, a later duplicate
+// name wins), but without an EventEmitter, a Result object per statement and the promise wrapper
+// of client.query: measured in a loop, collecting a request's four results took 6.8 µs through
+// pg's Query and 0.5–1 µs here.
 import pg from 'pg';
+import type { Script, Statement } from './request-script.js';
 
 /** The pool's type parsers: int8 stays text (counts and bigint columns keep their precision). */
 export const types = {
@@ -25,7 +31,75 @@ export interface ScriptResult {
 }
 
 interface FieldMessage { readonly name: string; readonly dataTypeID: number }
-interface Connection { query(text: string): void; sendCopyFail(message: string): void }
+interface Connection {
+  readonly stream: { readonly writable: boolean; write(data: Buffer): boolean };
+  query(text: string): void;
+  sendCopyFail(message: string): void;
+}
+
+/** Upper bound of a string's UTF-8 size: at most 3 bytes per UTF-16 unit (a pair takes 4 for 2). */
+const maxBytes = (s: string) => 3 * s.length;
+
+/**
+ * Encodes a pipeline into one buffer (one write, one TCP segment for a small request):
+ *   Parse   'P' len "" text 0 int16(0)             — unnamed statement, parameter types inferred
+ *   Bind    'B' len "" "" int16(n) int16(0)… int16(n) {int32 len | -1, bytes}… int16(1) int16(0)
+ *                                                  — parameters and results in text format
+ *   Describe 'D' len 'P' ""                         — the row description of the unnamed portal
+ *   Execute 'E' len "" int32(0)                    — every row
+ * and one Sync 'S' 4 at the end.
+ */
+export function encodePipeline(statements: readonly Statement[]): Buffer {
+  let size = 5;
+  for (const st of statements) {
+    size += 41 + maxBytes(st.text); // Parse 9 + text, Bind 15, Describe 7, Execute 10
+    for (const v of st.values) size += 6 + (v === null ? 0 : maxBytes(v));
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let o = 0;
+  for (const st of statements) {
+    buf[o] = 0x50; // Parse
+    let at = o + 1;
+    o += 5;
+    buf[o++] = 0;
+    o += buf.write(st.text, o, 'utf8');
+    buf[o++] = 0;
+    o = buf.writeInt16BE(0, o);
+    buf.writeInt32BE(o - at, at);
+    buf[o] = 0x42; // Bind
+    at = o + 1;
+    o += 5;
+    buf[o++] = 0;
+    buf[o++] = 0;
+    const n = st.values.length;
+    o = buf.writeUInt16BE(n, o);
+    buf.fill(0, o, o + 2 * n); // every parameter in text format
+    o = buf.writeUInt16BE(n, o + 2 * n);
+    for (const v of st.values) {
+      if (v === null) {
+        o = buf.writeInt32BE(-1, o);
+      } else {
+        const bytes = buf.write(v, o + 4, 'utf8');
+        buf.writeInt32BE(bytes, o);
+        o += 4 + bytes;
+      }
+    }
+    o = buf.writeInt16BE(1, o); // one result format for all columns: text
+    o = buf.writeInt16BE(0, o);
+    buf.writeInt32BE(o - at, at);
+    buf[o++] = 0x44; // Describe the portal
+    o = buf.writeInt32BE(6, o);
+    buf[o++] = 0x50;
+    buf[o++] = 0;
+    buf[o++] = 0x45; // Execute
+    o = buf.writeInt32BE(9, o);
+    buf[o++] = 0;
+    o = buf.writeInt32BE(0, o);
+  }
+  buf[o++] = 0x53; // Sync
+  o = buf.writeInt32BE(4, o);
+  return buf.subarray(0, o);
+}
 
 /** What pg's client calls on the query it is running (see pg/lib/client.js). */
 class ScriptQuery {
@@ -38,13 +112,14 @@ class ScriptQuery {
   private done = false;
 
   constructor(
-    private readonly text: string,
+    private readonly script: Script,
     /** Called exactly once. pg may wrap it (query timeouts), so it is a property. */
     public callback: (err: Error | null, results?: ScriptResult[]) => void,
   ) {}
 
   submit(connection: Connection): null {
-    connection.query(this.text);
+    if (typeof this.script === 'string') connection.query(this.script);
+    else if (connection.stream.writable) connection.stream.write(encodePipeline(this.script));
     return null;
   }
 
@@ -80,7 +155,10 @@ class ScriptQuery {
     this.rows = [];
   }
 
-  handleEmptyQuery(): void {}
+  /** An empty statement: its result, so the results stay one per statement. */
+  handleEmptyQuery(): void {
+    if (typeof this.script !== 'string') this.handleCommandComplete();
+  }
 
   handleError(err: Error): void {
     this.finish(err);
@@ -90,7 +168,7 @@ class ScriptQuery {
     this.finish(this.failed, this.results);
   }
 
-  // A script never contains COPY (values are literals), but a function it calls could try.
+  // A request never contains COPY, but a function it calls could try.
   handleCopyInResponse(connection: Connection): void {
     connection.sendCopyFail('COPY is not supported in an API request');
   }
@@ -106,8 +184,11 @@ class ScriptQuery {
   }
 }
 
-/** Runs a multi-statement script on the client in one round trip: each statement's rows, in order. */
-export function runScript(client: pg.ClientBase, script: string): Promise<ScriptResult[]> {
+/**
+ * Runs a script (one simple-protocol Query, its statements separated by `;`) or a pipeline on the
+ * client in one round trip: each statement's rows, in order.
+ */
+export function runScript(client: pg.ClientBase, script: Script): Promise<ScriptResult[]> {
   return new Promise((resolve, reject) => {
     const query = new ScriptQuery(script, (err, results) => (err ? reject(err) : resolve(results ?? [])));
     client.query(query as unknown as pg.Submittable);

@@ -43,7 +43,7 @@ export class PgliteDb implements Db {
   }
 
   request(tx: RequestTx): Promise<RequestResult> {
-    return this.mutex.run(() => runRequest(tx, { exec: (script) => this.pg.exec(script), rollback: () => this.rollbackQuietly() }));
+    return this.mutex.run(() => runRequest(tx, { inline: true, exec: (script) => this.pg.exec(script), rollback: () => this.rollbackQuietly() }));
   }
 
   private async rollbackQuietly(): Promise<void> {

@@ -1,10 +1,13 @@
 // Request scripts on PostgreSQL run through PeSquel's own submittable (src/db/pg-script.ts), not
 // pg's Query: the rows must be exactly what pg's client.query gives, and errors and the connection's
-// state after them must behave the same.
+// state after them must behave the same. API requests go as extended-protocol pipelines with bound
+// values: encoded byte for byte as the driver's own encoder would, in one write.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { runScript, types } from '../../src/db/pg-script.js';
+import { serialize } from 'pg-protocol';
+import { encodePipeline, runScript, types } from '../../src/db/pg-script.js';
+import type { Statement } from '../../src/db/request-script.js';
 import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
 
 const SCRIPT = `BEGIN;
@@ -64,5 +67,65 @@ describe('request scripts through the lean submittable', { skip: !pgBinariesAvai
     const [a, b] = await Promise.all([runScript(client, `SELECT pg_sleep(0.05), 'a' AS v`), runScript(client, `SELECT 'b' AS v`)]);
     assert.equal(a[0]?.rows[0]?.v, 'a');
     assert.equal(b[0]?.rows[0]?.v, 'b');
+  });
+
+  it('runs a pipeline with bound values: the rows pg gives for each statement alone', async () => {
+    const pipeline: Statement[] = [
+      { text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [] },
+      { text: "SELECT set_config('request.a', $1, true), set_config('request.b', $2, true)", values: ["é's\\ok", ''] },
+      { text: "SELECT $1::int4 AS i, $2::int8 AS big, $3::text AS t, $4::text AS nothing, current_setting('request.a') AS a, 1 AS dup, 2 AS dup FROM generate_series(1, 2)", values: ['7', '9007199254740993', 'x\ny', null] },
+      { text: 'SELECT WHERE false', values: [] },
+      { text: 'COMMIT', values: [] },
+    ];
+    const actual = (await runScript(client, pipeline)).map((r) => r.rows);
+    assert.equal(actual.length, 5);
+    for (const i of [1, 2, 3]) {
+      const st = pipeline[i] as Statement;
+      await client.query('BEGIN');
+      await client.query(pipeline[1]?.text as string, pipeline[1]?.values as string[]);
+      assert.deepEqual(actual[i], (await client.query(st.text, st.values as string[])).rows);
+      await client.query('ROLLBACK');
+    }
+    assert.deepEqual(actual[2]?.[0], { i: 7, big: '9007199254740993', t: 'x\ny', nothing: null, a: "é's\\ok", dup: 2 });
+  });
+
+  it('encodes a pipeline exactly as the driver encodes Parse/Bind/Describe/Execute, with one Sync', () => {
+    const pipeline: Statement[] = [
+      { text: 'BEGIN', values: [] },
+      { text: 'SELECT $1::text, $2::text, $3::text', values: ['ünïcødé 🐘', null, ''] },
+    ];
+    const expected = Buffer.concat([
+      ...pipeline.flatMap((st) => [
+        serialize.parse({ text: st.text, name: '', types: [] }),
+        serialize.bind({ portal: '', statement: '', values: st.values as (string | null)[] }),
+        serialize.describe({ type: 'P', name: '' }),
+        serialize.execute({ portal: '', rows: 0 }),
+      ]),
+      serialize.sync(),
+    ]);
+    assert.deepEqual(encodePipeline(pipeline), expected);
+  });
+
+  it('a failing pipeline rejects with every server field, leaves the transaction failed, and ROLLBACK recovers it', async () => {
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS uniq (v text PRIMARY KEY)');
+    await client.query(`INSERT INTO uniq VALUES ('taken') ON CONFLICT DO NOTHING`);
+    const pipeline: Statement[] = [
+      { text: 'BEGIN', values: [] },
+      { text: "SELECT set_config('request.secret', $1, true)", values: ['s3cr3t'] },
+      { text: 'INSERT INTO uniq VALUES ($1)', values: ['taken'] },
+      { text: 'SELECT $1::text AS never', values: ['x'] },
+      { text: 'COMMIT', values: [] },
+    ];
+    await assert.rejects(runScript(client, pipeline), (err: Error & { code?: string; detail?: string; constraint?: string }) => {
+      assert.equal(err.code, '23505');
+      assert.equal(err.detail, 'Key (v)=(taken) already exists.');
+      assert.equal(err.constraint, 'uniq_pkey');
+      return true;
+    });
+    // The server skipped the rest of the pipeline: the transaction is open and failed until ROLLBACK.
+    await assert.rejects(runScript(client, 'SELECT 1'), (err: Error & { code?: string }) => err.code === '25P02');
+    await runScript(client, 'ROLLBACK');
+    const r = await runScript(client, [{ text: "SELECT coalesce(current_setting('request.secret', true), '') AS s, (SELECT count(*) FROM uniq) AS n", values: [] }]);
+    assert.deepEqual(r[0]?.rows, [{ s: '', n: '1' }]);
   });
 });
