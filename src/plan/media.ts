@@ -5,7 +5,7 @@
 //   → { kind: 'plan', format: 'json', options: ['analyze', 'verbose'], for: { kind: 'csv' } }
 import { errors } from '../errors/codes.js';
 import type { MediaType, SelectItem } from '../request/types.js';
-import type { Func, SchemaCache, Table } from '../schema-cache/types.js';
+import { tableKey, type Func, type SchemaCache, type Table } from '../schema-cache/types.js';
 import { findHandler, type HandlerTarget } from './media-handlers.js';
 import type { OutputMedia, PlanOption } from './types.js';
 
@@ -17,8 +17,11 @@ export interface MediaContext {
   readonly target: HandlerTarget;
   /** No `select=`: the target's own handlers apply (PostgREST's defaultSelect). */
   readonly defaultSelect: boolean;
-  /** The one scalar column raw output reads (`select=col`, or a scalar function's value). */
-  readonly scalar: { readonly column: string; readonly binary: boolean } | null;
+  /**
+   * The one scalar column raw output reads (`select=col`, or a scalar function's value) and its
+   * type: `xml` is sent as text/xml, `bytea` as application/octet-stream, others as text/plain.
+   */
+  readonly scalar: { readonly column: string; readonly type: string } | null;
   readonly planEnabled: boolean;
 }
 
@@ -40,11 +43,17 @@ function builtin(m: MediaType, offers: readonly Offer[], ctx: MediaContext | und
     }
     case 'text/plain': case 'text/xml': case 'application/octet-stream': {
       const scalar = ctx?.scalar ?? null;
-      return scalar === null ? null : { kind: 'raw', mediaType: m.type, column: scalar.column, binary: scalar.binary && m.type === 'application/octet-stream' };
+      if (scalar === null || rawTypeOf(scalar.type) !== m.type) return null;
+      return { kind: 'raw', mediaType: m.type, column: scalar.column, binary: scalar.type === 'bytea' };
     }
     default:
       return null;
   }
+}
+
+/** The raw media type a scalar of this type is sent as. */
+function rawTypeOf(type: string): string {
+  return type === 'xml' ? 'text/xml' : type === 'bytea' ? 'application/octet-stream' : 'text/plain';
 }
 
 function match(m: MediaType, offers: readonly Offer[], ctx: MediaContext | undefined): OutputMedia | null {
@@ -126,7 +135,7 @@ export function relationMedia(cache: SchemaCache, table: Table, select: readonly
     cache,
     target: { kind: 'relation', schema: table.schema, name: table.name },
     defaultSelect: select === null,
-    scalar: col === null ? null : { column: col, binary: column?.baseType === 'bytea' },
+    scalar: col === null ? null : { column: col, type: column?.baseType ?? 'text' },
     planEnabled,
   };
 }
@@ -135,8 +144,9 @@ export function relationMedia(cache: SchemaCache, table: Table, select: readonly
 export function functionMedia(cache: SchemaCache, fn: Func, select: readonly SelectItem[] | null, planEnabled: boolean): MediaContext {
   const col = singleColumn(select);
   const whole = select === null || (select.length === 1 && select[0]?.kind === 'star');
-  const scalar = fn.returnsScalar && whole ? { column: fn.name, binary: fn.returnType === 'bytea' }
-    : col !== null ? { column: col, binary: false }
+  // One value (not SETOF): PostgREST sends no set of scalars raw.
+  const scalar = fn.returnsScalar && !fn.returnsSet && whole ? { column: fn.name, type: fn.returnType }
+    : col !== null ? { column: col, type: returnedColumnType(cache, fn, col) }
     : null;
   return {
     cache,
@@ -145,6 +155,12 @@ export function functionMedia(cache: SchemaCache, fn: Func, select: readonly Sel
     scalar,
     planEnabled,
   };
+}
+
+/** The base type of a column of the relation a function returns (text when unknown). */
+function returnedColumnType(cache: SchemaCache, fn: Func, column: string): string {
+  const rel = fn.returnsRelation;
+  return (rel === null ? undefined : cache.tables.get(tableKey(rel.schema, rel.name))?.columnsByName.get(column)?.baseType) ?? 'text';
 }
 
 /** `select=col` (one plain column: no alias, cast, JSON path or aggregate) → its name. */

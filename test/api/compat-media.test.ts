@@ -96,9 +96,13 @@ for (const kind of backendKinds()) {
         assert.equal((await expect(await get('/files?select=name&id=eq.99', 'text/plain'), 200, 'text/plain; charset=utf-8')).toString(), '');
       });
 
-      it('several columns (or none named) cannot be raw', async () => {
+      it('several columns (or none named) cannot be raw; each type has its one raw media type', async () => {
         await notAcceptable(await get('/files?select=id,name', 'text/plain'), 'text/plain');
         await notAcceptable(await get('/projects', 'text/plain'), 'text/plain');
+        await notAcceptable(await get('/files?select=content', 'text/plain'), 'text/plain');
+        await notAcceptable(await get('/files?select=name', 'application/octet-stream'), 'application/octet-stream');
+        // As PostgREST: JSON when text/plain cannot be produced.
+        assert.equal((await expect(await get('/projects?id=eq.1', 'text/plain, application/json'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":1,"name":"Windows 7","client":"Microsoft"}]');
       });
 
       it('functions returning text, xml and bytea', async () => {
@@ -107,6 +111,11 @@ for (const kind of backendKinds()) {
         assert.deepEqual([...await expect(await get('/rpc/bytes', 'application/octet-stream'), 200, 'application/octet-stream')], [0, 1, 2, 3, 255]);
         // JSON stays the default.
         assert.equal((await expect(await get('/rpc/greet'), 200, 'application/json; charset=utf-8')).toString(), '"hello world"');
+        // text is not xml; a set of scalars is not sent raw (PostgREST's 406s).
+        await notAcceptable(await get('/rpc/greet', 'text/xml'), 'text/xml');
+        await notAcceptable(await get('/rpc/words', 'text/plain'), 'text/plain');
+        // One column of a function's rows.
+        assert.deepEqual([...await expect(await get('/rpc/all_files?select=content&id=eq.1', 'application/octet-stream'), 200, 'application/octet-stream')], [0x68, 0x65, 0x6c, 0x6c, 0x6f]);
       });
     });
 
