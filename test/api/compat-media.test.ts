@@ -250,6 +250,37 @@ for (const kind of backendKinds()) {
         assert.deepEqual(JSON.parse(none.toString()), { type: 'FeatureCollection', features: [] });
       });
 
+      it('embeds, RPC, and geometries as GeoJSON objects in plain JSON', async () => {
+        const geo = async (path: string) => JSON.parse((await expect(await get(path, 'application/geo+json'), 200, 'application/geo+json; charset=utf-8')).toString()) as unknown;
+        assert.deepEqual(await geo('/shops?select=id,shop_geom,shop_bles(id,name)&id=eq.1&shop_bles.order=id'), {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-71.10044, 42.373695] }, properties: { id: 1, shop_bles: [{ id: 1, name: 'Beacon-1' }, { id: 2, name: 'Beacon-2' }] } }],
+        });
+        assert.deepEqual(await geo('/rpc/get_shop?id=2'), {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-71.10543, 42.366432] }, properties: { id: 2, address: '757 Massachusetts Ave' } }],
+        });
+        const json = JSON.parse((await expect(await get('/shops?select=shop_geom&id=eq.3'), 200, 'application/json; charset=utf-8')).toString()) as unknown;
+        assert.deepEqual(json, [{ shop_geom: { type: 'Point', crs: { type: 'name', properties: { name: 'EPSG:4326' } }, coordinates: [-71.081924, 42.36437] } }]);
+      });
+
+      it('return=representation of writes', async () => {
+        const rep = 'return=representation';
+        const ins = await send('POST', '/shops', { id: 4, address: '1354 Massachusetts Ave', shop_geom: 'SRID=4326;POINT(-71.11834 42.373238)' }, 'application/geo+json', rep);
+        assert.deepEqual(JSON.parse((await expect(ins, 201, 'application/geo+json; charset=utf-8')).toString()), {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-71.11834, 42.373238] }, properties: { id: 4, address: '1354 Massachusetts Ave' } }],
+        });
+        const upd = await send('PATCH', '/shops?id=eq.4', { address: 'Moved' }, 'application/geo+json', rep);
+        assert.deepEqual(JSON.parse((await expect(upd, 200, 'application/geo+json; charset=utf-8')).toString()), {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-71.11834, 42.373238] }, properties: { id: 4, address: 'Moved' } }],
+        });
+        const del = await send('DELETE', '/shops?id=eq.4', null, 'application/geo+json', rep);
+        assert.equal(JSON.parse((await expect(del, 200, 'application/geo+json; charset=utf-8')).toString()).features[0].properties.id, 4);
+        assert.deepEqual(await api.sql('SELECT count(*)::int AS n FROM api.shops'), [{ n: 3 }]);
+      });
+
       it('without a geometry column PostGIS itself refuses', async () => {
         for (const path of ['/projects', '/shops?select=id,address']) {
           const r = await get(path, 'application/geo+json');
