@@ -58,6 +58,8 @@ function banner(config: Config, running: Running): string[] {
 export async function run(args: string[]): Promise<number> {
   const config = configFrom(parseFlags(args));
   const logger = createLogger(config.logLevel);
+  // PGRST_*/PESQUEL_* variables that name no option (typos, PostgREST options PeSquel lacks).
+  for (const warning of config.warnings) logger.warn(warning);
   let running: Running;
   try {
     running = await startPesquel(config, { logger });
