@@ -173,6 +173,19 @@ describe('admin UI: hostile requests (pglite)', () => {
     assert.equal(ok.headers.get('x-ok'), 'fine \t value');
   });
 
+  it('the REST API reads relations whose names node:http could not put in a header as such', async () => {
+    await f.api.sql('CREATE TABLE api."日本" (id int)');
+    await f.api.sql('CREATE TABLE api."line\nbreak" (id int)');
+    await f.api.sql(`GRANT SELECT ON api."日本", api."line\nbreak" TO api_anon`);
+    await f.api.reload();
+    const r = await f.api.fetch('/%E6%97%A5%E6%9C%AC?id=eq.1');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-location'), '/%E6%97%A5%E6%9C%AC?id=eq.1');
+    const nl = await f.api.fetch('/line%0Abreak');
+    assert.equal(nl.status, 200);
+    assert.equal(nl.headers.get('content-location'), '/line%0Abreak');
+  });
+
   // Last: it blocks this address's sign-ins for a minute.
   it('checks at most ten of a hundred parallel wrong passwords from one address', async () => {
     const attempt = () => fetch(`${f.ui.url}/api/login`, {

@@ -40,11 +40,21 @@ export function contentLocation(relation: string, url: string): string {
       pairs.push([decode(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? '' : decode(part.slice(eq + 1))]);
     }
   }
-  if (pairs.length === 0) return `/${relation}`;
+  const path = `/${headerSafe(relation)}`;
+  if (pairs.length === 0) return path;
   const byName = new Map<string, string[]>();
   for (const [k, v] of pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) byName.set(k, [...(byName.get(k) ?? []), v]);
-  return `/${relation}?${[...byName].map(([k, vs]) => `${encode(k)}=${vs.map(encode).join(',')}`).join('&')}`;
+  return `${path}?${[...byName].map(([k, vs]) => `${encode(k)}=${vs.map(encode).join(',')}`).join('&')}`;
 }
+
+/**
+ * A relation name as header text: printable ASCII as PostgREST sends it, anything else as %XX of
+ * its UTF-8 bytes. node:http refuses control characters and anything past U+00FF in a header, and
+ * that refusal comes after the request's error boundary (`GET /日本` ended in an unhandled rejection).
+ */
+const headerSafe = (s: string) => (/^[\x20-\x7e]*$/.test(s) ? s : [...Buffer.from(s, 'utf8')]
+  .map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+  .join(''));
 
 const decode = (s: string) => {
   const plus = s.replace(/\+/g, ' ');
