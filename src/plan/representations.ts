@@ -28,7 +28,10 @@ export function representWrite(plan: WritePlan, cache: SchemaCache): WritePlan {
   const reps = cache.representations?.get(tableKey(plan.schema, plan.name));
   const m = plan.mutation;
   const mutation = reps === undefined || m.kind === 'insert' ? m : { ...m, where: m.where.map((c) => representCond(c, reps)) };
-  const parsers = reps === undefined ? [] : [...reps].flatMap(([column, r]) => (r.fromJson === null ? [] : [[column, r.fromJson] as const]));
+  // Only the columns written are parsed (keys outside ?columns= are ignored, as PostgREST does).
+  const written = new Set(m.kind === 'insert' ? m.columns : m.kind === 'update' ? m.set.map((x) => x.column) : []);
+  const parsers = reps === undefined ? [] : [...reps].flatMap(([column, r]) =>
+    r.fromJson === null ? [] : [[column, written.has(column) ? r.fromJson : null] as const]);
   return {
     ...plan,
     mutation,

@@ -250,8 +250,11 @@ export interface WritePlan {
   readonly detectInserted: boolean;
   /** Prefer: max-affected with handling=strict. */
   readonly maxAffected: number | null;
-  /** Data representations: columns whose body values go through their json → domain cast. */
-  readonly parsers?: ReadonlyArray<readonly [string, MediaName]>;
+  /**
+   * Data representations: columns whose body values go through their json → domain cast; with null,
+   * a represented column the write does not take (outside ?columns=), whose key is dropped unread.
+   */
+  readonly parsers?: ReadonlyArray<readonly [string, MediaName | null]>;
 }
 
 /** One argument of a call: a text value cast to the argument's type, or a field of the JSON body. */

@@ -223,6 +223,15 @@ for (const kind of backendKinds()) {
         assert.deepEqual(JSON.parse((await expect(del, 200, 'application/json; charset=utf-8')).toString()), [{ id: 10, name: 'white', color: '#000001', project_id: null }]);
         await api.sql('DELETE FROM api.widgets WHERE id >= 10');
       });
+
+      it('keys outside ?columns= are not parsed', async () => {
+        const r = await send('POST', '/widgets?columns=id,name&select=id,color', { id: 12, name: 'x', color: 'not a color' }, 'application/json', 'return=representation');
+        assert.deepEqual(JSON.parse((await expect(r, 201, 'application/json; charset=utf-8')).toString()), [{ id: 12, color: null }]);
+        const bad = await send('POST', '/widgets', { id: 13, name: 'y', color: 'not a color' }, 'application/json', 'return=representation');
+        assert.equal(bad.status, 400);
+        assert.deepEqual(await api.sql('SELECT id FROM api.widgets WHERE id >= 10'), [{ id: 12 }]);
+        await api.sql('DELETE FROM api.widgets WHERE id >= 10');
+      });
     });
 
     describe('application/geo+json', () => {
