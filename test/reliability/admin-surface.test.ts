@@ -163,7 +163,8 @@ describe('admin UI: hostile requests (pglite)', () => {
       PERFORM set_config('response.headers', json_build_array(json_build_object(h, v))::text, true); RETURN 1; END $$`);
     await f.api.sql('GRANT EXECUTE ON FUNCTION api.set_header(text, text) TO api_anon');
     await f.api.reload();
-    for (const [h, v] of [['X-A', 'a\u0001b'], ['bad name', 'v'], ['X-B', 'caf\u20ac'], ['', 'v'], ['X-C', 'a\u007fb'], ['X:D', 'v']]) {
+    const bad: [string, string][] = [['X-A', 'a\u0001b'], ['bad name', 'v'], ['X-B', 'caf\u20ac'], ['', 'v'], ['X-C', 'a\u007fb'], ['X:D', 'v']];
+    for (const [h, v] of bad) {
       const r = await f.api.fetch(`/rpc/set_header?h=${encodeURIComponent(h)}&v=${encodeURIComponent(v)}`);
       assert.equal(r.status, 500, JSON.stringify([h, v]));
       assert.equal(((await r.json()) as { code: string }).code, 'PGRST111');
