@@ -80,8 +80,8 @@ export function createApp(deps: AppDeps): Handler {
     let unexpected: unknown;
     let own: Promise<ApiResponse> | null;
     let cors: ApiResponse | null = null;
-      if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined && (cors = preflight(raw, config)) !== null) {
     try {
+      if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined && (cors = preflight(raw, config)) !== null) {
         response = cors;
       } else if ((own = deps.routes?.(raw) ?? null) !== null) {
         response = await own;
@@ -97,8 +97,8 @@ export function createApp(deps: AppDeps): Handler {
           timing?.mark('jwt');
           response = handleOptions(req, cache);
           timing?.mark('response');
-          checkStrict(req, cache);
         } else {
+          checkStrict(req, cache);
           auth = await deps.authenticate(req.headers);
           timing?.mark('jwt');
           const a = auth;
