@@ -1,15 +1,25 @@
 // Password hashing: argon2id (OWASP's parameters: 19 MiB, 2 passes, 1 lane) for new hashes;
 // bcrypt hashes imported from elsewhere are verified and flagged for an upgrade. A dummy hash
 // is verified for unknown users so that they cost the same time as a wrong password.
-import argon2 from 'argon2';
+// @node-rs/argon2 ships a prebuilt binary per platform without an install script; the C addon
+// `argon2`'s prebuilt binary crashed on load on Debian 12 / Node 20 (segmentation fault).
+import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 
-const params = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const params = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/** True for argon2id hashes with weaker (or other) parameters than `params`: PHC `$argon2id$v=19$m=…,t=…,p=…$` in any order. */
+function needsRehash(hash: string): boolean {
+  const m = /^\$argon2id\$v=19\$([^$]+)\$/.exec(hash);
+  if (!m) return true;
+  const got = Object.fromEntries((m[1] as string).split(',').map((kv) => kv.split('=')));
+  return Number(got.m) !== params.memoryCost || Number(got.t) !== params.timeCost || Number(got.p) !== params.parallelism;
+}
 
 export const passwordLimits = { max: 256 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, params);
+  return argon2Hash(password, params);
 }
 
 const isBcrypt = (hash: string) => /^\$2[abxy]\$\d\d\$/.test(hash);
@@ -27,8 +37,8 @@ export async function verifyPassword(hash: string, password: string): Promise<Ve
   }
   if (!hash.startsWith('$argon2')) return { ok: false, rehash: false };
   try {
-    const ok = await argon2.verify(hash, password);
-    return { ok, rehash: ok && argon2.needsRehash(hash, params) };
+    const ok = await argon2Verify(hash, password);
+    return { ok, rehash: ok && needsRehash(hash) };
   } catch {
     return { ok: false, rehash: false };
   }
@@ -39,5 +49,5 @@ let dummy: Promise<string> | null = null;
 /** Spends the time of one verification, for an unknown user. */
 export async function verifyDummy(password: string): Promise<void> {
   dummy ??= hashPassword('pesquel-timing-equaliser');
-  await argon2.verify(await dummy, password).catch(() => false);
+  await argon2Verify(await dummy, password).catch(() => false);
 }
