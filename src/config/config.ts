@@ -224,6 +224,9 @@ function validate(c: Config): Config {
     if (len < 32) throw new ConfigError('jwt-secret', 'must be at least 32 characters long');
   }
   validateAuth(c);
+  if (c.serverMaxBodyTotalBytes < c.serverMaxBodyBytes) {
+    throw new ConfigError('server-max-body-total-bytes', `must be at least server-max-body-bytes (${c.serverMaxBodyBytes}): a body between the two could never be accepted`);
+  }
   if (!/^\.|^$/.test(c.jwtRoleClaimKey)) {
     throw new ConfigError('jwt-role-claim-key', `expected a JSPath such as .role, got '${c.jwtRoleClaimKey}'`);
   }
