@@ -142,6 +142,9 @@ for (const kind of backendKinds()) {
         assert.equal((await expect(await get('/specials', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '{"specials" : {"1": "one", "2": "two"}}');
         assert.equal((await expect(await get('/specials?order=id'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":1,"label":"one"}, \n {"id":2,"label":"two"}]');
         assert.equal((await expect(await get('/projects?id=eq.3', 'application/json'), 200, 'application/json; charset=utf-8')).toString(), '[{"id":3,"name":"IOS","client":"Apple"}]');
+        // application/geo+json too, with or without PostGIS; vendored types are never overridden.
+        assert.equal((await expect(await get('/specials', 'application/geo+json'), 200, 'application/geo+json; charset=utf-8')).toString(), '{"type" : "FeatureCollection", "labels" : {"1": "one", "2": "two"}}');
+        assert.equal((await expect(await get('/specials?id=eq.1', 'application/vnd.pgrst.object+json'), 200, 'application/vnd.pgrst.object+json; charset=utf-8')).toString(), '{"id":1,"label":"one"}');
       });
 
       it('a */* handler answers any Accept for its table, as application/octet-stream', async () => {
