@@ -71,6 +71,15 @@ const specials = ['(', ')', ',', '.', ':', '"', "'", '\\', '%', '%00', '%25', '!
 const words = ['1', '0', '-1', '2.5', '1e400', '99999999999999999999', 'abc', 'book', 'book 1', 'null', 'true', 'false', 'unknown',
   '(1,2,3)', '("a","b")', '{t0,u}', '{}', '[1,5)', '(,)', '2024-01-01', 'cats & dogs', "o'neil", '%book%', '*book*', '^b.*', '"quoted"', '', 'NaN', 'infinity'];
 
+/** encodeURIComponent, or the text as it is when it holds half a surrogate pair. */
+function percentEncoded(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export class Grammar {
   constructor(private readonly r: () => number) {}
 
@@ -294,7 +303,7 @@ export class Grammar {
     if (k < 0.4) return s.slice(0, at) + this.pick(specials) + s.slice(at);
     if (k < 0.6) return s.slice(0, at) + s.slice(at + 1 + this.int(4));
     if (k < 0.75) return s.slice(0, at) + s.slice(Math.max(0, at - 8), at) + s.slice(at);
-    if (k < 0.9) return s.slice(0, at) + encodeURIComponent(s.slice(at, at + 3)) + s.slice(at + 3);
+    if (k < 0.9) return s.slice(0, at) + percentEncoded(s.slice(at, at + 3)) + s.slice(at + 3);
     return s.slice(0, at);
   }
 }

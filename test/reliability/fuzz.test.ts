@@ -3,9 +3,9 @@
 // be a 5xx (except 503 PGRST191, a documented budget), a hang or a dropped connection; every error
 // has PostgREST's shape; the private canary never leaks; the read tables never change.
 // Reproduce one request: FUZZ_SEED=<seed> FUZZ_ONLY=<index>.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backendKinds, startTestApi, type TestApi } from '../helpers/backends.js';
+import { backendKinds, startTestApi, type BackendKind, type TestApi } from '../helpers/backends.js';
 import { canarySecret, Grammar, readTablesChecksum, rng, type FuzzRequest } from './fuzz-grammar.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -52,42 +52,41 @@ async function check(api: TestApi, req: FuzzRequest): Promise<{ status: number; 
 
 const show = (f: Failure) => `#${f.index} ${f.req.method} ${f.req.path}\n    headers ${JSON.stringify(f.req.headers)}${f.req.body === undefined ? '' : `\n    body ${JSON.stringify(f.req.body.slice(0, 500))}`}\n    → ${f.why}`;
 
-for (const kind of kinds) {
-  describe(`fuzz (${kind})`, () => {
-    let api: TestApi;
-    let checksum: unknown;
-    before(async () => {
-      api = await startTestApi(kind, { fixtures: ['fuzz.sql'] });
-      [{ sum: checksum } = { sum: null }] = await api.sql(readTablesChecksum);
-    });
-    after(async () => {
-      await api?.close();
-    });
-
-    it(`${only === null ? perBackend : 1} generated requests: no 5xx, hang or leak (seed ${seed})`, async () => {
-      const indexes = only === null ? Array.from({ length: perBackend }, (_, i) => i + (kind === kinds[0] ? 0 : perBackend)) : [only];
-      const failures: Failure[] = [];
-      const classes = new Map<number, number>();
-      let next = 0;
-      const worker = async () => {
-        while (next < indexes.length && failures.length < 50) {
-          const index = indexes[next++] as number;
-          const req = fuzzRequest(seed, index);
-          const { status, problem } = await check(api, req);
-          classes.set(Math.floor(status / 100), (classes.get(Math.floor(status / 100)) ?? 0) + 1);
-          if (problem !== null) failures.push({ index, req, why: problem });
-        }
-      };
-      await Promise.all(Array.from({ length: CLIENTS }, worker));
-      const summary = [...classes].sort().map(([c, n]) => `${c}xx: ${n}`).join(', ');
-      console.log(`fuzz ${kind}: seed ${seed}, ${indexes.length} requests (${summary})`);
-      if (failures.length > 0) {
-        assert.fail(`${failures.length} failing request(s) — replay with FUZZ_SEED=${seed} FUZZ_ONLY=<#>:\n${failures.slice(0, 20).map(show).join('\n')}`);
+async function fuzz(kind: BackendKind, indexes: readonly number[]): Promise<void> {
+  const api = await startTestApi(kind, { fixtures: ['fuzz.sql'] });
+  try {
+    const [{ sum: checksum } = { sum: null }] = await api.sql(readTablesChecksum);
+    const failures: Failure[] = [];
+    const classes = new Map<number, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < indexes.length && failures.length < 50) {
+        const index = indexes[next++] as number;
+        const req = fuzzRequest(seed, index);
+        const { status, problem } = await check(api, req);
+        classes.set(Math.floor(status / 100), (classes.get(Math.floor(status / 100)) ?? 0) + 1);
+        if (problem !== null) failures.push({ index, req, why: problem });
       }
-      if (only === null) assert.ok((classes.get(2) ?? 0) > indexes.length * 0.2, `too few successful requests for the grammar to be testing much (${summary})`);
-      // The server still answers, and the tables the fuzzer only reads are unchanged.
-      assert.equal((await api.fetch('/fz_books?select=id&id=eq.1')).status, 200);
-      assert.deepEqual((await api.sql(readTablesChecksum))[0]?.sum, checksum);
-    });
-  });
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, worker));
+    const summary = [...classes].sort().map(([c, n]) => `${c}xx: ${n}`).join(', ');
+    console.log(`fuzz ${kind}: seed ${seed}, ${indexes.length} requests (${summary})`);
+    if (failures.length > 0) {
+      assert.fail(`${kind}: ${failures.length} failing request(s) — replay with FUZZ_SEED=${seed} FUZZ_ONLY=<#>:\n${failures.slice(0, 20).map(show).join('\n')}`);
+    }
+    if (only === null) assert.ok((classes.get(2) ?? 0) > indexes.length * 0.2, `${kind}: too few successful requests for the grammar to be testing much (${summary})`);
+    // The server still answers, and the tables the fuzzer only reads are unchanged.
+    assert.equal((await api.fetch('/fz_books?select=id&id=eq.1')).status, 200);
+    assert.deepEqual((await api.sql(readTablesChecksum))[0]?.sum, checksum);
+  } finally {
+    await api.close();
+  }
 }
+
+// The backends run side by side: the embedded one works in this process, the server in its own.
+describe(`fuzz (${kinds.join(', ')})`, () => {
+  it(`${only === null ? perBackend * kinds.length : kinds.length} generated requests: no 5xx, hang or leak (seed ${seed})`, async () => {
+    await Promise.all(kinds.map((kind, k) =>
+      fuzz(kind, only === null ? Array.from({ length: perBackend }, (_, i) => i + k * perBackend) : [only])));
+  });
+});
