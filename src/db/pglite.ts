@@ -2,6 +2,7 @@
 // PGlite is one session, so every use goes through one FIFO mutex: transactions never interleave.
 import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir, type DataDirLock } from './data-dir.js';
+import { errors } from '../errors/codes.js';
 import { runRequest } from './request-script.js';
 import { Mutex } from './mutex.js';
 import type { Conn, Db, QueryResult, RequestResult, RequestTx } from './types.js';
@@ -43,7 +44,10 @@ export class PgliteDb implements Db {
   }
 
   request(tx: RequestTx): Promise<RequestResult> {
-    return this.mutex.run(() => runRequest(tx, { inline: true, exec: (script) => this.pg.exec(script), rollback: () => this.rollbackQuietly() }));
+    // A request whose client went away while it waited for the mutex is dropped without running;
+    // a running statement cannot be interrupted (PGlite runs it to its end on Node's thread).
+    return this.mutex.run(() => tx.signal?.aborted === true ? Promise.reject(errors.clientClosed())
+      : runRequest(tx, { inline: true, exec: (script) => this.pg.exec(script), rollback: () => this.rollbackQuietly() }));
   }
 
   private async rollbackQuietly(): Promise<void> {
@@ -73,6 +77,11 @@ export class PgliteDb implements Db {
     // LISTEN is a statement too: it must not slip into another caller's transaction.
     const unlisten = await this.mutex.run(() => this.pg.listen(channel, onPayload));
     return () => this.mutex.run(() => unlisten());
+  }
+
+  /** In-process: the database answers while it is open, however long the queue for the mutex. */
+  async ping(): Promise<boolean> {
+    return !this.pg.closed;
   }
 
   poolStats() {

@@ -3,6 +3,7 @@
 // session state ever leaks between clients of a pooled server connection.
 import pg from 'pg';
 import { errors } from '../errors/codes.js';
+import { cancelBackend, connectionLost, guardClient } from './pg-faults.js';
 import { runScript, types } from './pg-script.js';
 import { runRequest } from './request-script.js';
 import type { Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
@@ -23,6 +24,32 @@ const listenSql = (channel: string) => `LISTEN "${channel.replace(/"/g, '""')}"`
 const toResult = (r: pg.QueryResult): QueryResult =>
   ({ rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? r.rows.length });
 
+const runnerOf = (client: pg.PoolClient) => ({
+  exec: (script: Parameters<typeof runScript>[1]) => runScript(client, script),
+  rollback: () => client.query('ROLLBACK').then(() => undefined, () => undefined),
+});
+
+const txStatus = (c: pg.ClientBase) => (c as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
+
+/**
+ * After a cancel: wait until the server has the signal, then make sure the connection is idle and
+ * outside a transaction (a late cancel may have hit the ROLLBACK); if not, it is thrown away.
+ */
+async function settleAfterCancel(client: pg.PoolClient, cancel: Promise<boolean>): Promise<void> {
+  await cancel;
+  if (txStatus(client) === 'I') return;
+  await client.query('ROLLBACK').catch(() => undefined);
+  // Not an SQL error: withClient destroys the connection instead of pooling it.
+  if (txStatus(client) !== 'I') throw new Error('connection still in a transaction after a cancel');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(fallback), ms);
+    void p.then((v) => { clearTimeout(t); resolve(v); });
+  });
+}
+
 export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
@@ -40,9 +67,20 @@ export class PostgresDb implements Db {
       application_name: opts.applicationName ?? 'pesquel',
       types,
     });
-    // An idle client that loses its server must not crash the process.
+    // An idle client that loses its server: pg-pool removes it and reports it here.
     this.pool.on('error', (err) => opts.onEvent?.({ type: 'connection-error', message: err.message }));
+    // A checked-out one: pg-pool removes its own listener while a client is out, and the client
+    // emits 'error' when its server goes (pg_terminate_backend, restart) even mid-query. Without a
+    // listener of our own from the moment it exists, that event would end the process.
+    this.pool.on('connect', (client) => guardClient(client, (err) => {
+      if (this.checkedOut.has(client)) opts.onEvent?.({ type: 'connection-error', message: err.message });
+    }));
   }
+
+  /** Clients lent out by withClient (the pool reports errors of idle ones itself). */
+  private readonly checkedOut = new WeakSet<pg.PoolClient>();
+  /** When a statement last succeeded on the pool: /ready trusts a busy pool that works. */
+  private lastOk = 0;
 
   private async acquire(): Promise<pg.PoolClient> {
     try {
@@ -58,25 +96,59 @@ export class PostgresDb implements Db {
     }
   }
 
-  /** Runs fn on a pooled client; a client whose connection broke is destroyed, not reused. */
-  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn on a pooled client. A client whose connection is gone is destroyed, not reused; for API
+   * requests (`api`) the error becomes 503 PGRST000 (retry once the database is back), other
+   * callers (migrations, catalog loads, tools) get the driver's own error, which says what happened.
+   */
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>, api = false): Promise<T> {
     const client = await this.acquire();
+    this.checkedOut.add(client);
     let broken: Error | undefined;
     try {
-      return await fn(client);
+      const result = await fn(client);
+      this.lastOk = performance.now();
+      return result;
     } catch (err) {
-      if (!(err instanceof Error) || !('severity' in err)) broken = err instanceof Error ? err : new Error(String(err));
+      if (connectionLost(err)) {
+        broken = err instanceof Error ? err : new Error(String(err));
+        this.opts.onEvent?.({ type: 'connection-error', message: broken.message });
+        throw api ? errors.dbConnection() : err;
+      }
+      this.lastOk = performance.now();
       throw err;
     } finally {
+      this.checkedOut.delete(client);
       client.release(broken);
     }
   }
 
   request(tx: RequestTx): Promise<RequestResult> {
-    return this.withClient((client) => runRequest(tx, {
-      exec: (script) => runScript(client, script),
-      rollback: () => client.query('ROLLBACK').then(() => undefined, () => undefined),
-    }));
+    const signal = tx.signal;
+    if (signal === undefined) return this.withClient((client) => runRequest(tx, runnerOf(client)), true);
+    if (signal.aborted) return Promise.reject(errors.clientClosed());
+    return this.withClient((client) => this.cancellable(client, tx, signal), true);
+  }
+
+  /**
+   * Runs a request whose HTTP client may go away: then the statement is cancelled on the server
+   * (a CancelRequest, forwarded by pgBouncer too), and the connection goes back to the pool only
+   * once the cancel has been delivered and it is out of any transaction.
+   */
+  private async cancellable(client: pg.PoolClient, tx: RequestTx, signal: AbortSignal): Promise<RequestResult> {
+    if (signal.aborted) throw errors.clientClosed(); // gone while waiting for the connection
+    const sent: { cancel: Promise<boolean> | null } = { cancel: null };
+    const onAbort = () => { sent.cancel = cancelBackend(client); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await runRequest(tx, runnerOf(client));
+    } catch (err) {
+      if (sent.cancel === null || connectionLost(err)) throw err;
+      throw errors.clientClosed();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (sent.cancel !== null) await settleAfterCancel(client, sent.cancel);
+    }
   }
 
   withConnection<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
@@ -158,6 +230,22 @@ export class PostgresDb implements Db {
   /** True while the LISTEN connection is up. */
   get listening(): boolean {
     return this.listener !== null;
+  }
+
+  /**
+   * /ready: a free or idle connection runs SELECT 1; a pool busy with statements that keep
+   * succeeding is healthy as it is; otherwise a connection outside the pool checks the database.
+   */
+  async ping(timeoutMs: number): Promise<boolean> {
+    const { total, idle } = this.poolStats();
+    if (idle > 0 || total < this.opts.poolSize) {
+      return withTimeout(this.query('SELECT 1').then(() => true, () => false), timeoutMs, false);
+    }
+    if (performance.now() - this.lastOk < Math.min(timeoutMs, 2000)) return true;
+    const client = new pg.Client({ connectionString: this.opts.uri, application_name: 'pesquel-ready', connectionTimeoutMillis: timeoutMs });
+    client.on('error', () => undefined);
+    const ok = client.connect().then(() => client.query('SELECT 1')).then(() => true, () => false);
+    return withTimeout(ok, timeoutMs, false).finally(() => void client.end().catch(() => undefined));
   }
 
   poolStats(): PoolStats {

@@ -32,6 +32,12 @@ export interface RequestTx {
    * round trip; a function decides from the main statement's rows (singular writes, max-affected).
    */
   readonly end: 'commit' | 'rollback' | ((rows: readonly Record<string, unknown>[]) => 'commit' | 'rollback');
+  /**
+   * Fires when the HTTP client went away. PostgreSQL: a request still waiting for a connection does
+   * not run, a running one is cancelled on the server (cancel request). PGlite: a request still
+   * waiting for the mutex does not run; a running statement cannot be interrupted.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface RequestResult {
@@ -73,5 +79,10 @@ export interface Db {
   /** LISTEN on a channel; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   poolStats(): PoolStats;
+  /**
+   * Whether the database answers, within timeoutMs, without waiting behind busy connections
+   * (/ready): a saturated pool is not a database that is down.
+   */
+  ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

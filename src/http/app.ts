@@ -56,7 +56,8 @@ export interface RouteContext {
   compiled<T>(make: () => T, variant?: string): T;
 }
 
-export type Handler = (raw: RawRequest) => Promise<ApiResponse>;
+/** `signal` fires when the client went away (node-adapter): the database work is then cancelled. */
+export type Handler = (raw: RawRequest, signal?: AbortSignal) => Promise<ApiResponse>;
 
 /** Compiled plans and statements per schema cache snapshot (a reload starts afresh). */
 const COMPILED_PER_SCHEMA = 1000;
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps): Handler {
     return lru;
   };
   const preRequest = config.dbPreRequest === null ? null : preRequestStatement(config.dbPreRequest);
-  return async (raw) => {
+  return async (raw, signal) => {
     const t0 = performance.now();
     const timing = config.serverTimingEnabled ? new ServerTiming(t0) : null;
     let auth: AuthResult | null = null;
@@ -79,8 +80,8 @@ export function createApp(deps: AppDeps): Handler {
     let errorCode: string | null = null;
     let unexpected: unknown;
     let own: Promise<ApiResponse> | null;
-    let cors: ApiResponse | null = null;
     try {
+    let cors: ApiResponse | null = null;
       if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined && (cors = preflight(raw, config)) !== null) {
         response = cors;
       } else if ((own = deps.routes?.(raw) ?? null) !== null) {
@@ -92,12 +93,12 @@ export function createApp(deps: AppDeps): Handler {
         timing?.mark('parse');
         routeKind = req.target.kind;
         if (req.method === 'OPTIONS') {
+          response = handleOptions(req, cache);
           // As PostgREST: the token is checked on OPTIONS too (Server-Timing: jwt, parse, response).
           auth = await deps.authenticate(req.headers);
           timing?.mark('jwt');
-          response = handleOptions(req, cache);
-          timing?.mark('response');
         } else {
+          timing?.mark('response');
           checkStrict(req, cache);
           auth = await deps.authenticate(req.headers);
           timing?.mark('jwt');
@@ -107,7 +108,7 @@ export function createApp(deps: AppDeps): Handler {
             run: (tx) => {
               const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
               timing?.mark('plan');
-              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, settings, before: t.before, main: t.main, end: t.end }));
+              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, settings, before: t.before, main: t.main, end: t.end, signal }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
             compiled: <T>(make: () => T, variant?: string) =>
@@ -132,8 +133,7 @@ export function createApp(deps: AppDeps): Handler {
       const value = Array.isArray(trace) ? trace[0] : trace;
       if (value !== undefined && !/[\r\n]/.test(value)) response.headers[config.serverTraceHeader] = value;
     }
-    // A CORS preflight is answered before any phase (PostgREST's CORS middleware): no Server-Timing.
-    if (timing && cors === null) response.headers['Server-Timing'] = timing.header();
+    if (timing) response.headers['Server-Timing'] = timing.header();
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
       type: 'request', method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,

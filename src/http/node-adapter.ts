@@ -65,12 +65,16 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     let status: number;
     let headers: Record<string, string>;
     let body: string | Buffer | readonly string[] | null;
+    // Fires when the client goes away before its response is complete: the database backend then
+    // cancels the statement (or never runs it) instead of holding a connection for nobody.
+    const gone = new AbortController();
+    res.once('close', () => { if (!res.writableFinished) gone.abort(); });
     let held = 0;
     try {
       if (isRefusedConnection(req.socket)) throw new BodyRefused(errors.serverBusy('Too many open connections (server-max-connections).', RETRY_AFTER_SECONDS), false);
       const read = await readBody(req, limits);
       held = read.held;
-      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: read.bytes, remoteAddress: req.socket.remoteAddress });
+      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: read.bytes, remoteAddress: req.socket.remoteAddress }, gone.signal);
       ({ status, headers, body } = r);
     } catch (err) {
       const refused = err instanceof BodyRefused;

@@ -2,12 +2,19 @@
 // API), which closes connections idle for a few seconds so the admin holds none between clicks.
 // Every value is read as text; a run records its backend pid so cancel can pg_cancel_backend it.
 import pg from 'pg';
+import { connectionLost, guardClient } from '../../db/pg-faults.js';
 import type { AdminConn, AdminDb, AdminResult } from './admin-db.js';
 
 const textTypes = { getTypeParser: () => (v: string) => v };
 
 /** The transaction status of the last ReadyForQuery (pg 8.12+), null before the first query. */
 const txStatus = (c: pg.PoolClient) => (c as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() ?? 'T';
+
+/** pg's own flags: set once the socket failed or the server ended the session. */
+const unusable = (c: pg.PoolClient) => {
+  const f = c as unknown as { _queryable?: boolean; _ending?: boolean; _ended?: boolean };
+  return f._queryable === false || f._ending === true || f._ended === true;
+};
 
 export interface PgAdminOptions {
   readonly uri: string;
@@ -24,6 +31,8 @@ export class PgAdminDb implements AdminDb {
   private readonly runs = new Map<string, number>();
   private readonly pids = new Set<number>();
   private readonly max: number;
+  /** Clients checked out by use() (the pool reports errors of idle ones itself). */
+  private readonly lent = new WeakSet<pg.PoolClient>();
 
   constructor(opts: PgAdminOptions) {
     this.max = opts.max ?? 3;
@@ -37,7 +46,13 @@ export class PgAdminDb implements AdminDb {
       types: textTypes,
     });
     this.pool.on('error', (err) => opts.onError?.(err.message));
-    this.pool.on('connect', (c) => { const pid = (c as unknown as { processID?: number }).processID; if (pid) this.pids.add(pid); });
+    this.pool.on('connect', (c) => {
+      // pg-pool listens for errors only while a client is idle: the editor's own connection can be
+      // terminated mid-statement (SELECT pg_terminate_backend(pg_backend_pid())) and must not end the process.
+      guardClient(c, (err) => { if (this.lent.has(c)) opts.onError?.(err.message); });
+      const pid = (c as unknown as { processID?: number }).processID;
+      if (pid) this.pids.add(pid);
+    });
     this.pool.on('remove', (c) => { const pid = (c as unknown as { processID?: number }).processID; if (pid) this.pids.delete(pid); });
   }
 
@@ -56,6 +71,7 @@ export class PgAdminDb implements AdminDb {
 
   async use<T>(fn: (c: AdminConn) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    this.lent.add(client);
     let broken: Error | undefined;
     try {
       const c = this.conn(client);
@@ -66,11 +82,14 @@ export class PgAdminDb implements AdminDb {
         if (txStatus(client) !== 'I') await client.query('ROLLBACK').catch(() => undefined);
       }
     } catch (err) {
-      // A driver (not SQL) error means the connection is unusable: drop it from the pool.
-      if (!(err instanceof Error) || !('severity' in err)) broken = err instanceof Error ? err : new Error(String(err));
+      // A lost connection (driver error, FATAL from the server) is dropped from the pool.
+      if (connectionLost(err)) broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
-      client.release(broken);
+      this.lent.delete(client);
+      // A statement may have reported its own FATAL as a result (the editor shows errors as
+      // results): a client the server has closed is never handed out again.
+      client.release(broken ?? (unusable(client) ? new Error('connection lost') : undefined));
     }
   }
 
