@@ -80,8 +80,8 @@ export function createApp(deps: AppDeps): Handler {
     let errorCode: string | null = null;
     let unexpected: unknown;
     let own: Promise<ApiResponse> | null;
-    try {
     let cors: ApiResponse | null = null;
+    try {
       if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined && (cors = preflight(raw, config)) !== null) {
         response = cors;
       } else if ((own = deps.routes?.(raw) ?? null) !== null) {
@@ -93,12 +93,12 @@ export function createApp(deps: AppDeps): Handler {
         timing?.mark('parse');
         routeKind = req.target.kind;
         if (req.method === 'OPTIONS') {
-          response = handleOptions(req, cache);
           // As PostgREST: the token is checked on OPTIONS too (Server-Timing: jwt, parse, response).
           auth = await deps.authenticate(req.headers);
           timing?.mark('jwt');
-        } else {
+          response = handleOptions(req, cache);
           timing?.mark('response');
+        } else {
           checkStrict(req, cache);
           auth = await deps.authenticate(req.headers);
           timing?.mark('jwt');
@@ -133,7 +133,8 @@ export function createApp(deps: AppDeps): Handler {
       const value = Array.isArray(trace) ? trace[0] : trace;
       if (value !== undefined && !/[\r\n]/.test(value)) response.headers[config.serverTraceHeader] = value;
     }
-    if (timing) response.headers['Server-Timing'] = timing.header();
+    // A CORS preflight is answered before any phase (PostgREST's CORS middleware): no Server-Timing.
+    if (timing && cors === null) response.headers['Server-Timing'] = timing.header();
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
       type: 'request', method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,
