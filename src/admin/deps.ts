@@ -5,7 +5,7 @@ import type { Db } from '../db/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { AdminDb } from './db/admin-db.js';
 import type { AdminStore } from './store.js';
-import type { LoginLimiter, Sessions } from './auth/sessions.js';
+import type { LoginGate, Sessions } from './auth/sessions.js';
 import type { PasswordCheck } from './auth/password.js';
 
 export interface AdminDeps {
@@ -19,7 +19,7 @@ export interface AdminDeps {
   /** Reloads the API's schema cache after DDL run from the admin. */
   readonly reloadSchema: () => Promise<void>;
   readonly sessions: Sessions;
-  readonly limiter: LoginLimiter;
+  readonly limiter: LoginGate;
   readonly password: PasswordCheck;
   readonly logger: Logger;
 }

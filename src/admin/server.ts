@@ -11,7 +11,7 @@ import { PgliteAdminDb } from './db/pglite-admin.js';
 import { PgAdminDb } from './db/pg-admin.js';
 import { AdminStore } from './store.js';
 import { passwordCheck, resetStoredPassword } from './auth/password.js';
-import { csrfMatches, LoginLimiter, Sessions } from './auth/sessions.js';
+import { csrfMatches, LoginLimiter, Sessions, StoredLoginGate } from './auth/sessions.js';
 import { cookieValue, sameOrigin } from './auth/proxy.js';
 import { AdminError } from './errors.js';
 import { errorReply, parseJson, send, type Route } from './http-kit.js';
@@ -130,7 +130,7 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
     const password = await passwordCheck(o.config.adminPassword, store);
     const deps: AdminDeps = {
       config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
-      sessions: new Sessions(), limiter: new LoginLimiter(), password, logger: o.logger,
+      sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), password, logger: o.logger,
     };
     const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps)];
     const server: Server = createServer(createHandler(deps, routes, staticFiles(o.clientDir ?? defaultClientDir)));

@@ -14,7 +14,25 @@ const setupSql = [
   `CREATE TABLE IF NOT EXISTS pesquel_admin.history (
      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sql text NOT NULL, ran_at timestamptz NOT NULL DEFAULT now(),
      ms double precision, ok boolean NOT NULL, summary text)`,
+  // Failed sign-ins per client address in the current window, shared by every instance.
+  `CREATE TABLE IF NOT EXISTS pesquel_admin.sign_in_failures (
+     addr text PRIMARY KEY, count int NOT NULL, since timestamptz NOT NULL)`,
 ];
+
+/** The newest object of setupSql: when it exists, the schema is complete. */
+const newestTable = 'pesquel_admin.sign_in_failures';
+
+/**
+ * Counts one sign-in attempt of an address unless it has had `$2` failures in the window of `$3`
+ * ms: one statement, so concurrent attempts cannot all pass. Returns a row when the attempt may go on.
+ */
+const reserveSignInSql = `
+INSERT INTO pesquel_admin.sign_in_failures AS f (addr, count, since) VALUES ($1, 1, now())
+ON CONFLICT (addr) DO UPDATE SET
+  count = CASE WHEN f.since <= now() - $3::int * interval '1 millisecond' THEN 1 ELSE f.count + 1 END,
+  since = CASE WHEN f.since <= now() - $3::int * interval '1 millisecond' THEN now() ELSE f.since END
+WHERE f.since <= now() - $3::int * interval '1 millisecond' OR f.count < $2::int
+RETURNING count`;
 
 export interface Tab { readonly id: string; readonly title: string; readonly sql: string; readonly position: number }
 export interface HistoryEntry { readonly id: string; readonly sql: string; readonly ranAt: string; readonly ms: number | null; readonly ok: boolean; readonly summary: string | null }
@@ -35,7 +53,7 @@ export class AdminStore {
     try {
       await this.db.use(async (c) => {
         // Skip the DDL when the schema is there: it would take locks and log notices at every start.
-        const [found] = await c.rows("SELECT 1 AS x FROM pg_class WHERE oid = to_regclass('pesquel_admin.history')");
+        const [found] = await c.rows(`SELECT 1 AS x FROM pg_class WHERE oid = to_regclass('${newestTable}')`);
         if (!found) for (const s of setupSql) await c.query(s);
       });
     } catch (err) {
@@ -97,5 +115,23 @@ export class AdminStore {
       `SELECT id::text, sql, to_char(ran_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ran_at, ms::text, ok::text, summary
        FROM pesquel_admin.history ORDER BY id DESC LIMIT $1`, [String(limit)]));
     return rows.map((r) => ({ id: r.id, sql: r.sql, ranAt: r.ran_at, ms: r.ms === null ? null : Number(r.ms), ok: r.ok === 'true', summary: r.summary }));
+  }
+
+  /** Reserves a sign-in attempt for `addr` (counted as a failure until `clearSignIns`); false: wait. */
+  async reserveSignIn(addr: string, max: number, windowMs: number): Promise<boolean> {
+    this.check();
+    const rows = await this.db.use((c) => c.rows(reserveSignInSql, [addr, String(max), String(windowMs)]));
+    return rows.length > 0;
+  }
+
+  /** Forgets addresses whose window has passed. */
+  async pruneSignIns(windowMs: number): Promise<void> {
+    this.check();
+    await this.db.use((c) => c.query(`DELETE FROM pesquel_admin.sign_in_failures WHERE since <= now() - $1::int * interval '1 millisecond'`, [String(windowMs)]));
+  }
+
+  async clearSignIns(addr: string): Promise<void> {
+    this.check();
+    await this.db.use((c) => c.query('DELETE FROM pesquel_admin.sign_in_failures WHERE addr = $1', [addr]));
   }
 }

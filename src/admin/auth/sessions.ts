@@ -2,6 +2,7 @@
 // token that every state-changing request must echo in X-CSRF-Token. Sessions live in memory:
 // a restart signs everyone out. Idle sessions expire.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AdminStore } from '../store.js';
 
 export interface Session { readonly csrf: string; lastSeen: number }
 
@@ -51,11 +52,20 @@ export function csrfMatches(session: Session, header: string | undefined): boole
 }
 
 /**
- * At most `max` failed sign-ins per client address per window; counts reset on success. An attempt
- * is reserved (counted as a failure) before the password is hashed, so concurrent attempts cannot
- * all pass the check. In memory, like the sessions: the admin UI is one process's.
+ * Sign-in attempts per client address: an attempt is reserved (counted as a failure) before the
+ * password is hashed, so concurrent attempts cannot all pass the check; a success clears the count.
  */
-export class LoginLimiter {
+export interface LoginGate {
+  /** False when the address has used up its attempts for now. */
+  reserve(addr: string): boolean | Promise<boolean>;
+  succeed(addr: string): void | Promise<void>;
+}
+
+/**
+ * At most `max` failed sign-ins per client address per window, in memory: used when the admin
+ * store is unavailable (see StoredLoginGate otherwise).
+ */
+export class LoginLimiter implements LoginGate {
   private readonly failures = new Map<string, { count: number; since: number }>();
   constructor(private readonly max = 10, private readonly windowMs = 60_000, private readonly now = () => Date.now()) {}
 
@@ -79,5 +89,28 @@ export class LoginLimiter {
     if (this.blocked(addr)) return false;
     this.fail(addr);
     return true;
+  }
+}
+
+/** The same limit kept in the admin store, so every instance over the database shares it. */
+export class StoredLoginGate implements LoginGate {
+  private prunedAt = Date.now();
+
+  constructor(
+    private readonly store: Pick<AdminStore, 'reserveSignIn' | 'clearSignIns' | 'pruneSignIns'>,
+    private readonly max = 10,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  reserve(addr: string): Promise<boolean> {
+    if (Date.now() - this.prunedAt > this.windowMs) {
+      this.prunedAt = Date.now();
+      void this.store.pruneSignIns(this.windowMs).catch(() => undefined); // a later one tries again
+    }
+    return this.store.reserveSignIn(addr, this.max, this.windowMs);
+  }
+
+  succeed(addr: string): Promise<void> {
+    return this.store.clearSignIns(addr);
   }
 }

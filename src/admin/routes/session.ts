@@ -29,12 +29,11 @@ export function sessionRoutes(d: AdminDeps): Route[] {
       method: 'POST', path: '/api/login', public: true,
       handler: async (ctx) => {
         const addr = clientAddr(ctx);
-        if (d.limiter.blocked(addr)) throw new AdminError(429, 'too-many-attempts', 'too many failed sign-ins: wait a minute');
         const { password } = await ctx.json<{ password?: unknown }>();
         // Counted before the (slow) hash: a hundred parallel guesses get ten checks, not a hundred.
-        if (!d.limiter.reserve(addr)) throw new AdminError(429, 'too-many-attempts', 'too many failed sign-ins: wait a minute');
+        if (!(await d.limiter.reserve(addr))) throw new AdminError(429, 'too-many-attempts', 'too many failed sign-ins: wait a minute');
         if (typeof password !== 'string' || !(await d.password.verify(password))) throw new AdminError(401, 'bad-password', 'wrong password');
-        d.limiter.succeed(addr);
+        await d.limiter.succeed(addr);
         d.sessions.delete(cookieValue(ctx.req, cookieName)); // a new session id at each sign-in
         const { token, session } = d.sessions.create();
         const secure = publicOrigin(ctx.req).proto === 'https';
