@@ -4,7 +4,7 @@
 // their precision; CSV and form bodies become a JSON array of string (or null) values. JSON bodies
 // are scanned, not parsed: their rows are built only when a plan asks for values (PUT, missing=default).
 import { errors } from '../errors/codes.js';
-import { CsvSyntaxError, parseCsv } from './body-csv.js';
+import { apiCsvValue, CsvSyntaxError, eachCsvRow } from './body-csv.js';
 import { JsonDepthError, MAX_JSON_DEPTH, scanJson, type JsonShape } from './body-json.js';
 import type { MediaType } from './types.js';
 
@@ -43,9 +43,8 @@ export function parseRowsBody(body: Buffer | null, contentType: MediaType | null
   const format = bodyFormat(contentType);
   const text = body === null ? '' : body.toString('utf8');
   if (format === 'json') return jsonRows(text, uniformKeys);
-  const payload = format === 'csv' ? csvRows(text) : formRows(text);
-  if (uniformKeys) checkUniform(payload.rows);
-  return payload;
+  // Every CSV row has the header's keys, and a form body is one row.
+  return format === 'csv' ? csvRows(text) : formRows(text);
 }
 
 /**
@@ -79,31 +78,49 @@ function jsonRows(text: string, uniformKeys: boolean): RowsPayload {
   };
 }
 
-function checkUniform(rows: readonly Readonly<Record<string, unknown>>[]): void {
-  const first = rows[0];
-  if (first === undefined) return;
-  const keys = new Set(Object.keys(first));
-  for (const r of rows) {
-    const k = Object.keys(r);
-    if (k.length !== keys.size || !k.every((x) => keys.has(x))) throw errors.invalidBody('All object keys must match');
-  }
-}
-
+/**
+ * A CSV body as the JSON text of its rows, written row by row (no object per row; they are built
+ * only when a plan asks for values). A header naming a column twice keeps the last value, as before.
+ */
 function csvRows(text: string): RowsPayload {
-  let lines: (string | null)[][];
+  let header: string[] | null = null;
+  let names: string[] = [];
+  const pieces: string[] = [];
   try {
-    lines = parseCsv(text);
+    eachCsvRow(text, (fields) => {
+      if (header === null) {
+        header = fields.map((f) => apiCsvValue(f) ?? '');
+        const last = new Map(header.map((h, i) => [h, i]));
+        names = header.map((h, i) => (last.get(h) === i ? `${JSON.stringify(h)}:` : ''));
+        return;
+      }
+      if (fields.length !== header.length) throw errors.invalidBody('All lines must have same number of fields');
+      let row = '';
+      fields.forEach((f, i) => {
+        const name = names[i] as string;
+        if (name === '') return;
+        const v = apiCsvValue(f);
+        row += `${row === '' ? '' : ','}${name}${v === null ? 'null' : JSON.stringify(v)}`;
+      });
+      pieces.push(`{${row}}`);
+    });
   } catch (err) {
     if (err instanceof CsvSyntaxError) throw errors.invalidBody(`Invalid CSV: ${err.message}`);
     throw err;
   }
-  const header = lines[0];
-  if (header === undefined) return { json: '[]', rows: [], rowCount: 0, keys: [], isArray: true };
-  const rows = lines.slice(1).map((fields) => {
-    if (fields.length !== header.length) throw errors.invalidBody('All lines must have same number of fields');
-    return Object.fromEntries(header.map((h, i) => [h ?? '', fields[i] ?? null]));
-  });
-  return { json: JSON.stringify(rows), rows, rowCount: rows.length, keys: header.map((h) => h ?? ''), isArray: true };
+  if (header === null) return { json: '[]', rows: [], rowCount: 0, keys: [], isArray: true };
+  const json = `[${pieces.join(',')}]`;
+  let rows: Record<string, unknown>[] | null = null;
+  return {
+    json,
+    get rows() {
+      rows ??= JSON.parse(json) as Record<string, unknown>[];
+      return rows;
+    },
+    rowCount: pieces.length,
+    keys: header,
+    isArray: true,
+  };
 }
 
 function formRows(text: string): RowsPayload {
