@@ -1,17 +1,49 @@
 // Learns the exact SQL PeSquel sends for each scenario: a pass-through TCP proxy in front of
-// PostgreSQL records every simple-protocol Query message ('Q'), so baselines replay the same text.
+// PostgreSQL records every simple-protocol Query message ('Q') and every extended-protocol pipeline
+// (Parse/Bind … Sync, PeSquel's requests since its values became bind parameters) as one script with
+// the bound values inlined as literals, so baselines replay the same statements in one round trip.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { quoteLiteral } from '../src/sql/sql.js';
 
 export interface CapturedQuery {
   readonly conn: number;
   readonly text: string;
 }
 
+/** A C string at `at`: its text and the offset after its NUL. */
+function cstring(buf: Buffer, at: number): [string, number] {
+  const end = buf.indexOf(0, at);
+  return [buf.toString('utf8', at, end), end + 1];
+}
+
+/** A Bind message's parameter values (text format), from the payload after the type byte and length. */
+function bindValues(msg: Buffer): (string | null)[] {
+  let o = cstring(msg, cstring(msg, 0)[1])[1]; // portal, statement
+  o += 2 + 2 * msg.readInt16BE(o); // parameter format codes
+  const n = msg.readInt16BE(o);
+  o += 2;
+  const values: (string | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const len = msg.readInt32BE(o);
+    o += 4;
+    values.push(len < 0 ? null : msg.toString('utf8', o, o + len));
+    if (len > 0) o += len;
+  }
+  return values;
+}
+
+/** `$n` placeholders replaced by the bound values as literals (PeSquel's own quoting). */
+export const inlineValues = (text: string, values: readonly (string | null)[]) =>
+  text.replace(/\$(\d+)/g, (_, n: string) => quoteLiteral(values[Number(n) - 1] ?? null));
+
 /** Frontend message reader: the untyped startup packet(s) first, then type byte + length + payload. */
 class FrontendReader {
   private buf: Buffer = Buffer.alloc(0);
   private startup = true;
+  /** The unnamed statement's text (last Parse) and the statements bound since the last Sync. */
+  private parsed = '';
+  private pipeline: string[] = [];
 
   constructor(private readonly onQuery: (text: string) => void, private readonly onRoundTrip: () => void) {}
 
@@ -29,8 +61,14 @@ class FrontendReader {
       } else if (this.buf[0] === 0x51) {
         this.onRoundTrip();
         this.onQuery(this.buf.subarray(5, off + len - 1).toString('utf8'));
+      } else if (this.buf[0] === 0x50) {
+        this.parsed = cstring(this.buf.subarray(5, off + len), cstring(this.buf.subarray(5, off + len), 0)[1])[0];
+      } else if (this.buf[0] === 0x42) {
+        this.pipeline.push(inlineValues(this.parsed, bindValues(this.buf.subarray(5, off + len))));
       } else if (this.buf[0] === 0x53) {
         this.onRoundTrip(); // Sync ends an extended-protocol exchange
+        if (this.pipeline.length > 0) this.onQuery(this.pipeline.join(';\n'));
+        this.pipeline = [];
       }
       this.buf = this.buf.subarray(off + len);
     }

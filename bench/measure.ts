@@ -31,6 +31,8 @@ export interface RunResult {
   readonly roundRps: readonly number[];
   /** Server CPU time per response (user + system), the cost measure least disturbed by a busy machine. */
   readonly cpuMsPerRequest: number | null;
+  /** Every round's CPU per response, in run order (pairs with roundRps). */
+  readonly roundCpuMs: ReadonlyArray<number | null>;
   /**
    * Memory cells only: the peak RSS growth of single requests, each sent alone to a settled server
    * (MB, in the order measured). What one response holds, without the garbage a sustained loop
@@ -55,7 +57,7 @@ function empty(cell: Cell, target: Target, error: string | null): RunResult {
   return {
     section: cell.section, backend: cell.backend, scenario: cell.scenario.name, title: cell.scenario.title, auth: cell.auth,
     connections: cell.connections, target, rps: 0, p50Ms: 0, p99Ms: 0, requests: 0, errors: 0, bytesPerResponse: 0,
-    rssBeforeMb: null, peakRssMb: null, roundRps: [], cpuMsPerRequest: null, singleGrowthMb: null, error,
+    rssBeforeMb: null, peakRssMb: null, roundRps: [], cpuMsPerRequest: null, roundCpuMs: [], singleGrowthMb: null, error,
   };
 }
 
@@ -186,7 +188,7 @@ async function settle(ctx: Ctx, cell: Cell): Promise<void> {
 function medianRun(runs: readonly RunResult[]): RunResult {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   const mid = sorted[(sorted.length - 1) >> 1] as RunResult;
-  return { ...mid, roundRps: runs.map((r) => r.rps) };
+  return { ...mid, roundRps: runs.map((r) => r.rps), roundCpuMs: runs.map((r) => r.cpuMsPerRequest) };
 }
 
 /**

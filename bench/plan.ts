@@ -5,7 +5,7 @@ import type { Auth } from './requests.js';
 import { rowsScenario, scenario, scenarios, type Scenario, type ScenarioName } from './scenarios.js';
 import type { Backend, Target } from './servers/fleet.js';
 
-export type Section = 'scenarios' | 'concurrency' | 'rows' | 'memory';
+export type Section = 'scenarios' | 'logging' | 'concurrency' | 'rows' | 'memory';
 
 export interface Cell {
   readonly section: Section;
@@ -46,7 +46,7 @@ function cell(section: Section, backend: Backend, s: Scenario, auth: Auth, conne
 }
 
 function fullCells(): Cell[] {
-  const cells: Cell[] = [];
+  const cells: Cell[] = [loggingCell(KEY_ROUNDS)];
   for (const s of scenarios) {
     const key = KEY.includes(s.name);
     const rounds = key ? KEY_ROUNDS : 1;
@@ -72,8 +72,15 @@ function fullCells(): Cell[] {
   return cells;
 }
 
+/**
+ * The default configuration's cost (issue 20): PeSquel as users run it (request lines logged at
+ * level info) against the same build at --log-level error, back to back, order alternating.
+ */
+const loggingCell = (rounds: number) => cell('logging', 'direct', scenario('get-10'), 'anon', MAIN_CONNECTIONS, ['pesquel', 'pq'], rounds);
+
 function quickCells(): Cell[] {
   return [
+    loggingCell(3),
     ...KEY.map((n) => cell('scenarios', 'direct', scenario(n), 'anon', MAIN_CONNECTIONS, ['pesquel', 'b1', 'b2', 'b3'])),
     cell('scenarios', 'direct', scenario('get-1'), 'jwt', MAIN_CONNECTIONS, ['pesquel', 'b1']),
     cell('scenarios', 'direct', scenario('embed-o2m'), 'anon', MAIN_CONNECTIONS, ['pesquel', 'b1']),

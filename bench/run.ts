@@ -54,8 +54,17 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const stamp = suite.startedAt.replace(/[:.]/g, '-');
   // The admin UI's first paint (issue 7), when Chromium and the built client are here.
-  const paint: PaintResult | null = name !== 'tiny' && only === undefined && adminPaintAvailable() ? await measureAdminFirstPaint(5) : null;
-  const md = renderMarkdown(suite) + (paint ? paintMarkdown(paint) : '');
+  // Its failure (e.g. the live tree mid-edit) is reported, never the loss of the run's results.
+  let paint: PaintResult | null = null;
+  let paintError = '';
+  if (name !== 'tiny' && only === undefined && adminPaintAvailable()) {
+    try {
+      paint = await measureAdminFirstPaint(5);
+    } catch (err) {
+      paintError = `\n## Admin UI first paint\n\nNot measured: ${err instanceof Error ? err.message : String(err)}\n`;
+    }
+  }
+  const md = renderMarkdown(suite) + (paint ? paintMarkdown(paint) : paintError);
   const svg = renderChart(suite);
   for (const base of [`${name}-${stamp}`, 'latest']) {
     writeFileSync(`${out}/${base}.json`, JSON.stringify({ ...suite, adminPaint: paint }, null, 1));

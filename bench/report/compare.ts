@@ -56,6 +56,22 @@ export function cpuRatio(suite: SuiteResult, key: CellKey, baseline: Target): nu
   return p && b ? b / p : null;
 }
 
+/**
+ * Server CPU per request of target `a` over target `b` in the same cell, per round (sorted), e.g. PeSquel
+ * at its default log level over PeSquel at --log-level error: empty unless both ran the same rounds.
+ */
+export function cpuRoundRatios(suite: SuiteResult, key: CellKey, a: Target, b: Target): number[] {
+  const x = find(suite, key, a);
+  const y = find(suite, key, b);
+  if (!x || !y || x.roundCpuMs.length !== y.roundCpuMs.length) return [];
+  const out: number[] = [];
+  for (const [i, cx] of x.roundCpuMs.entries()) {
+    const cy = y.roundCpuMs[i];
+    if (cx != null && cy != null && cx > 0 && cy > 0) out.push(cx / cy);
+  }
+  return out.length === x.roundCpuMs.length ? out.sort((p, q) => p - q) : [];
+}
+
 /** The distinct cells of a section, in run order. */
 export function cells(suite: SuiteResult, section: Section): CellKey[] {
   const out: CellKey[] = [];

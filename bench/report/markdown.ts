@@ -2,7 +2,7 @@
 // asks (scenarios vs baselines, direct vs pgBouncer, concurrency, rows), then the raw facts.
 import type { RunResult, SuiteResult } from '../suite.js';
 import type { Target } from '../servers/fleet.js';
-import { cells, find, fmt, medianOf, ratio, type CellKey } from './compare.js';
+import { cells, cpuRoundRatios, find, fmt, medianOf, ratio, type CellKey } from './compare.js';
 import { checkTargets } from './targets.js';
 
 const table = (head: string[], rows: string[][]) =>
@@ -76,6 +76,21 @@ function rowsTable(suite: SuiteResult, section: 'rows' | 'memory'): string {
     'baseline req/s', 'ratio', 'baseline growth MB', ...(section === 'memory' ? ['baseline lone request growth MB'] : [])], rows);
 }
 
+function loggingTable(suite: SuiteResult): string {
+  const keys = cells(suite, 'logging');
+  if (keys.length === 0) return '_not run in this mode_';
+  const cpu = (r: RunResult | undefined) => (r?.cpuMsPerRequest == null ? '–' : r.cpuMsPerRequest.toFixed(3));
+  const rows = keys.map((k) => {
+    const p = find(suite, k, 'pesquel');
+    const q = find(suite, k, 'pq');
+    const perRound = cpuRoundRatios(suite, k, 'pesquel', 'pq');
+    return [k.backend, k.scenario, String(k.connections), fmt.rps(p), fmt.rps(q), cpu(p), cpu(q),
+      perRound.length === 0 ? '–' : `${medianOf(perRound).toFixed(2)}× (${perRound.map((x) => x.toFixed(2)).join(', ')})`];
+  });
+  return table(['backend', 'scenario', 'connections', 'default req/s', '--log-level error req/s', 'default CPU ms/req',
+    '--log-level error CPU ms/req', 'CPU per request, default ÷ error (median; rounds)'], rows);
+}
+
 export function renderMarkdown(suite: SuiteResult): string {
   const checks = checkTargets(suite);
   const s = suite.settings;
@@ -92,6 +107,14 @@ ${table(['target', 'measured (req/s ratio)', 'met', 'server CPU per request, bas
     checks.map((c) => [c.target, c.measured, c.met === null ? '–' : c.met ? 'yes' : '**no**', c.cpuRatio ?? '']))}
 
 The req/s ratio decides a target. The CPU column shows the same comparison as process cost (user + system time of the server process per response over the measured window); on a shared, busy machine it moves less than throughput does. For the embedded backend everything runs in that one process, so it is the whole cost.
+
+## The default configuration's cost: request logging
+
+PeSquel runs with its default settings in every cell (a request line per request at level info, to
+stdout, read by this benchmark). Here the same build also runs at --log-level error, in the same
+rounds, order alternating.
+
+${loggingTable(suite)}
 
 ## Scenarios, PostgreSQL direct
 

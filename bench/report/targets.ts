@@ -1,6 +1,6 @@
 // The issue's targets, checked on one run's ratios: each check names the measurement it used.
 import type { SuiteResult } from '../suite.js';
-import { cpuRatio, find, medianOf, ratio, roundRatios, type CellKey } from './compare.js';
+import { cells, cpuRatio, cpuRoundRatios, find, medianOf, ratio, roundRatios, type CellKey } from './compare.js';
 
 export interface Check {
   readonly target: string;
@@ -37,6 +37,20 @@ export function checkTargets(suite: SuiteResult): Check[] {
   }
   checks.push(ratioCheck(suite, 'post-1 (direct)', at('direct', 'post-1'), 'b1', 0.85));
   for (const s of ['get-1', 'get-10', 'post-1']) checks.push(ratioCheck(suite, `${s} (embedded)`, at('embedded', s), 'b4', 0.9));
+
+  // The default configuration's cost: request lines at level info vs --log-level error.
+  for (const k of cells(suite, 'logging')) {
+    const perRound = cpuRoundRatios(suite, k, 'pesquel', 'pq');
+    const mid = perRound.length > 0 ? medianOf(perRound) : null;
+    const spread = perRound.length > 1 ? ` (rounds ${(perRound[0] as number).toFixed(2)}–${(perRound[perRound.length - 1] as number).toFixed(2)}×)` : '';
+    const p = find(suite, k, 'pesquel');
+    const q = find(suite, k, 'pq');
+    checks.push({
+      target: `${k.scenario} (${k.backend}): server CPU per request at the default log level ≤ 1.10× --log-level error`,
+      measured: mid === null ? `not measured${p?.error ? ` (${p.error.split('\n')[0]?.slice(0, 100)})` : ''}` : `${mid.toFixed(2)}×${spread}; req/s ${p?.rps.toFixed(0) ?? '–'} vs ${q?.rps.toFixed(0) ?? '–'}`,
+      met: mid === null ? null : mid <= 1.1,
+    });
+  }
 
   const wide = suite.results.filter((r) => r.target === 'pesquel' && r.connections >= 1000 && r.backend !== 'embedded');
   for (const r of wide) {

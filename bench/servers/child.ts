@@ -57,17 +57,27 @@ export function startChild(o: ChildOptions, timeoutMs = 90_000): Promise<ChildSe
       child.kill('SIGKILL');
       reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${out.slice(-2000)}`));
     }, timeoutMs);
+    // Once ready, only the last chunks are kept, without rescanning: PeSquel logs every request at
+    // its default level, and this process also runs the load generator.
+    const tail: string[] = [];
+    const keep = (d: Buffer) => {
+      tail.push(d.toString());
+      if (tail.length > 8) tail.shift();
+    };
     const onData = (d: Buffer) => {
       out = (out + d.toString()).slice(-20_000);
       const m = ready.exec(out);
       if (!m?.[1] || child.pid === undefined) return;
+      child.stdout.off('data', onData).on('data', keep);
+      child.stderr.off('data', onData).on('data', keep);
+      tail.push(out);
       clearTimeout(timer);
       const url = new URL(m[1]);
       const pid = child.pid;
       const readyAtUs = Number(process.hrtime.bigint() / 1000n);
       resolve({
         name, pid, readyAtUs, url: url.origin, host: url.hostname, port: Number(url.port),
-        output: () => out.slice(-3000),
+        output: () => tail.join('').slice(-3000),
         stop: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');

@@ -7,8 +7,12 @@ import { startChild } from './child.js';
 import { PESQUEL_ENTRY } from '../build.js';
 
 export type Backend = 'direct' | 'pgbouncer' | 'embedded';
-/** pesquel; b1 one round trip; b2 one round trip per statement; b3 pgbench; b4 PGlite in-process. */
-export type Target = 'pesquel' | 'b1' | 'b2' | 'b3' | 'b4';
+/**
+ * pesquel (its default settings, as users run it: request lines logged at level info); pq the same
+ * with --log-level error (the cost of the default logging, `logging` cells); b1 one round trip; b2
+ * one round trip per statement; b3 pgbench; b4 PGlite in-process.
+ */
+export type Target = 'pesquel' | 'pq' | 'b1' | 'b2' | 'b3' | 'b4';
 
 export const JWT_SECRET = 'pesquel-bench-jwt-secret-0123456789abcdef';
 
@@ -31,13 +35,20 @@ export interface PesquelRun {
    * middle of a test run whose other tests execute dist/, and no stale dist/ either).
    */
   readonly fromSource?: boolean;
+  /** Only for the `pq` target: everything else runs PeSquel at its default log level. */
+  readonly logLevel?: 'error';
 }
 
+/**
+ * PeSquel with its default settings except what a benchmark must set: ports (free ones), the pool
+ * size (the baselines' too), a JWT secret (the JWT scenarios) and the database.
+ */
 export function startPesquel(name: string, db: PesquelDb, poolSize: number, run: PesquelRun = {}): Promise<ChildServer> {
   const args = [
     'start', '--server-host', '127.0.0.1', '--server-port', '0', '--admin-server-port', '0', '--admin-ui-port', '0',
-    '--log-level', 'error', '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
+    '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
   ];
+  if (run.logLevel) args.push('--log-level', run.logLevel);
   if (db.dbUri) args.push('--db-uri', db.dbUri, '--db-init', 'false');
   if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
   if (db.dataDir) args.push('--data-dir', db.dataDir);
@@ -65,6 +76,7 @@ export async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: rea
     'pesquel-direct': () => startPesquel('pesquel-direct', { dbUri: stack.directUri }, pool, pesquel),
     'pesquel-pgbouncer': () => startPesquel('pesquel-pgbouncer', { dbUri: stack.bouncerUri, listenUri: stack.directUri }, pool, pesquel),
     'pesquel-embedded': () => startPesquel('pesquel-embedded', { dataDir: pgliteDirs[0] as string }, pool, pesquel),
+    'pq-direct': () => startPesquel('pq-direct', { dbUri: stack.directUri }, pool, { ...pesquel, logLevel: 'error' }),
     'b1-direct': () => startBaselinePg('b1-direct', stack.directUri, pool, 'single', scripts),
     'b2-direct': () => startBaselinePg('b2-direct', stack.directUri, pool, 'multi', scripts),
     'b1-pgbouncer': () => startBaselinePg('b1-pgbouncer', stack.bouncerUri, pool, 'single', scripts),

@@ -1,6 +1,6 @@
 // The one place where typed events become log lines and metric updates, so that a request, a
 // pool timeout or a schema reload is described the same way in the logs and in /metrics.
-import type { Logger } from './logger.js';
+import { requestLogger, type Logger, type RequestLogger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { OpsEvent, RequestFinished } from './events.js';
 
@@ -8,20 +8,21 @@ export type Observe = (e: OpsEvent) => void;
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-function onRequest(log: Logger, m: Metrics | null, e: RequestFinished): void {
+function onRequest(log: Logger, logRequest: RequestLogger, m: Metrics | null, e: RequestFinished): void {
   if (m) {
     m.recordRequest(e.routeKind, e.method, e.status, e.ms / 1000, e.auth === 'success' || e.auth === 'failure' ? e.auth : null);
   }
   if (e.unexpected != null) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
   // Exactly these fields: never headers, bodies or query strings, which may carry tokens.
-  if (log.isLevelEnabled('info')) log.info({ method: e.method, path: e.path, status: e.status, ms: round(e.ms), role: e.role, code: e.errorCode ?? undefined }, 'request');
+  logRequest(e.method, e.path, e.status, round(e.ms), e.role, e.errorCode);
 }
 
 export function createObserver(log: Logger, metrics: Metrics | null): Observe {
+  const logRequest = requestLogger(log);
   return (e) => {
     switch (e.type) {
       case 'request':
-        return onRequest(log, metrics, e);
+        return onRequest(log, logRequest, metrics, e);
       case 'auth':
         metrics?.auth.inc({ outcome: e.outcome, method: e.method });
         if (e.outcome === 'failure') log.warn({ event: 'auth-failed', method: e.method, reason: e.reason }, 'authentication failed');
