@@ -115,13 +115,30 @@ function mimeOf(m: MediaType): string {
   }
 }
 
+/**
+ * An Accept entry as PostgREST's 406 message names it (its toMime): without `q` or unknown
+ * parameters, vendored types completed, plans with their format, `for` and options.
+ */
+function mimeForError(m: MediaType): string {
+  switch (m.type) {
+    case 'application/vnd.pgrst.plan': case 'application/vnd.pgrst.plan+text': case 'application/vnd.pgrst.plan+json': {
+      const asked = (m.params.options ?? '').split('|').map((o) => o.trim().toLowerCase());
+      const options = planOptions.filter((o) => asked.includes(o));
+      const format = m.type === 'application/vnd.pgrst.plan+json' ? 'json' : 'text';
+      return `application/vnd.pgrst.plan+${format}; for="${mimeOf(parseFor(m.params.for))}"${options.length === 0 ? '' : `; options=${options.join('|')}`}`;
+    }
+    case '*/*': return '*/*';
+    default: return m.type.startsWith('application/vnd.pgrst.') ? mimeOf(m) : m.type;
+  }
+}
+
 /** The first Accept entry (by preference) that an offer satisfies. */
 export function negotiate(accept: readonly MediaType[], offers: readonly Offer[], acceptHeader: string | undefined, ctx?: MediaContext): OutputMedia {
   for (const m of accept) {
     const r = match(m, offers, ctx);
     if (r) return r;
   }
-  throw errors.mediaTypeNotAcceptable(acceptHeader ?? '*/*');
+  throw errors.mediaTypeNotAcceptable(accept.length === 0 ? acceptHeader ?? '*/*' : accept.map(mimeForError).join(', '));
 }
 
 /**

@@ -62,7 +62,7 @@ for (const kind of backendKinds()) {
         assert.match((await expect(csv, 200, 'application/vnd.pgrst.plan+text; for="text/csv"; options=verbose; charset=utf-8')).toString(), /string_agg/);
         const tsv = await get('/projects', 'application/vnd.pgrst.plan+text; for="text/tab-separated-values"; options=verbose');
         assert.match((await expect(tsv, 200, 'application/vnd.pgrst.plan+text; for="text/tab-separated-values"; options=verbose; charset=utf-8')).toString(), /tsv_agg\(ROW/);
-        await notAcceptable(await get('/projects', 'application/vnd.pgrst.plan; for="image/png"'), 'application/vnd.pgrst.plan; for="image/png"');
+        await notAcceptable(await get('/projects', 'application/vnd.pgrst.plan; for="image/png"'), 'application/vnd.pgrst.plan+text; for="image/png"');
       });
 
       it('writes are explained (and analyzed) in a transaction that is rolled back', async () => {
@@ -315,9 +315,18 @@ for (const kind of backendKinds().filter((k) => k !== 'pgbouncer')) {
         const accept = 'application/vnd.pgrst.plan+json';
         const r = await api.fetch(path, { method, headers: { Accept: accept } });
         assert.equal(r.status, 406);
-        assert.deepEqual(await r.json(), { code: 'PGRST107', details: null, hint: null, message: `None of these media types are available: ${accept}` });
+        assert.deepEqual(await r.json(), { code: 'PGRST107', details: null, hint: null, message: `None of these media types are available: ${accept}; for="application/json"` });
       }
       assert.equal(Number((await api.sql('SELECT count(*)::int AS n FROM api.projects'))[0]?.n), 3);
+    });
+
+    it('the 406 names the entries as PostgREST does: by preference, without q, vendored types completed', async () => {
+      const r = await api.fetch('/rpc/all_projects', { headers: { Accept: 'image/png;q=0.5, application/vnd.pgrst.plan+json; options=wal|analyze' } });
+      assert.equal(r.status, 406);
+      assert.deepEqual(await r.json(), {
+        code: 'PGRST107', details: null, hint: null,
+        message: 'None of these media types are available: application/vnd.pgrst.plan+json; for="application/json"; options=analyze|wal, image/png',
+      });
     });
   });
 }
