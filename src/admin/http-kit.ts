@@ -26,16 +26,20 @@ export interface Route {
 }
 
 const maxBody = 50 * 1024 * 1024; // CSV imports are the largest bodies
+/** Routes that work without a session (the sign-in) read at most this much from anyone. */
+export const publicMaxBody = 16 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage, limit = maxBody): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > maxBody) {
+      if (size > limit) {
+        // Stop reading; the answer goes out with Connection: close (server.ts), so the rest is never read.
+        req.pause();
+        req.removeAllListeners('data');
         reject(new AdminError(413, 'too-large', 'the request body is too large'));
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -43,13 +47,13 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function parseJson<T>(req: IncomingMessage): Promise<T> {
+export async function parseJson<T>(req: IncomingMessage, limit = maxBody): Promise<T> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     throw new AdminError(415, 'json-required', 'send the request body as application/json');
   }
   let value: unknown;
   try {
-    value = JSON.parse(await readBody(req));
+    value = JSON.parse(await readBody(req, limit));
   } catch (err) {
     if (err instanceof AdminError) throw err;
     throw new AdminError(400, 'bad-json', 'the request body is not valid JSON');

@@ -14,7 +14,7 @@ import { passwordCheck, resetStoredPassword } from './auth/password.js';
 import { csrfMatches, LoginLimiter, Sessions, StoredLoginGate } from './auth/sessions.js';
 import { cookieValue, sameOrigin } from './auth/proxy.js';
 import { AdminError } from './errors.js';
-import { errorReply, parseJson, send, type Route } from './http-kit.js';
+import { errorReply, parseJson, publicMaxBody, send, type Route } from './http-kit.js';
 import type { AdminDeps } from './deps.js';
 import { staticFiles, defaultClientDir } from './static.js';
 import { cookieName, sessionRoutes } from './routes/session.js';
@@ -106,10 +106,16 @@ export function createHandler(deps: AdminDeps, routes: readonly Route[], files: 
         }
       }
       if (!route.public && !session) throw new AdminError(401, 'signed-out', 'sign in first');
-      send(res, await route.handler({ req, url, session, json: () => parseJson(req) }));
+      send(res, await route.handler({ req, url, session, json: () => parseJson(req, route.public ? publicMaxBody : undefined) }));
     } catch (err) {
-      if (res.headersSent) res.destroy();
-      else send(res, errorReply(err, (e) => deps.logger.error({ err: e, method, path }, 'admin UI: unexpected error')));
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // A body left unread (refused before or while reading it) is not read to its end: the
+      // connection closes after the answer.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      send(res, errorReply(err, (e) => deps.logger.error({ err: e, method, path }, 'admin UI: unexpected error')));
     }
   };
   return (req: IncomingMessage, res: ServerResponse): void => {

@@ -71,13 +71,20 @@ describe('admin UI: hostile requests (pglite)', () => {
     await stillUp();
   });
 
-  it('answers oversized and broken headers without ending the process', async () => {
-    const big = await rawRequest(f.ui.url, 'GET /api/session HTTP/1.1', [`X-Big: ${'a'.repeat(40_000)}`]);
-    assert.equal(big.status, 431);
+  it('answers oversized and broken headers and oversized bodies without ending the process', async () => {
+    const huge = await rawRequest(f.ui.url, 'GET /api/session HTTP/1.1', [`X-Big: ${'a'.repeat(40_000)}`]);
+    assert.equal(huge.status, 431);
     const cookie = await rawRequest(f.ui.url, 'GET /api/session HTTP/1.1', [`Cookie: pesquel_admin_session=${'%'.repeat(10_000)}`]);
     assert.equal(cookie.status, 200);
     const bad = await rawRequest(f.ui.url, 'GET /api/session HTTP/1.1', ['X-Bad\u0001: 1']);
     assert.equal(bad.status, 400);
+    // Without a session, a body is read up to 16 KiB (the sign-in), or not at all.
+    const login = await fetch(`${f.ui.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ password: 'x'.repeat(100_000) }) });
+    assert.equal(login.status, 413);
+    assert.equal(((await login.json()) as { error: { code: string } }).error.code, 'too-large');
+    const big = JSON.stringify({ schema: 'api', table: 'todos', csv: 'x'.repeat(5_000_000) });
+    const imported = await fetch(`${f.ui.url}/api/data/import`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big });
+    assert.equal(imported.status, 401);
     await stillUp();
   });
 
