@@ -3,10 +3,12 @@
 // is verified for unknown users so that they cost the same time as a wrong password.
 // @node-rs/argon2 ships a prebuilt binary per platform without an install script; the C addon
 // `argon2`'s prebuilt binary crashed on load on Debian 12 / Node 20 (segmentation fault).
-import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { hash as argon2Hash, verify as argon2Verify, type Algorithm } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 
-const params = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+// Algorithm.Argon2id: the package declares a const enum, which verbatimModuleSyntax cannot read.
+const argon2id = 2 satisfies Algorithm;
+const params = { algorithm: argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** True for argon2id hashes with weaker (or other) parameters than `params`: PHC `$argon2id$v=19$m=…,t=…,p=…$` in any order. */
 function needsRehash(hash: string): boolean {
