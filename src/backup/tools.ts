@@ -44,16 +44,21 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore', minMajor: number, use
   return null;
 }
 
-/** Connection arguments: URI without the password (PGPASSWORD carries it), or -U/-d inside the container. */
+/**
+ * Connection arguments: URI without the password (PGPASSWORD carries it: a command line is visible
+ * to every user of the machine in `ps`), or -U/-d inside the container. The password may be in the
+ * authority or in the query string (`?password=`).
+ */
 export function connectionArgs(tool: PgTool, uri: string): { args: string[]; env: NodeJS.ProcessEnv } {
   const u = new URL(uri);
   const user = decodeURIComponent(u.username);
   const database = decodeURIComponent(u.pathname.slice(1)) || user;
   if (tool.inContainer) return { args: ['-U', user, '-d', database], env: process.env };
-  // Without a password in the URI, libpq's own PGPASSWORD / .pgpass apply, as for node-postgres.
-  if (u.password === '') return { args: ['-d', u.toString()], env: process.env };
-  const password = decodeURIComponent(u.password);
+  const password = u.password !== '' ? decodeURIComponent(u.password) : u.searchParams.get('password');
   u.password = '';
+  u.searchParams.delete('password');
+  // Without a password in the URI, libpq's own PGPASSWORD / .pgpass apply, as for node-postgres.
+  if (password === null) return { args: ['-d', u.toString()], env: process.env };
   return { args: ['-d', u.toString()], env: { ...process.env, PGPASSWORD: password } };
 }
 
