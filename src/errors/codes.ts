@@ -100,7 +100,7 @@ export const errors = {
 
   // PeSquel: limits of the HTTP server itself (answered before any request is parsed)
   headersTooLarge: (limit: number) => e('PGRST190', 431, 'Request header fields too large', `The request line and headers exceed ${limit} bytes (server-max-header-bytes).`),
-  requestTimeout: () => e('PGRST190', 408, 'Request headers not received in time'),
+  requestTimeout: () => e('PGRST190', 408, 'Request not received in time'),
   malformedHttp: () => e('PGRST190', 400, 'Malformed HTTP request'),
   serverBusy: (details: string, retryAfter: number) => e('PGRST191', 503, 'Server busy', details, null, { 'Retry-After': String(retryAfter) }),
 

@@ -37,7 +37,9 @@ const tooLarge = (limits: BodyLimits) => new BodyRefused(errors.bodyTooLarge(lim
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
-    req.resume();
+    // Such a body is dropped; one that trickles must not hold the connection either.
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) discardBody(req, limits.idleTimeoutMs);
+    else req.resume();
     return Promise.resolve(NO_BODY);
   }
   const header = req.headers['content-length'];

@@ -134,6 +134,21 @@ describe('limits: bodies, connections, headers (pglite, tight budgets)', () => {
     await c.closed;
   });
 
+  it('a GET whose body trickles is answered, then its connection is closed after the idle timeout', async () => {
+    const c = await rawConnect(api.url);
+    const t0 = Date.now();
+    c.send(requestHead(api.url, 'GET', '/lim_items?limit=1', ['Content-Length: 100000']));
+    const trickle = setInterval(() => c.send(' '), 200);
+    try {
+      assert.equal((await c.answer()).status, 200);
+      await c.closed;
+    } finally {
+      clearInterval(trickle);
+    }
+    const ms = Date.now() - t0;
+    assert.ok(ms >= 1900 && ms < 8000, `closed after ${ms} ms`);
+  });
+
   it('requests on connections past server-max-connections get 503 and the connection closes', async () => {
     const open: RawConnection[] = [];
     let refused: RawAnswer | null = null;
