@@ -34,7 +34,7 @@ function parseJsonKey(s: Scanner): string {
     if (!isDigit(s.peek())) throw s.fail('digit');
     while (isDigit(s.peek())) s.pos++;
     if (atIndexEnd(s)) return s.input.slice(start, s.pos);
-    if (s.input[start] === '-') throw s.fail('digit, "->", "::", ".", "," or end of input');
+    if (s.input[start] === '-') throw s.failBeforeEnd('digit, "->", "::", ".", "," or end of input');
     s.pos = start; // `1a`: a key that starts with digits
   }
   while (!s.done) {

@@ -44,7 +44,7 @@ function parseTerm(s: Scanner): OrderTerm {
   if (!s.done && s.peek() !== ',' && (nulls !== null || direction !== null)) {
     s.pos = after;
     const expecting = nulls === null ? 'delimiter (.), "," or end of input' : '"," or end of input';
-    throw errors.parse(`order (${s.input})`, `unexpected '${s.peek()}' expecting ${expecting}`, s.pos + 1);
+    throw s.failBeforeEnd(expecting);
   }
   s.pos = after;
   return { relation, field, direction, nulls };

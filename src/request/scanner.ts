@@ -35,6 +35,15 @@ export class Scanner {
     return errors.parse(`${this.what} (${this.input})`, `unexpected ${found} expecting ${expecting}`, this.pos + 1);
   }
 
+  /**
+   * As fail, where the end of input was one of the alternatives: Parsec then shows the character
+   * in single quotes (`unexpected 't' expecting "," or end of input`).
+   */
+  failBeforeEnd(expecting: string): ApiError {
+    if (this.done) return this.fail(expecting);
+    return errors.parse(`${this.what} (${this.input})`, `unexpected '${this.peek()}' expecting ${expecting}`, this.pos + 1);
+  }
+
   /** A name: `"quoted"` (with `\"` escapes) or unquoted chars; dashes allowed unless an arrow follows. */
   name(expecting = 'field name (* or [a..z0..9_$])'): string {
     if (this.peek() === '"') return this.quoted();

@@ -155,6 +155,9 @@ for (const kind of backendKinds()) {
         await error('/projects?order=id.asc.nlsfst', 400, {
           code: 'PGRST100', details: 'unexpected "l" expecting "nullsfirst" or "nullslast"', hint: null, message: '"failed to parse order (id.asc.nlsfst)" (line 1, column 8)',
         });
+        await error('/projects?select=name->>-78xy', 400, {
+          code: 'PGRST100', details: 'unexpected \'x\' expecting digit, "->", "::", ".", "," or end of input', hint: null, message: '"failed to parse select parameter (name->>-78xy)" (line 1, column 11)',
+        });
         await error('/projects?order=id.nullslasttt', 400, {
           code: 'PGRST100', details: 'unexpected \'t\' expecting "," or end of input', hint: null, message: '"failed to parse order (id.nullslasttt)" (line 1, column 13)',
         });
