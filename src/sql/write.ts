@@ -25,21 +25,32 @@ export const checkDeferredConstraints = unsafeRaw('SET CONSTRAINTS ALL IMMEDIATE
 const row = unsafeRaw('_postgrest_t');
 
 /**
- * Whether an upserted row was inserted: `xmax = 0`; on a partitioned table, whose RETURNING has no
- * system columns, whether its conflict key was absent before the statement (a subquery in RETURNING
- * sees the statement's snapshot, not its own changes).
+ * Whether an upserted row was inserted: `xmax = 0`; on a partitioned table (no system columns in its
+ * RETURNING) or under column privileges, whether its conflict key was absent before the statement (a
+ * subquery in RETURNING sees the statement's snapshot, not its own changes).
  */
 function insertedSql(plan: WritePlan): Sql {
   const alias = ident(plan.name);
   const m = plan.mutation;
-  if (!plan.insertedBySnapshot || m.kind !== 'insert' || m.onConflict === null) return sql`(${alias}.xmax = 0)`;
+  // Also when the representation names its columns: reading xmax needs SELECT on the whole table.
+  const snapshot = plan.insertedBySnapshot === true || namedReturnColumns(plan) !== null;
+  if (!snapshot || m.kind !== 'insert' || m.onConflict === null || m.onConflict.columns.length === 0) return sql`(${alias}.xmax = 0)`;
   const same = join(m.onConflict.columns.map((c) => sql`pgrst_old.${ident(c)} = ${alias}.${ident(c)}`), ' AND ');
   return sql`(NOT EXISTS (SELECT 1 FROM ${qualified(plan.schema, plan.name)} AS pgrst_old WHERE ${same}))`;
 }
 
+/** The columns an upsert's representation reads, when it names them (column privileges); else null. */
+function namedReturnColumns(plan: WritePlan): readonly string[] | null {
+  return plan.returning === 'all' && plan.returnColumns ? plan.returnColumns : null;
+}
+
 function returningSql(plan: WritePlan): Sql {
   const alias = ident(plan.name);
-  if (plan.detectInserted) return sql`${alias} AS pgrst_row, ${insertedSql(plan)} AS pgrst_inserted`;
+  if (plan.detectInserted) {
+    const cols = namedReturnColumns(plan);
+    const row = cols === null ? sql`${alias} AS pgrst_row` : join(cols.map((c) => sql`${alias}.${ident(c)}`));
+    return sql`${row}, ${insertedSql(plan)} AS pgrst_inserted`;
+  }
   switch (plan.returning) {
     // Only the columns the representation reads: a role may lack SELECT on the others.
     case 'all': return plan.returnColumns ? join(plan.returnColumns.map((c) => sql`${alias}.${ident(c)}`)) : sql`${alias}.*`;
@@ -124,8 +135,11 @@ export function writeStatement(plan: WritePlan, body: SqlValue | null = plan.bod
   const writes = mutationSql(plan, returningSql(plan));
   writes.forEach((w, i) => ctes.push(sql`${unsafeRaw(`pgrst_w${i + 1}`)} AS (${w})`));
   const all = join(writes.map((_, i) => unsafeRaw(`SELECT * FROM pgrst_w${i + 1}`)), ' UNION ALL ');
+  const named = namedReturnColumns(plan);
   ctes.push(plan.detectInserted
-    ? sql`pgrst_mutation AS (SELECT (pgrst_row).* FROM (${all}) pgrst_w)`
+    ? named === null
+      ? sql`pgrst_mutation AS (SELECT (pgrst_row).* FROM (${all}) pgrst_w)`
+      : sql`pgrst_mutation AS (SELECT ${join(named.map((c) => ident(c)))} FROM (${all}) pgrst_w)`
     : sql`pgrst_mutation AS (${all})`);
   ctes.push(sql`pgrst_source AS (${sourceSql(plan)})`);
   const inserted = plan.detectInserted ? sql`(SELECT pg_catalog.count(*) FROM (${all}) pgrst_w WHERE pgrst_inserted)` : sql`NULL::bigint`;

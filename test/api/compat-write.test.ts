@@ -106,6 +106,10 @@ for (const kind of backendKinds()) {
         const p = await send('PATCH', '/cw_secret?id=eq.1&select=name', { name: 'b' }, { Prefer: 'return=representation' });
         assert.equal(p.status, 200, p.text);
         assert.deepEqual(p.body, [{ name: 'b' }]);
+        const u = await send('POST', '/cw_secret?select=id,name&on_conflict=id', [{ id: 1, name: 'c' }, { id: 2, name: 'd' }],
+          { Prefer: 'resolution=merge-duplicates, return=representation' });
+        assert.equal(u.status, 201, u.text);
+        assert.deepEqual(u.body, [{ id: 1, name: 'c' }, { id: 2, name: 'd' }]);
       });
       it('sends Location with a view\'s key columns', async () => {
         const r = await send('POST', '/cw_items_view', { item_id: 500, name: 'v' }, { Prefer: 'return=headers-only' });
