@@ -156,6 +156,7 @@ for (const kind of backendKinds()) {
       });
       it('embeds through a function returning a domain over a table type', async () => {
         assert.deepEqual(await ok('/cr_projects?select=id,cr_first_client(name)&id=eq.3'), [{ id: 3, cr_first_client: { name: 'globex' } }]);
+        assert.deepEqual(await ok('/rpc/cr_client_rows?select=name,cr_projects(id)&id=eq.2'), [{ name: 'globex', cr_projects: [{ id: 3 }] }]);
       });
       it('answers two unaliased embeds of the same table with 42712, aliased ones with both', async () => {
         const r = await get('/cr_projects?select=id,cr_clients(id),cr_clients(name)');
