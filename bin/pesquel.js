@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `pesquel` command. Runs the compiled CLI (dist/, from `npm run build`; the published package
 // ships it) when it is newer than every source file, else the TypeScript sources through tsx: a
-// fresh clone, `npx` from a folder or git, and edited sources all start without a build step.
+// fresh clone after `npm install`, `npx pesquel` in it and edited sources start without a build step.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,15 @@ function newestSource(dir) {
 if (existsSync(built) && (!existsSync(sources) || statSync(built).mtimeMs >= newestSource(sources))) {
   await import('../dist/cli/entry.js');
 } else {
-  const { register } = await import('tsx/esm/api');
+  // tsx is a development dependency: a clone has it after `npm install`; the published package
+  // runs dist/ and installs neither tsx nor esbuild (whose install script npm would flag).
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    console.error(`pesquel: no up-to-date build in ${join(root, 'dist')} and tsx is not installed: run npm install (with development dependencies), or npm run build, in ${root}`);
+    process.exit(1);
+  }
   register();
   await import('../src/cli/entry.ts');
 }
