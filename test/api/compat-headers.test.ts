@@ -72,6 +72,8 @@ for (const kind of backendKinds()) {
         const v = await api.fetch('/projects_view', { method: 'OPTIONS' });
         assert.equal(v.headers.get('allow'), 'OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE');
         assert.match(v.headers.get('server-timing') ?? '', /jwt;dur=/);
+        const noKey = await api.fetch('/projects_names', { method: 'OPTIONS' });
+        assert.equal(noKey.headers.get('allow'), 'OPTIONS,GET,HEAD,POST,PATCH,DELETE');
         const root = await api.fetch('/', { method: 'OPTIONS', headers: { Origin: 'http://example.com' } });
         assert.equal(root.headers.get('allow'), 'OPTIONS,GET,HEAD');
         assert.equal(root.headers.get('access-control-allow-origin'), '*');
