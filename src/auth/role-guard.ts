@@ -60,10 +60,20 @@ export class RoleGuard {
     private readonly allowPrivileged: boolean,
   ) {}
 
-  async load(): Promise<void> {
-    const r = await this.db.query<{ name: string; superuser: boolean; bypassrls: boolean; member: boolean; self: boolean }>(rolesSql);
-    this.roles = new Map(r.rows.map((x) => [x.name, { superuser: x.superuser, bypassRls: x.bypassrls, member: x.member, self: x.self }]));
-    this.loadedAt = Date.now();
+  private loading: Promise<void> | null = null;
+
+  /** Reads the roles; concurrent callers share one query (a burst of unknown roles costs one). */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        this.loadedAt = Date.now();
+        const r = await this.db.query<{ name: string; superuser: boolean; bypassrls: boolean; member: boolean; self: boolean }>(rolesSql);
+        this.roles = new Map(r.rows.map((x) => [x.name, { superuser: x.superuser, bypassRls: x.bypassrls, member: x.member, self: x.self }]));
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
   }
 
   facts(role: string): RoleFacts | undefined {
