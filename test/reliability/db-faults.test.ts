@@ -217,6 +217,22 @@ for (const kind of dbKinds) {
       }
     });
 
+    it('a schema reload that fails on an unreachable database is tried again', { skip: kind !== 'postgres' && 'pgBouncer keeps its server sessions logged in' }, async () => {
+      const table = randomName('reload_retry');
+      // New sessions of PeSquel's role are refused; the pool's are killed (the LISTEN session stays).
+      await superSql(superUri, `ALTER ROLE authenticator NOLOGIN`);
+      try {
+        await superSql(superUri, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'authenticator' AND application_name = 'pesquel'`);
+        await superSql(superUri, `CREATE TABLE api.${table} (id int); GRANT SELECT ON api.${table} TO api_anon`);
+        await assert.rejects(api.running.schema.reload());
+      } finally {
+        await superSql(superUri, `ALTER ROLE authenticator LOGIN`);
+      }
+      // No NOTIFY: the failed reload runs again by itself once the database lets PeSquel in.
+      await until('the retried reload', async () => ((await api.fetch(`/${table}`)).status === 200 ? true : undefined), 15_000);
+      assertNoUncaught();
+    });
+
     if (kind !== 'postgres') return; // the admin UI connects directly: pgBouncer adds nothing here
 
     describe('admin UI', () => {
