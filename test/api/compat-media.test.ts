@@ -206,6 +206,10 @@ for (const kind of backendKinds()) {
         assert.deepEqual(await widgets('/widgets?select=id&or=(color.eq.%23ff0000,color.eq.%230000ff)&order=id'), [{ id: 1 }, { id: 3 }]);
       });
 
+      it('computed fields returning the domain are formatted and filtered too', async () => {
+        assert.deepEqual(await widgets('/widgets?select=id,inverse&inverse=eq.%2300ffff'), [{ id: 1, inverse: '#00ffff' }]);
+      });
+
       it('embeds and RPC results are formatted too', async () => {
         assert.deepEqual(await widgets('/projects?select=name,widgets(name,color)&id=eq.1&widgets.order=id'), [
           { name: 'Windows 7', widgets: [{ name: 'red', color: '#ff0000' }, { name: 'green', color: '#00ff00' }] },
