@@ -40,6 +40,25 @@ export function liftSpread(node: ReadNode, table: Table, toOne: boolean): { node
         }
         break;
       case 'embed':
+        // A to-one spread inside a to-one spread: its aggregates rise further, to the first
+        // parent that is not spread (PostgREST groups the top by every lifted column).
+        if (toOne && s.embed.spread && s.embed.cardinality === 'one' && s.embed.spread.some((c) => c.aggregate !== null)) {
+          const inner: SpreadColumn[] = [];
+          for (const c of s.embed.spread) {
+            if (c.aggregate === null) {
+              inner.push(c);
+              columns.push(plain(c.as));
+            } else if (c.name === null) {
+              columns.push(c);
+            } else {
+              const name = `pgrst_spread_${columns.length}`;
+              inner.push({ name: c.name, as: name, aggregate: null, aggregateCast: null });
+              columns.push({ ...c, name });
+            }
+          }
+          select.push({ kind: 'embed', embed: { ...s.embed, spread: inner } });
+          break;
+        }
         select.push(s);
         if (s.embed.spread) columns.push(...s.embed.spread.map((c) => plain(c.as)));
         else if (!s.embed.empty) columns.push(plain(s.embed.as));
