@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/codes.js';
 import { toHttp } from '../errors/to-http.js';
 import type { Handler } from './app.js';
+import type { ClientGone } from '../db/types.js';
 import { BodyRefused, discardBody, readBody } from './read-body.js';
 import { BodyBudget, isRefusedConnection, RETRY_AFTER_SECONDS, type BodyLimits } from './server-limits.js';
 
@@ -59,22 +60,38 @@ async function writePieces(res: ServerResponse, pieces: readonly string[]): Prom
   res.end();
 }
 
+/**
+ * Whether the client went away before its response was complete (the response closed unfinished):
+ * the database backend then cancels the statement, or never runs it, instead of holding a
+ * connection for nobody.
+ */
+class ResponseWatch implements ClientGone {
+  constructor(private readonly res: ServerResponse) {}
+
+  get gone(): boolean {
+    return this.res.destroyed && !this.res.writableFinished;
+  }
+
+  whenGone(fn: () => void): () => void {
+    const res = this.res;
+    const onClose = () => { if (!res.writableFinished) fn(); };
+    res.once('close', onClose);
+    return () => { res.off('close', onClose); };
+  }
+}
+
 export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
   const limits = opts.bodyLimits ?? defaultBodyLimits(opts.maxBodyBytes);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let status: number;
     let headers: Record<string, string>;
     let body: string | Buffer | readonly string[] | null;
-    // Fires when the client goes away before its response is complete: the database backend then
-    // cancels the statement (or never runs it) instead of holding a connection for nobody.
-    const gone = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) gone.abort(); });
     let held = 0;
     try {
       if (isRefusedConnection(req.socket)) throw new BodyRefused(errors.serverBusy('Too many open connections (server-max-connections).', RETRY_AFTER_SECONDS), false);
       const read = await readBody(req, limits);
       held = read.held;
-      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: read.bytes, remoteAddress: req.socket.remoteAddress }, gone.signal);
+      const r = await handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: read.bytes, remoteAddress: req.socket.remoteAddress }, new ResponseWatch(res));
       ({ status, headers, body } = r);
     } catch (err) {
       const refused = err instanceof BodyRefused;
@@ -90,7 +107,15 @@ export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
     if (body !== null || status !== 204) headers['Content-Length'] = String(body === null ? 0 : byteLength(body));
     // HEAD answers carry no Content-Length, as PostgREST's (the body it would have is not built).
     if (status === 204 || status === 304 || req.method === 'HEAD') delete headers['Content-Length'];
-    res.writeHead(status, headers);
+    try {
+      res.writeHead(status, headers);
+    } catch (err) {
+      // A header node:http refuses (a name or value made from data, e.g. a schema named "été€" in
+      // Content-Profile) throws here, after the boundary above: answer 500, never reject.
+      const h = toHttp(errors.internal(err instanceof Error ? err.message : null), false);
+      res.writeHead(h.status, { ...h.headers, Connection: 'close' }).end(h.body);
+      return;
+    }
     if (req.method === 'HEAD' || body === null) res.end();
     else if (Buffer.isBuffer(body) || (typeof body === 'string' && body.length <= SLICE)) res.end(body);
     else if (typeof body !== 'string' && unitsOf(body) <= SLICE) res.end(body.join('')); // a small chunked page: one write

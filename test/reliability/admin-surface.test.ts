@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { adminClient, adminPassword, signIn, startAdmin, type AdminFixture } from '../admin/helpers.js';
 import { createAdminServer } from '../../src/http/admin-server.js';
 import { LoginLimiter } from '../../src/admin/auth/sessions.js';
+import { startTestApi } from '../helpers/backends.js';
 import { startAdminUi } from '../../src/admin/server.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { hostileTargets, rawRequest } from './hostile-http.js';
@@ -236,5 +237,25 @@ describe('admin sign-in limiter without the store: reserve before hashing', () =
     l.succeed('a');
     assert.equal(Array.from({ length: 10 }, () => l.reserve('a')).every(Boolean), true);
     assert.equal(l.reserve('a'), false);
+  });
+});
+
+describe('REST API: a header node:http refuses (pglite)', () => {
+  it('answers 500 PGRSTX00 for a schema named outside Latin-1 in Content-Profile, and keeps running', async () => {
+    const api = await startTestApi('pglite', { options: { 'db-schemas': 'été€,api' } });
+    try {
+      await api.sql('CREATE SCHEMA "été€"');
+      await api.sql('CREATE TABLE "été€".t (id int)');
+      await api.sql('GRANT USAGE ON SCHEMA "été€" TO api_anon');
+      await api.sql('GRANT SELECT ON "été€".t TO api_anon');
+      await api.reload();
+      const r = await api.fetch('/t');
+      assert.equal(r.status, 500);
+      assert.equal(((await r.json()) as { code: string }).code, 'PGRSTX00');
+      const ok = await api.fetch('/todos', { headers: { 'Accept-Profile': 'api' } });
+      assert.equal(ok.status, 200);
+    } finally {
+      await api.close();
+    }
   });
 });
