@@ -46,6 +46,7 @@ const maxBytes = (s: string) => 3 * s.length;
  *   Bind    'B' len "" "" int16(n) int16(0)… int16(n) {int32 len | -1, bytes}… int16(1) int16(0)
  *                                                  — parameters and results in text format
  *   Describe 'D' len 'P' ""                         — the row description of the unnamed portal
+ *                                                    (left out when the statement's rows are not needed)
  *   Execute 'E' len "" int32(0)                    — every row
  * and one Sync 'S' 4 at the end.
  */
@@ -87,10 +88,12 @@ export function encodePipeline(statements: readonly Statement[]): Buffer {
     o = buf.writeInt16BE(1, o); // one result format for all columns: text
     o = buf.writeInt16BE(0, o);
     buf.writeInt32BE(o - at, at);
-    buf[o++] = 0x44; // Describe the portal
-    o = buf.writeInt32BE(6, o);
-    buf[o++] = 0x50;
-    buf[o++] = 0;
+    if (st.rows !== false) {
+      buf[o++] = 0x44; // Describe the portal: without its RowDescription, rows are not collected
+      o = buf.writeInt32BE(6, o);
+      buf[o++] = 0x50;
+      buf[o++] = 0;
+    }
     buf[o++] = 0x45; // Execute
     o = buf.writeInt32BE(9, o);
     buf[o++] = 0;
@@ -107,6 +110,8 @@ class ScriptQuery {
   private names: string[] = [];
   private parse: Parser[] = [];
   private rows: Record<string, unknown>[] = [];
+  /** The current statement's rows were described (always, in the simple protocol). */
+  private described = false;
   /** A value that failed to parse: reported once the server is ready again, as pg's Query does. */
   private failed: Error | null = null;
   private done = false;
@@ -124,6 +129,7 @@ class ScriptQuery {
   }
 
   handleRowDescription(msg: { fields: readonly FieldMessage[] }): void {
+    this.described = true;
     const n = msg.fields.length;
     this.names = new Array<string>(n);
     this.parse = new Array<Parser>(n);
@@ -135,7 +141,7 @@ class ScriptQuery {
   }
 
   handleDataRow(msg: { fields: readonly (string | null)[] }): void {
-    if (this.failed) return;
+    if (this.failed || !this.described) return; // a pipeline statement whose rows were not asked for
     const row: Record<string, unknown> = {};
     const values = msg.fields;
     try {
@@ -153,6 +159,7 @@ class ScriptQuery {
   handleCommandComplete(): void {
     this.results.push({ rows: this.rows });
     this.rows = [];
+    this.described = false;
   }
 
   /** An empty statement: its result, so the results stay one per statement. */

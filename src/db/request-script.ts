@@ -15,16 +15,21 @@ import type { RequestResult, RequestTx, SettingPairs, TxSettings } from './types
 export interface Statement {
   readonly text: string;
   readonly values: readonly (string | null)[];
+  /** false: its rows are not needed (BEGIN, the settings, COMMIT), so they are not described or kept. */
+  readonly rows?: false;
 }
 
 /** A simple-protocol script (values inlined) or a pipeline of statements with bound values. */
 export type Script = string | readonly Statement[];
 
 const begins = {
-  readOnly: Object.freeze({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [] }),
-  readWrite: Object.freeze({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE', values: [] }),
+  readOnly: Object.freeze({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [], rows: false } as const),
+  readWrite: Object.freeze({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE', values: [], rows: false } as const),
 };
-const ends = { commit: Object.freeze({ text: 'COMMIT', values: [] }), rollback: Object.freeze({ text: 'ROLLBACK', values: [] }) };
+const ends = {
+  commit: Object.freeze({ text: 'COMMIT', values: [], rows: false } as const),
+  rollback: Object.freeze({ text: 'ROLLBACK', values: [], rows: false } as const),
+};
 
 // `set_config('key', ` by key: keys are names from the code, the configuration and the schema.
 const keyTexts = new Map<string, string>();
@@ -84,7 +89,7 @@ export function settingsStatement({ shared, own }: TxSettings): Statement {
   const values = head.values.slice();
   const pieces = ['SELECT ', head.text];
   renderPairs(own, pieces, values);
-  return { text: pieces.join(''), values };
+  return { text: pieces.join(''), values, rows: false };
 }
 
 // A statement's `$n` text and values, once per fragment: a compiled (cached) statement is the same

@@ -71,14 +71,15 @@ describe('request scripts through the lean submittable', { skip: !pgBinariesAvai
 
   it('runs a pipeline with bound values: the rows pg gives for each statement alone', async () => {
     const pipeline: Statement[] = [
-      { text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [] },
+      { text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [], rows: false },
       { text: "SELECT set_config('request.a', $1, true), set_config('request.b', $2, true)", values: ["é's\\ok", ''] },
       { text: "SELECT $1::int4 AS i, $2::int8 AS big, $3::text AS t, $4::text AS nothing, current_setting('request.a') AS a, 1 AS dup, 2 AS dup FROM generate_series(1, 2)", values: ['7', '9007199254740993', 'x\ny', null] },
       { text: 'SELECT WHERE false', values: [] },
-      { text: 'COMMIT', values: [] },
+      { text: 'COMMIT', values: [], rows: false },
     ];
     const actual = (await runScript(client, pipeline)).map((r) => r.rows);
     assert.equal(actual.length, 5);
+    assert.deepEqual(actual[0], []);
     for (const i of [1, 2, 3]) {
       const st = pipeline[i] as Statement;
       await client.query('BEGIN');
@@ -91,14 +92,14 @@ describe('request scripts through the lean submittable', { skip: !pgBinariesAvai
 
   it('encodes a pipeline exactly as the driver encodes Parse/Bind/Describe/Execute, with one Sync', () => {
     const pipeline: Statement[] = [
-      { text: 'BEGIN', values: [] },
+      { text: 'BEGIN', values: [], rows: false },
       { text: 'SELECT $1::text, $2::text, $3::text', values: ['ünïcødé 🐘', null, ''] },
     ];
     const expected = Buffer.concat([
       ...pipeline.flatMap((st) => [
         serialize.parse({ text: st.text, name: '', types: [] }),
         serialize.bind({ portal: '', statement: '', values: st.values as (string | null)[] }),
-        serialize.describe({ type: 'P', name: '' }),
+        ...(st.rows === false ? [] : [serialize.describe({ type: 'P', name: '' })]),
         serialize.execute({ portal: '', rows: 0 }),
       ]),
       serialize.sync(),
@@ -127,5 +128,14 @@ describe('request scripts through the lean submittable', { skip: !pgBinariesAvai
     await runScript(client, 'ROLLBACK');
     const r = await runScript(client, [{ text: "SELECT coalesce(current_setting('request.secret', true), '') AS s, (SELECT count(*) FROM uniq) AS n", values: [] }]);
     assert.deepEqual(r[0]?.rows, [{ s: '', n: '1' }]);
+  });
+
+  it('leaves out the rows of statements that do not need them (no Describe, nothing collected)', async () => {
+    const r = await runScript(client, [
+      { text: 'SELECT $1::text AS skipped', values: ['a'], rows: false },
+      { text: 'SELECT $1::text AS kept', values: ['b'] },
+      { text: 'SELECT $1::text AS skipped', values: ['c'], rows: false },
+    ]);
+    assert.deepEqual(r.map((x) => x.rows), [[], [{ kept: 'b' }], []]);
   });
 });

@@ -16,14 +16,15 @@ describe('request pipeline', () => {
   it('binds every setting and value, numbering each statement from $1', () => {
     const p = requestPipeline(tx());
     assert.deepEqual(p.script, [
-      { text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [] },
+      { text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [], rows: false },
       {
         text: `SELECT set_config('role', $1, true), set_config('search_path', $2, true), set_config('request.jwt.claims', $3, true), `
           + `set_config('request.headers', $4, true), set_config('request.cookies', $5, true)`,
         values: ['web', '"api", "public"', '{"sub":"o\'brien"}', '{"authorization":"Bearer t0k3n"}', '{"s":"c00k1e"}'],
+        rows: false,
       },
       { text: 'SELECT * FROM t WHERE a = $1 AND b = $2', values: ['x', null] },
-      { text: 'COMMIT', values: [] },
+      { text: 'COMMIT', values: [], rows: false },
     ]);
     assert.equal(p.mainIndex, 2);
     assert.equal(p.beforeIndex, 2);
