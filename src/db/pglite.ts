@@ -46,7 +46,7 @@ export class PgliteDb implements Db {
   request(tx: RequestTx): Promise<RequestResult> {
     // A request whose client went away while it waited for the mutex is dropped without running;
     // a running statement cannot be interrupted (PGlite runs it to its end on Node's thread).
-    return this.mutex.run(() => tx.signal?.aborted === true ? Promise.reject(errors.clientClosed())
+    return this.mutex.run(() => tx.clientGone?.gone === true ? Promise.reject(errors.clientClosed())
       : runRequest(tx, { inline: true, exec: (script) => this.pg.exec(script), rollback: () => this.rollbackQuietly() }));
   }
 

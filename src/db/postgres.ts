@@ -6,7 +6,7 @@ import { errors } from '../errors/codes.js';
 import { cancelBackend, connectionLost, guardClient } from './pg-faults.js';
 import { runScript, types } from './pg-script.js';
 import { runRequest } from './request-script.js';
-import type { Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
+import type { ClientGone, Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
 
 export interface PostgresOptions {
   readonly uri: string;
@@ -124,10 +124,10 @@ export class PostgresDb implements Db {
   }
 
   request(tx: RequestTx): Promise<RequestResult> {
-    const signal = tx.signal;
-    if (signal === undefined) return this.withClient((client) => runRequest(tx, runnerOf(client)), true);
-    if (signal.aborted) return Promise.reject(errors.clientClosed());
-    return this.withClient((client) => this.cancellable(client, tx, signal), true);
+    const client = tx.clientGone;
+    if (client === undefined) return this.withClient((c) => runRequest(tx, runnerOf(c)), true);
+    if (client.gone) return Promise.reject(errors.clientClosed());
+    return this.withClient((c) => this.cancellable(c, tx, client), true);
   }
 
   /**
@@ -135,18 +135,17 @@ export class PostgresDb implements Db {
    * (a CancelRequest, forwarded by pgBouncer too), and the connection goes back to the pool only
    * once the cancel has been delivered and it is out of any transaction.
    */
-  private async cancellable(client: pg.PoolClient, tx: RequestTx, signal: AbortSignal): Promise<RequestResult> {
-    if (signal.aborted) throw errors.clientClosed(); // gone while waiting for the connection
+  private async cancellable(client: pg.PoolClient, tx: RequestTx, http: ClientGone): Promise<RequestResult> {
+    if (http.gone) throw errors.clientClosed(); // gone while waiting for the connection
     const sent: { cancel: Promise<boolean> | null } = { cancel: null };
-    const onAbort = () => { sent.cancel = cancelBackend(client); };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const forget = http.whenGone(() => { sent.cancel = cancelBackend(client); });
     try {
       return await runRequest(tx, runnerOf(client));
     } catch (err) {
       if (sent.cancel === null || connectionLost(err)) throw err;
       throw errors.clientClosed();
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      forget();
       if (sent.cancel !== null) await settleAfterCancel(client, sent.cancel);
     }
   }

@@ -33,11 +33,22 @@ export interface RequestTx {
    */
   readonly end: 'commit' | 'rollback' | ((rows: readonly Record<string, unknown>[]) => 'commit' | 'rollback');
   /**
-   * Fires when the HTTP client went away. PostgreSQL: a request still waiting for a connection does
+   * Whether the HTTP client went away. PostgreSQL: a request still waiting for a connection does
    * not run, a running one is cancelled on the server (cancel request). PGlite: a request still
    * waiting for the mutex does not run; a running statement cannot be interrupted.
    */
-  readonly signal?: AbortSignal;
+  readonly clientGone?: ClientGone;
+}
+
+/**
+ * The HTTP client's departure, as node-adapter sees it on the response. Not an AbortSignal: creating
+ * an AbortController costs 18–29 µs per request on Node 20 here; this costs a listener when used.
+ */
+export interface ClientGone {
+  /** True once the client went away before its answer was complete. */
+  readonly gone: boolean;
+  /** Calls fn once if the client goes away from now on; returns a function that forgets fn. */
+  whenGone(fn: () => void): () => void;
 }
 
 export interface RequestResult {

@@ -18,7 +18,7 @@ import { handleWrite } from './routes/write.js';
 import { handleRpc } from './routes/rpc.js';
 import { requestSettings } from './settings.js';
 import { checkStrict } from './routes/prefer.js';
-import type { RequestTx } from '../db/types.js';
+import type { ClientGone, RequestTx } from '../db/types.js';
 import { ServerTiming } from './server-timing.js';
 import { preRequestStatement, withPreRequest } from '../auth/pre-request.js';
 import { Lru } from '../util/lru.js';
@@ -56,8 +56,8 @@ export interface RouteContext {
   compiled<T>(make: () => T, variant?: string): T;
 }
 
-/** `signal` fires when the client went away (node-adapter): the database work is then cancelled. */
-export type Handler = (raw: RawRequest, signal?: AbortSignal) => Promise<ApiResponse>;
+/** `clientGone` tells whether the client went away (node-adapter): its database work is then cancelled. */
+export type Handler = (raw: RawRequest, clientGone?: ClientGone) => Promise<ApiResponse>;
 
 /** Compiled plans and statements per schema cache snapshot (a reload starts afresh). */
 const COMPILED_PER_SCHEMA = 1000;
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Handler {
     return lru;
   };
   const preRequest = config.dbPreRequest === null ? null : preRequestStatement(config.dbPreRequest);
-  return async (raw, signal) => {
+  return async (raw, clientGone) => {
     const t0 = performance.now();
     const timing = config.serverTimingEnabled ? new ServerTiming(t0) : null;
     let auth: AuthResult | null = null;
@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): Handler {
             run: (tx) => {
               const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
               timing?.mark('plan');
-              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, settings, before: t.before, main: t.main, end: t.end, signal }));
+              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, settings, before: t.before, main: t.main, end: t.end, clientGone }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
             compiled: <T>(make: () => T, variant?: string) =>

@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backendKinds, randomName, startTestApi, type BackendKind, type TestApi } from '../helpers/backends.js';
 import type { PgliteDb } from '../../src/db/pglite.js';
+import type { ClientGone } from '../../src/db/types.js';
 import { ApiError } from '../../src/errors/api-error.js';
 import { param, sql } from '../../src/sql/sql.js';
 
@@ -134,13 +135,14 @@ describe('client disconnect on the embedded database (pglite)', { skip: !backend
     const db = api.running.db as PgliteDb;
     const title = randomName('dropped');
     const session = await hold(db);
-    const client = new AbortController();
+    let left = false;
+    const client: ClientGone = { get gone() { return left; }, whenGone: () => () => undefined };
     const insert = db.request({
       readOnly: false, settings: { shared: [['role', 'api_anon']], own: [] }, before: [],
-      main: sql`INSERT INTO api.todos (title) VALUES (${param(title)})`, end: 'commit', signal: client.signal,
+      main: sql`INSERT INTO api.todos (title) VALUES (${param(title)})`, end: 'commit', clientGone: client,
     }).then(() => null, (err: unknown) => err);
     await until('the request to queue', async () => (db.poolStats().waiting === 1 ? true : undefined));
-    client.abort();
+    left = true;
     session.release();
     await session.done;
     const err = await insert;
