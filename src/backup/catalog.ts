@@ -22,9 +22,15 @@ export async function rowCounts(conn: Conn): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * PeSquel's own bookkeeping, written by `pesquel init` and every start: a database that holds only
+ * these rows holds no data (a fresh server prepared for a restore). The backup brings its own.
+ */
+const bookkeeping = new Set(['pesquel.internal_migrations']);
+
 export async function hasData(conn: Conn): Promise<boolean> {
   const counts = await rowCounts(conn);
-  return Object.values(counts).some((n) => n > 0);
+  return Object.entries(counts).some(([table, n]) => n > 0 && !bookkeeping.has(table));
 }
 
 /** Idempotent SQL recreating the database's own roles (attributes and memberships, never passwords). */

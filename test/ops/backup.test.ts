@@ -144,7 +144,8 @@ describe('backup and restore round trips', () => {
   it('the restore check restores into a scratch database and compares row counts', async () => {
     const r = await pesquel(['restore', '--check', sqlBackup], { cwd: work });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Restore check passed: \d+ tables, 6 rows/);
+    // Counts grow with the init SQL and PeSquel's internal migrations: what matters is that each one matches.
+    assert.match(r.stdout, /Restore check passed: \d+ tables, \d+ rows, every count as in the backup/);
   });
 
   it('refuses to restore into the data directory of the running server', async () => {
