@@ -1,8 +1,9 @@
 // The embedded database's data directory: checked before PGlite touches it (a path that cannot be a
 // directory, a read-only one, an unrelated folder with files in it, another PostgreSQL's data) and
-// locked for one process at a time by <data-dir>.lock, which holds the owner's pid.
+// locked for one process at a time by <data-dir>/pesquel.lock, which holds the owner's pid. The lock
+// lives inside the directory so that it works where only the directory is writable (a volume).
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** A data directory that cannot be used, with what is wrong and where. */
 export class DataDirError extends Error {
@@ -19,9 +20,11 @@ export interface DataDirLock {
 
 /** PGlite 0.4 embeds PostgreSQL 17: a data directory of another major version cannot be opened. */
 const PG_MAJOR = '17';
+const LOCK = 'pesquel.lock';
 // Files a fresh directory may hold without being "someone else's folder": a mount point's
-// lost+found, hidden files (.DS_Store, .gitkeep) and our own psql password file.
-const harmless = (name: string) => name.startsWith('.') || name === 'lost+found' || name === 'pesquel-psql-password';
+// lost+found, hidden files (.DS_Store, .gitkeep, our lock's temporary names), our lock and our psql
+// password file.
+const harmless = (name: string) => name.startsWith('.') || name === 'lost+found' || name === LOCK || name === 'pesquel-psql-password';
 
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -63,11 +66,8 @@ export function checkDataDir(dataDir: string): string {
   return dir;
 }
 
-/** `.pesquel/data` → `.pesquel/data.lock`, beside the directory (PostgreSQL owns what is inside). */
-export const lockFilePath = (dataDir: string) => {
-  const dir = existsSync(dataDir) ? realpathSync(dataDir) : resolve(dataDir);
-  return join(dirname(dir), `${basename(dir)}.lock`);
-};
+/** `.pesquel/data` → `.pesquel/data/pesquel.lock` (through symbolic links: one lock per directory). */
+export const lockFilePath = (dataDir: string) => join(existsSync(dataDir) ? realpathSync(dataDir) : resolve(dataDir), LOCK);
 
 /** Locks held by this process: a lock file naming our pid that is not among them is stale (a reused pid). */
 const held = new Set<string>();
@@ -102,7 +102,7 @@ function ownerOf(path: string): number | null {
  * aside (atomic: one remover wins), and put back if it turns out to name a live process.
  */
 function breakStale(path: string): void {
-  const aside = `${path}.stale-${process.pid}`;
+  const aside = join(dirname(path), `.${LOCK}.stale-${process.pid}`);
   try {
     renameSync(path, aside);
   } catch {
@@ -127,7 +127,7 @@ function breakStale(path: string): void {
 export function lockDataDir(dataDir: string): DataDirLock {
   const dir = checkDataDir(dataDir);
   const path = lockFilePath(dir);
-  const mine = `${path}.${process.pid}.tmp`;
+  const mine = join(dirname(path), `.${LOCK}.${process.pid}.tmp`);
   writeFileSync(mine, `${process.pid}\n`, { mode: 0o644 });
   try {
     for (let attempt = 0; attempt < 5; attempt++) {

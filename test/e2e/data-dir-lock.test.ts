@@ -4,7 +4,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,30 +47,31 @@ describe('data directory lock', () => {
     const winners = first.filter((r) => r.output().includes('won'));
     assert.equal(winners.length, 1, first.map((r) => r.output()).join(''));
     const pid = winners[0]!.proc.pid;
-    assert.equal(readFileSync(`${dir}.lock`, 'utf8').trim(), String(pid));
+    assert.equal(readFileSync(join(dir, 'pesquel.lock'), 'utf8').trim(), String(pid));
     for (const r of first) if (r !== winners[0]) assert.match(r.output(), new RegExp(`in use by PeSquel \\(pid ${pid}\\)`));
     for (const r of first) if (r !== winners[0]) r.proc.stdin?.end();
 
     // The holder dies without releasing: its lock file stays, naming a pid that is gone.
     winners[0]!.proc.kill('SIGKILL');
     await Promise.all(first.map((r) => r.exited));
-    assert.equal(readFileSync(`${dir}.lock`, 'utf8').trim(), String(pid));
+    assert.equal(readFileSync(join(dir, 'pesquel.lock'), 'utf8').trim(), String(pid));
     const second = await race(dir, 6);
     const next = second.filter((r) => r.output().includes('won'));
     assert.equal(next.length, 1, second.map((r) => r.output()).join(''));
-    assert.equal(readFileSync(`${dir}.lock`, 'utf8').trim(), String(next[0]!.proc.pid));
+    assert.equal(readFileSync(join(dir, 'pesquel.lock'), 'utf8').trim(), String(next[0]!.proc.pid));
     for (const r of second) r.proc.stdin?.end();
     await Promise.all(second.map((r) => r.exited));
-    assert.ok(!existsSync(`${dir}.lock`), 'released on exit');
+    assert.ok(!existsSync(join(dir, 'pesquel.lock')), 'released on exit');
   });
 
   it('a lock file naming a live process that is not PeSquel is still honoured; garbage is stale', async () => {
     const dir = join(base, 'other');
-    writeFileSync(`${dir}.lock`, `${process.pid}\n`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'pesquel.lock'), `${process.pid}\n`);
     const [held] = await race(dir, 1);
     assert.match(held!.output(), new RegExp(`lost: .*in use by PeSquel \\(pid ${process.pid}\\)`));
     held!.proc.stdin?.end();
-    writeFileSync(`${dir}.lock`, 'not a pid\n');
+    writeFileSync(join(dir, 'pesquel.lock'), 'not a pid\n');
     const [taken] = await race(dir, 1);
     assert.match(taken!.output(), /won/);
     taken!.proc.stdin?.end();

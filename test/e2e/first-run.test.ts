@@ -93,7 +93,7 @@ describe('pesquel start: a busy port', () => {
         assert.doesNotMatch(run.stderr(), /PeSquel is running/);
         // The database is never opened: no initdb, so no admin password hash and no lock left behind.
         assert.ok(!existsSync(join(dataDir, 'PG_VERSION')), 'the database was not created');
-        assert.ok(!existsSync(`${dataDir}.lock`), 'the lock is released');
+        assert.ok(!existsSync(join(dataDir, 'pesquel.lock')), 'the lock is released');
         for (const k of ['api', 'admin', 'ui', 'psql'] as const) if (k !== c.key) assert.equal(await listening(p[k]), false, `${k} port left open`);
         // Seconds are the CLI's own start-up through tsx on a loaded machine; it used to take ~14 s.
         assert.ok(ms < 15_000, `took ${ms} ms`);
@@ -119,7 +119,7 @@ describe('pesquel start: one server per data directory', () => {
     const loser = runs[1 - (outcome as number)]!;
     assert.equal(await loser.exited, 1);
     assert.match(loser.stderr(), new RegExp(`data directory .*shared is in use by PeSquel \\(pid ${winner.child.pid}\\)`));
-    assert.equal(readFileSync(`${dataDir}.lock`, 'utf8').trim(), String(winner.child.pid));
+    assert.equal(readFileSync(join(dataDir, 'pesquel.lock'), 'utf8').trim(), String(winner.child.pid));
     // The banner points at the psql password's file and never prints the password itself.
     const password = readFileSync(join(dataDir, 'pesquel-psql-password'), 'utf8').trim();
     assert.ok(!winner.stderr().includes(password), 'psql password in the banner');
@@ -133,13 +133,13 @@ describe('pesquel start: one server per data directory', () => {
     // A crash leaves the lock behind; its pid is gone, so the next start takes it over.
     winner.child.kill('SIGKILL');
     await winner.exited;
-    assert.equal(readFileSync(`${dataDir}.lock`, 'utf8').trim(), String(winner.child.pid));
+    assert.equal(readFileSync(join(dataDir, 'pesquel.lock'), 'utf8').trim(), String(winner.child.pid));
     const next = pesquel(['start', '--data-dir', dataDir, ...portArgs(await ports())]);
     await banner(next);
-    assert.equal(readFileSync(`${dataDir}.lock`, 'utf8').trim(), String(next.child.pid));
+    assert.equal(readFileSync(join(dataDir, 'pesquel.lock'), 'utf8').trim(), String(next.child.pid));
     next.child.kill('SIGTERM');
     assert.equal(await next.exited, 0);
-    assert.ok(!existsSync(`${dataDir}.lock`), 'the lock is removed on a clean stop');
+    assert.ok(!existsSync(join(dataDir, 'pesquel.lock')), 'the lock is removed on a clean stop');
   });
 });
 
