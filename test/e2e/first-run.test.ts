@@ -9,6 +9,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { freePort } from '../ops/free-port.js';
 import { pgBinariesAvailable, startPostgres } from '../helpers/postgres-server.js';
 
@@ -195,6 +196,19 @@ describe('pesquel start: a PostgreSQL server', { skip: !pgBinariesAvailable() &&
       assert.equal(await run.exited, 1);
       assert.match(run.stderr(), /^pesquel start: the database refused the credentials in db-uri \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+\?application_name=pesquel&password=\*\*\*\): check the user and password/);
       assert.doesNotMatch(run.stderr() + run.stdout(), /not-the-password-123|also-secret-456/);
+
+      // Server mode: admin reset-password writes the admin's own store over the admin connection.
+      const reset = pesquel(['admin', 'reset-password', '--db-url', server.superUrl]);
+      assert.equal(await reset.exited, 0, reset.stderr());
+      assert.match(reset.stdout(), /^New admin UI password: [\w-]{24}\n$/);
+      const check = new pg.Client({ connectionString: server.superUrl });
+      await check.connect();
+      try {
+        const rows = (await check.query("SELECT value FROM pesquel_admin.settings WHERE key = 'password_hash'")).rows as { value: string }[];
+        assert.match(rows[0]?.value ?? '', /^scrypt\$/);
+      } finally {
+        await check.end();
+      }
     } finally {
       await server.stop();
     }

@@ -1,5 +1,6 @@
 // `pesquel init`: applies the bundled init SQL (idempotent) to the configured database.
 import { applyInitSql } from '../../db/init.js';
+import { DataDirError } from '../../db/data-dir.js';
 import { openDb } from '../../db/open.js';
 import { CliError } from '../cli-error.js';
 import type { OptionName } from '../../config/options.js';
@@ -18,7 +19,12 @@ ${configHelp(options)}`;
 
 export async function run(args: string[]): Promise<number> {
   const config = configFrom(parseFlags(args, [], [], options));
-  const db = await openDb(config);
+  let db;
+  try {
+    db = await openDb(config);
+  } catch (err) {
+    throw new CliError(err instanceof DataDirError ? err.message : `cannot open the database: ${(err as Error).message}`);
+  }
   try {
     await applyInitSql(db);
   } catch (err) {
