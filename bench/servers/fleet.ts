@@ -46,7 +46,7 @@ export interface PesquelRun {
 export function startPesquel(name: string, db: PesquelDb, poolSize: number, run: PesquelRun = {}): Promise<ChildServer> {
   const args = [
     'start', '--server-host', '127.0.0.1', '--server-port', '0', '--admin-server-port', '0', '--admin-ui-port', '0',
-    '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
+    '--embedded-psql-port', '0', '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
   ];
   if (run.logLevel) args.push('--log-level', run.logLevel);
   if (db.dbUri) args.push('--db-uri', db.dbUri, '--db-init', 'false');
