@@ -71,6 +71,8 @@ for (const kind of backendKinds()) {
       it('filters a column named like an aliased embed, and tests the embed by its alias', async () => {
         assert.deepEqual(await ok('/cr_projects?select=id,cr_clients,c:cr_clients(name)&cr_clients=eq.note-a'), [{ id: 1, cr_clients: 'note-a', c: { name: 'acme' } }]);
         assert.deepEqual(await ok('/cr_projects?select=id,c:cr_clients(name)&c.name=eq.globex&c=not.is.null'), [{ id: 3, c: { name: 'globex' } }]);
+        // Unaliased too: only is.null tests the embed; other operators filter the column.
+        assert.deepEqual(await ok('/cr_projects?select=id,cr_clients(name)&cr_clients=eq.note-b'), [{ id: 2, cr_clients: { name: 'acme' } }]);
       });
       it('allows nested empty embeds', async () => {
         assert.deepEqual(await ok('/cr_countries?select=id,cr_customers!inner(cr_orders!inner())&order=id'), [{ id: 1, cr_customers: [{}, {}] }, { id: 2, cr_customers: [{}] }]);
