@@ -63,7 +63,10 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
   }
 
   const mutation = planMutation(req, cache, settings, table, method, payload);
-  const representation = prefs.return === 'representation' ? planRepresentation(req, cache, settings, table) : null;
+  // Parameters addressed to embeds must reach one (PGRST108) even when nothing is returned.
+  const embedded = [...req.query.filters, ...req.query.order, ...req.query.limit, ...req.query.offset].some((p) => p.path.length > 0);
+  const read = prefs.return === 'representation' || embedded ? planRepresentation(req, cache, settings, table) : null;
+  const representation = prefs.return === 'representation' ? read : null;
   return {
     kind: 'write',
     method,

@@ -100,6 +100,8 @@ const pairs: [string, string, string][] = [
   ['any values', '/items?name=like(any).{a,b}', `/items?name=like(any).{a,${encodeURIComponent(`"b'}; DROP TABLE private.canary;--"`)}}`],
   ['contains value', '/items?tags=cs.{a}', `/items?tags=cs.${encodeURIComponent(`{"a'}'); DROP TABLE private.canary;--"}`)}`],
   ['fts language and query', '/items?body=fts(english).x', `/items?body=fts(${encodeURIComponent(`"english'); SELECT pg_sleep(5);--"`)}).${encodeURIComponent("x' | pg_sleep")}`],
+  // PostgREST v13 reads unquoted JSON keys with any non-reserved character: they are parameters.
+  ['unquoted JSON key with quotes and specials', '/items?select=data->>k', `/items?select=${encodeURIComponent("data->>k';DROP TABLE private!canary;/*&*")}`],
   ['JSON filter key', '/items?data->>k=eq.1', `/items?${encodeURIComponent(`data->>"k'); DROP TABLE private.canary;--"`)}=eq.1`],
   ['order column', '/items?order=name.desc', `/items?order=${encodeURIComponent('"name; DROP TABLE private.canary;--"')}.desc`],
   ['order JSON key', '/items?order=data->>k.desc.nullslast', `/items?order=${encodeURIComponent(`data->>"k') DESC; SELECT pg_sleep(5);--"`)}.desc.nullslast`],
@@ -162,7 +164,6 @@ describe('injection: hostile input keeps the SQL shape', () => {
     ['order subquery', '/items?order=(select 1)'],
     ['order with raw keywords', '/items?order=id.asc nulls first'],
     ['logic tree with trailing SQL', '/items?or=(id.eq.1);DROP TABLE private.canary'],
-    ['JSON key with a bare quote', "/items?select=data->>'color'"],
     ['NUL in a value', '/items?name=eq.a%00b'],
     ['NUL in a name', '/items?select=na%00me'],
     ['newline in a name', '/items?select=id%0A;DROP'],

@@ -32,7 +32,9 @@ const attacks: Attack[] = [
   get('cast to a function name', `/items?select=${e('id::pg_sleep')}`, 'error', undefined, 400),
   get('quoted cast', `/items?select=${e('id::"text"')}`, 'error', undefined, 400),
   // JSON paths
-  get('JSON key with a bare quote', `/items?select=${e("data->>'color'")}`, 'error', undefined, 400),
+  // A JSON key may hold any non-reserved character (PostgREST v13); it reaches SQL as a parameter.
+  get('JSON key with a bare quote', `/items?select=${e("data->>'color'")}`, 'data'),
+  get('JSON key with a statement', `/items?select=${e("id,data->>x';DROP TABLE private!canary;/*")}`, 'data'),
   get('quoted hostile JSON key in select', `/items?select=${e(`id,data->>"color${drop}"`)}`, 'data'),
   get('hostile JSON key in a filter', `/items?${e(`data->>"k${sleep}"`)}=eq.x`, 'data'),
   get('huge array index', `/items?select=id&${e('data->99999999999999999999')}=eq.1`, 'error'),
