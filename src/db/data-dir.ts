@@ -72,6 +72,19 @@ export const lockFilePath = (dataDir: string) => join(existsSync(dataDir) ? real
 /** Locks held by this process: a lock file naming our pid that is not among them is stale (a reused pid). */
 const held = new Set<string>();
 
+function unlock(path: string): void {
+  if (!held.delete(path)) return;
+  if (readPid(path) === process.pid) rmSync(path, { force: true });
+}
+
+// One hook for every lock: an exit that skips close() (an uncaught error, process.exit) still frees them.
+let exitHook = false;
+function releaseAtExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => { for (const path of [...held]) unlock(path); });
+}
+
 function alive(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
@@ -134,14 +147,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
       try {
         linkSync(mine, path);
         held.add(path);
-        const release = () => {
-          if (!held.delete(path)) return;
-          process.off('exit', release);
-          if (readPid(path) === process.pid) rmSync(path, { force: true });
-        };
-        // A crash that skips close() still frees the directory.
-        process.on('exit', release);
-        return { path, release };
+        releaseAtExit();
+        return { path, release: () => unlock(path) };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`cannot create the lock file ${path}: ${reason(err)}`);
       }
