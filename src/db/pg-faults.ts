@@ -16,20 +16,32 @@ export function guardClient(client: pg.ClientBase, onError: (err: Error) => void
   client.on('error', onError);
 }
 
+/** An error PostgreSQL reported (it carries a severity), as opposed to the driver's or PeSquel's. */
+export const isServerError = (err: unknown): boolean =>
+  err instanceof Error && typeof (err as { severity?: unknown }).severity === 'string';
+
 /**
- * True when an error means the connection can no longer be used: anything that is neither an SQL
- * error nor PeSquel's own (socket closed or reset, "Connection terminated unexpectedly", "not
- * queryable"), a FATAL or PANIC
- * from the server (pg_terminate_backend, shutdown, idle_in_transaction_session_timeout) and
- * SQLSTATE classes 08 (connection exception) and 57P (shutdown, crash, cannot connect now).
+ * True when an error means the connection is gone: a FATAL or PANIC from the server
+ * (pg_terminate_backend, shutdown, idle_in_transaction_session_timeout), SQLSTATE classes 08
+ * (connection exception) and 57P (shutdown, crash, cannot connect now), a socket error (ECONNRESET,
+ * EPIPE, …) and the driver's own "Connection terminated unexpectedly" / "not queryable". Not an
+ * error of PeSquel's own code (a refused identifier, a value a parser rejected): the request keeps
+ * its own answer for those.
  */
 export function connectionLost(err: unknown): boolean {
-  if (!(err instanceof Error)) return true;
-  if (err instanceof ApiError) return false;
+  if (!(err instanceof Error) || err instanceof ApiError) return false;
   const { severity, code } = err as { severity?: unknown; code?: unknown };
-  if (typeof severity !== 'string') return true;
-  if (severity === 'FATAL' || severity === 'PANIC') return true;
-  return typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'));
+  if (typeof severity === 'string') {
+    return severity === 'FATAL' || severity === 'PANIC' || (typeof code === 'string' && /^(08|57P)/.test(code));
+  }
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+  return /connection terminated|not queryable|client was closed|connection (?:error|timeout)/i.test(err.message);
+}
+
+/** pg's own flags on a client: set once its socket failed or its session ended. */
+export function clientUnusable(client: pg.ClientBase): boolean {
+  const f = client as unknown as { _queryable?: boolean; _ending?: boolean; _ended?: boolean };
+  return f._queryable === false || f._ending === true || f._ended === true;
 }
 
 /** What a cancel request needs from the client it cancels (pg sets these at connect). */

@@ -2,8 +2,9 @@
 // in transaction mode. Only unnamed statements and transaction-local settings are used, so no
 // session state ever leaks between clients of a pooled server connection.
 import pg from 'pg';
+import { ApiError } from '../errors/api-error.js';
 import { errors } from '../errors/codes.js';
-import { cancelBackend, connectionLost, guardClient } from './pg-faults.js';
+import { cancelBackend, clientUnusable, connectionLost, guardClient, isServerError } from './pg-faults.js';
 import { runScript, types } from './pg-script.js';
 import { runRequest } from './request-script.js';
 import type { ClientGone, Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
@@ -110,12 +111,14 @@ export class PostgresDb implements Db {
       this.lastOk = performance.now();
       return result;
     } catch (err) {
-      if (connectionLost(err)) {
-        broken = err instanceof Error ? err : new Error(String(err));
-        this.opts.onEvent?.({ type: 'connection-error', message: broken.message });
+      const lost = connectionLost(err) || clientUnusable(client);
+      // Anything but an SQL error or PeSquel's own may have left the session mid-protocol: not reused.
+      if (lost || !(err instanceof ApiError || isServerError(err))) broken = err instanceof Error ? err : new Error(String(err));
+      if (lost) {
+        this.opts.onEvent?.({ type: 'connection-error', message: (broken as Error).message });
         throw api ? errors.dbConnection() : err;
       }
-      this.lastOk = performance.now();
+      if (isServerError(err)) this.lastOk = performance.now();
       throw err;
     } finally {
       this.checkedOut.delete(client);

@@ -2,19 +2,13 @@
 // API), which closes connections idle for a few seconds so the admin holds none between clicks.
 // Every value is read as text; a run records its backend pid so cancel can pg_cancel_backend it.
 import pg from 'pg';
-import { connectionLost, guardClient } from '../../db/pg-faults.js';
+import { clientUnusable, connectionLost, guardClient, isServerError } from '../../db/pg-faults.js';
 import type { AdminConn, AdminDb, AdminResult } from './admin-db.js';
 
 const textTypes = { getTypeParser: () => (v: string) => v };
 
 /** The transaction status of the last ReadyForQuery (pg 8.12+), null before the first query. */
 const txStatus = (c: pg.PoolClient) => (c as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() ?? 'T';
-
-/** pg's own flags: set once the socket failed or the server ended the session. */
-const unusable = (c: pg.PoolClient) => {
-  const f = c as unknown as { _queryable?: boolean; _ending?: boolean; _ended?: boolean };
-  return f._queryable === false || f._ending === true || f._ended === true;
-};
 
 export interface PgAdminOptions {
   readonly uri: string;
@@ -82,14 +76,15 @@ export class PgAdminDb implements AdminDb {
         if (txStatus(client) !== 'I') await client.query('ROLLBACK').catch(() => undefined);
       }
     } catch (err) {
-      // A lost connection (driver error, FATAL from the server) is dropped from the pool.
-      if (connectionLost(err)) broken = err instanceof Error ? err : new Error(String(err));
+      // A lost connection (FATAL from the server, socket error), or any error that is not SQL's, is
+      // dropped from the pool.
+      if (connectionLost(err) || !isServerError(err)) broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
       this.lent.delete(client);
       // A statement may have reported its own FATAL as a result (the editor shows errors as
       // results): a client the server has closed is never handed out again.
-      client.release(broken ?? (unusable(client) ? new Error('connection lost') : undefined));
+      client.release(broken ?? (clientUnusable(client) ? new Error('connection lost') : undefined));
     }
   }
 
