@@ -18,6 +18,9 @@ import { backendKinds, randomName, startTestApi, type BackendKind, type TestApi 
 import { adminClient, adminPassword, signIn, type AdminClient } from '../admin/helpers.js';
 import { startAdminUi, type AdminUi } from '../../src/admin/server.js';
 import { createAdminServer } from '../../src/http/admin-server.js';
+import { applyMigrations } from '../../src/migrate/apply.js';
+import { PostgresDb } from '../../src/db/postgres.js';
+import { checksumOf, type MigrationFile } from '../../src/migrate/files.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 const run = promisify(execFile);
@@ -233,6 +236,31 @@ for (const kind of dbKinds) {
       }
       // No NOTIFY: the failed reload runs again by itself once the database lets PeSquel in.
       await until('the retried reload', async () => ((await api.fetch(`/${table}`)).status === 200 ? true : undefined), 15_000);
+      assertNoUncaught();
+    });
+
+    it("a migration whose session is killed: a clear error, nothing of it applied, the next run applies it", { skip: kind !== 'postgres' && 'pesquel migrate connects directly' }, async () => {
+      const table = randomName('migrated');
+      const sql = `CREATE TABLE api.${table} (id int);\nSELECT pg_sleep(1.5);\n`;
+      const file: MigrationFile = { version: '20990101000000', name: table, file: `20990101000000_${table}.sql`, sql, checksum: checksumOf(sql) };
+      // As `pesquel migrate` runs: its own pool, as a role that may change the schema.
+      const db = new PostgresDb({ uri: superUri, poolSize: 2, acquisitionTimeoutMs: 10_000, idleTimeoutMs: 1000 });
+      after(() => db.close());
+      const applying = applyMigrations(db, [file], { channel: null }).then(() => null, (err: unknown) => err);
+      const pid = await until('the migration in pg_stat_activity', async () => {
+        const rows = await superSql(superUri, `SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1.5)%' AND pid <> pg_backend_pid()`);
+        return rows[0]?.pid as number | undefined;
+      });
+      await superSql(superUri, 'SELECT pg_terminate_backend($1)', [pid]);
+      const err = await applying;
+      assert.ok(err instanceof Error && /terminat/i.test(err.message), String(err));
+      assert.deepEqual(await superSql(superUri, `SELECT to_regclass('api.${table}') AS t`), [{ t: null }]);
+      const recorded = (await superSql(superUri, `SELECT to_regclass('pesquel.schema_migrations')::text AS t`))[0]?.t === null ? []
+        : await superSql(superUri, `SELECT version FROM pesquel.schema_migrations WHERE version = $1`, [file.version]);
+      assert.deepEqual(recorded, [], 'nothing recorded');
+      assert.deepEqual(await applyMigrations(db, [file], { channel: null }), [file.file]);
+      assert.equal((await superSql(superUri, `SELECT to_regclass('api.${table}')::text AS t`))[0]?.t, `api.${table}`);
+      await superSql(superUri, `DROP TABLE api.${table}; DELETE FROM pesquel.schema_migrations WHERE version = '${file.version}'`);
       assertNoUncaught();
     });
 
