@@ -16,6 +16,8 @@ import { parseOrExplain, portOption, secondsOption, stackDirOption } from '../st
 import { composeFilePath, overlayPaths, secretsDir } from '../stack/paths.js';
 import { credentialLines, summaryLines } from '../stack/report.js';
 import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
+import { tlsSettings } from '../stack/tls.js';
+import { prepareHttps } from '../stack/tls-setup.js';
 
 export const summary = 'Create secrets and start the Docker Compose stack';
 
@@ -33,6 +35,13 @@ Options:
   --monitoring           Also start Prometheus, Grafana and the exporters (deploy/monitoring/).
   --backups              Also start the scheduled backup service (deploy/backup/).
   --http-port <port>     Host port Traefik listens on (default 80).
+  --acme-email <address> Serve HTTPS with Let's Encrypt certificates (HTTP redirects to HTTPS, HSTS).
+  --acme-staging         Use Let's Encrypt's staging CA (untrusted certificates, for trying out).
+  --acme-challenge <c>   http (HTTP-01 on port 80, default) or tls-alpn (TLS-ALPN-01 on port 443).
+  --tls <mode>           off (plain HTTP, the default), acme (needs --acme-email) or self-signed
+                         (a local CA and certificate in ./certificates, made once; setup prints
+                         how to trust the CA).
+  --https-port <port>    Host port of HTTPS (default 443).
   --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432).
   --dir <path>           Folder holding secrets/ (default: the current folder).
   --no-pull              Do not pull newer images (missing ones are still pulled).
@@ -54,6 +63,11 @@ function parse(args: string[]) {
       monitoring: { type: 'boolean', default: false },
       backups: { type: 'boolean', default: false },
       'http-port': { type: 'string' },
+      tls: { type: 'string' },
+      'acme-email': { type: 'string' },
+      'acme-staging': { type: 'boolean' },
+      'acme-challenge': { type: 'string' },
+      'https-port': { type: 'string' },
       'postgres-port': { type: 'string' },
       dir: { type: 'string' },
       'no-pull': { type: 'boolean', default: false },
@@ -92,6 +106,9 @@ export async function run(args: string[]): Promise<number> {
   const domain = parseDomain(o.domain ?? DEFAULT_DOMAIN);
   const apiDb = apiDbOption(o['api-db']);
   const httpPort = portOption('http-port', o['http-port'], 80);
+  const tls = tlsSettings(o, domain);
+  if (tls.mode === 'off' && o['https-port'] !== undefined) throw new CliError('--https-port needs HTTPS: --acme-email <address> or --tls self-signed.', 2);
+  const httpsPort = tls.mode === 'off' ? undefined : portOption('https-port', o['https-port'], 443);
   const postgresPort = portOption('postgres-port', o['postgres-port'], 5432);
   const timeoutMs = secondsOption('timeout', o.timeout, 180) * 1000;
   const stackDir = stackDirOption(o.dir);
@@ -113,10 +130,13 @@ export async function run(args: string[]): Promise<number> {
   console.log(`Secrets in ${dir}: ${secrets.created.length} created, ${secrets.kept.length} kept${derived.length > 0 ? `, ${derived.length} derived files updated` : ''}.`);
   if (secrets.tightened.length > 0) console.log(`Restricted to owner-only (0600): ${secrets.tightened.join(', ')}.`);
 
-  const settings: StackSettings = { stackDir, domain, apiDb, httpPort, postgresPort, owner: secretsOwner(dir, docker.rootless) };
+  const https = await prepareHttps({ stackDir, domain, tls, httpsPort: httpsPort ?? 443, env: process.env });
+  for (const line of https.lines) console.log(line);
+
+  const settings: StackSettings = { stackDir, domain, apiDb, httpPort, httpsPort, postgresPort, owner: secretsOwner(dir, docker.rootless) };
   const stack: Stack = {
     composeFile: composeFilePath(),
-    overlays: overlayPaths({ monitoring: o.monitoring, backups: o.backups }),
+    overlays: [...https.overlays, ...overlayPaths({ monitoring: o.monitoring, backups: o.backups })],
     profiles: [...(o.pgadmin ? ['pgadmin'] : []), ...(o.monitoring ? ['monitoring'] : [])],
     env: { ...process.env, ...stackVariables(settings) },
   };
@@ -133,13 +153,14 @@ export async function run(args: string[]): Promise<number> {
   // Also converges a database created with older secrets (e.g. after `teardown --secrets`).
   await composeStep(stack, ['exec', '-T', 'postgres', 'sh', PASSWORD_HOOK], 'Setting the database passwords');
   const restart = servicesToRestart([...secrets.created, ...derived], running);
+  if (https.restartTraefik && running.includes('traefik') && !restart.includes('traefik')) restart.push('traefik');
   if (restart.length > 0) await composeStep(stack, ['restart', ...restart], 'Restarting services with new secrets');
 
   const services = ['postgres', 'pgbouncer', 'pesquel', 'traefik', ...(o.pgadmin ? ['pgadmin'] : [])];
   console.log(`Waiting for ${services.join(', ')} to be healthy...`);
   await waitHealthy(list, services, wait);
 
-  const report = { domain, httpPort, postgresPort, apiDb, pgadmin: o.pgadmin, secretsDir: dir };
+  const report = { domain, httpPort, httpsPort, postgresPort, apiDb, pgadmin: o.pgadmin, secretsDir: dir };
   for (const line of summaryLines(report)) console.log(line);
   if (o['show-credentials']) for (const line of credentialLines(dir)) console.log(line);
   return 0;

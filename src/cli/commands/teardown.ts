@@ -1,5 +1,6 @@
 // `pesquel teardown`: stops the Docker Compose stack, then deletes the data volumes, the network and
-// the secrets only when asked (a question each, or --volumes / --network / --secrets / --yes).
+// the secrets only when asked (a question each, or --volumes / --network / --secrets / --yes). TLS
+// certificates go only with --certificates: Let's Encrypt limits how often they can be issued again.
 import { parseArgs } from 'node:util';
 import { composeStep, NETWORK, stackVariables } from '../stack/compose.js';
 import type { Stack } from '../stack/compose.js';
@@ -9,6 +10,8 @@ import { parseOrExplain, stackDirOption } from '../stack/options.js';
 import { composeFilePath, secretsDir } from '../stack/paths.js';
 import { createAsker } from '../stack/prompt.js';
 import { deleteSecretFiles, removeNetwork } from '../stack/remove.js';
+import { certificatesDir } from '../stack/tls.js';
+import { deleteLocalCertificates, removeAcmeVolume } from '../stack/tls-remove.js';
 
 export const summary = 'Stop the Docker Compose stack (optionally delete data, network, secrets)';
 
@@ -23,6 +26,8 @@ Options:
   --network     Remove the '${NETWORK}' Docker network without asking.
   --secrets     Delete the files setup wrote in ./secrets without asking.
   -y, --yes     Answer yes to every question: delete volumes, network and secrets.
+  --certificates  Also delete the TLS certificates: the Let's Encrypt volume and ./certificates
+                (the local CA). Never asked, and not part of --yes.
   --dir <path>  Folder holding secrets/ (default: the current folder).
   -h, --help    Show this help.`;
 
@@ -35,6 +40,7 @@ function parse(args: string[]) {
       volumes: { type: 'boolean', default: false },
       network: { type: 'boolean', default: false },
       secrets: { type: 'boolean', default: false },
+      certificates: { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
       dir: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -84,6 +90,12 @@ export async function run(args: string[]): Promise<number> {
     if (!want.volumes) console.log('The database keeps its old passwords until the next `pesquel setup`, which sets them from the new secrets.');
   } else {
     console.log(`Kept the secrets in ${dir}.`);
+  }
+
+  if (o.certificates) {
+    console.log(await removeAcmeVolume(stack.env));
+    const certs = certificatesDir(stackDir);
+    console.log(`Deleted ${deleteLocalCertificates(certs)} files from ${certs}.`);
   }
   return 0;
 }

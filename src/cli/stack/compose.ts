@@ -17,6 +17,8 @@ export type StackSettings = {
   apiDb: ApiDbRoute;
   httpPort: number;
   postgresPort: number;
+  /** Set when Traefik serves HTTPS (docker-compose.https.yml): its host port, and https URLs. */
+  httpsPort?: number;
   /** uid:gid the PeSquel and pgAdmin containers run as, so they can read owner-only secrets. */
   owner?: { uid: number; gid: number };
 };
@@ -33,8 +35,11 @@ export function stackVariables(s: StackSettings): Record<string, string> {
     PESQUEL_STACK_HTTP_PORT: String(s.httpPort),
     PESQUEL_STACK_POSTGRES_PORT: String(s.postgresPort),
     PESQUEL_STACK_NETWORK: NETWORK,
-    PESQUEL_STACK_API_URL: `http://api.${s.domain}${s.httpPort === 80 ? '' : `:${s.httpPort}`}`,
+    PESQUEL_STACK_API_URL: s.httpsPort === undefined
+      ? `http://api.${s.domain}${s.httpPort === 80 ? '' : `:${s.httpPort}`}`
+      : `https://api.${s.domain}${s.httpsPort === 443 ? '' : `:${s.httpsPort}`}`,
   };
+  if (s.httpsPort !== undefined) vars.PESQUEL_STACK_HTTPS_PORT = String(s.httpsPort);
   if (s.owner) {
     vars.PESQUEL_STACK_UID = String(s.owner.uid);
     vars.PESQUEL_STACK_GID = String(s.owner.gid);

@@ -11,11 +11,14 @@ export type ReportInput = {
   apiDb: ApiDbRoute;
   pgadmin: boolean;
   secretsDir: string;
+  /** Host port of HTTPS when Traefik serves it (the URLs become https). */
+  httpsPort?: number;
 };
 
 export function urls(r: ReportInput): Array<[string, string]> {
-  const port = r.httpPort === 80 ? '' : `:${r.httpPort}`;
-  const url = (sub: string): string => `http://${sub}.${r.domain}${port}/`;
+  const https = r.httpsPort !== undefined;
+  const port = https ? (r.httpsPort === 443 ? '' : `:${r.httpsPort}`) : r.httpPort === 80 ? '' : `:${r.httpPort}`;
+  const url = (sub: string): string => `${https ? 'https' : 'http'}://${sub}.${r.domain}${port}/`;
   const rows: Array<[string, string]> = [
     ['API', url('api')],
     ['Admin UI', url('admin')],

@@ -1,0 +1,108 @@
+// `--tls self-signed`: a local CA and a certificate for the domain and its subdomains, built with
+// @peculiar/x509 on Node's WebCrypto (ECDSA P-256). Written once into <stack>/certificates/ (keys
+// owner-only) and reused: a later setup issues a new leaf only for another domain or near expiry,
+// and never replaces the CA, so browsers that trust it keep trusting the stack.
+import 'reflect-metadata'; // @peculiar/x509's dependency injection needs the Reflect API; must load first
+import * as x509 from '@peculiar/x509';
+import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFile, ensurePrivateDir, readIfExists, replaceFile } from './files.js';
+import { LOCAL_FILES } from './tls.js';
+
+const { caCert: CA_CERT, caKey: CA_KEY, cert: SERVER_CERT, key: SERVER_KEY } = LOCAL_FILES;
+
+const DAY = 86_400_000;
+const CA_DAYS = 3650;
+/** Apple's limit for TLS server certificates, whoever issued them. */
+const LEAF_DAYS = 825;
+const RENEW_WITHIN_DAYS = 30;
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const crypto = webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.create>[1];
+
+export type LocalCertificates = { ca: 'created' | 'kept'; server: 'created' | 'kept' | 'renewed' };
+
+/** Makes sure `dir` holds a CA and a certificate for `domain` and `*.domain`; returns what it did. */
+export async function ensureLocalCertificates(dir: string, domain: string, now = new Date()): Promise<LocalCertificates> {
+  ensurePrivateDir(dir);
+  createFile(join(dir, LOCAL_FILES.gitignore), '# Written by `pesquel setup`: private keys, never in git.\n*\n');
+  const caCertPath = join(dir, CA_CERT);
+  const caKeyPath = join(dir, CA_KEY);
+  const haveCa = existsSync(caCertPath) && existsSync(caKeyPath);
+  if (!haveCa) await createCa(dir, domain, now);
+  const ca = new X509Certificate(readFileSync(caCertPath));
+
+  const current = readIfExists(join(dir, SERVER_CERT));
+  if (current !== undefined && existsSync(join(dir, SERVER_KEY)) && leafIsGood(new X509Certificate(current), ca, domain, now)) {
+    return { ca: haveCa ? 'kept' : 'created', server: 'kept' };
+  }
+  await issueLeaf(dir, domain, ca, readFileSync(caKeyPath, 'utf8'), now);
+  return { ca: haveCa ? 'kept' : 'created', server: current === undefined ? 'created' : 'renewed' };
+}
+
+/** Signed by this CA, names the domain (a wildcard covers the subdomains) and is not about to expire. */
+function leafIsGood(leaf: X509Certificate, ca: X509Certificate, domain: string, now: Date): boolean {
+  const expires = new Date(leaf.validTo).getTime();
+  return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && leaf.checkHost(domain) !== undefined
+    && leaf.checkHost(`api.${domain}`) !== undefined && expires - now.getTime() > RENEW_WITHIN_DAYS * DAY;
+}
+
+async function createCa(dir: string, domain: string, now: Date): Promise<void> {
+  const keys = await crypto.subtle.generateKey(EC, true, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=PeSquel local CA (${domain}), O=PeSquel`,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + CA_DAYS * DAY),
+    signingAlgorithm: EC,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+    ],
+  }, crypto);
+  // The key first: a certificate without its key would be "an existing CA" that cannot sign.
+  await writeKey(join(dir, CA_KEY), keys.privateKey, 'create');
+  createFile(join(dir, CA_CERT), cert.toString('pem') + '\n');
+}
+
+async function issueLeaf(dir: string, domain: string, ca: X509Certificate, caKeyPem: string, now: Date): Promise<void> {
+  const caKey = await crypto.subtle.importKey('pkcs8', createPrivateKey(caKeyPem).export({ type: 'pkcs8', format: 'der' }), EC, false, ['sign']);
+  const keys = await crypto.subtle.generateKey(EC, true, ['sign', 'verify']);
+  const caCert = new x509.X509Certificate(ca.raw);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${domain}`,
+    issuer: caCert.subject,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + LEAF_DAYS * DAY),
+    signingAlgorithm: EC,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: domain }, { type: 'dns', value: `*.${domain}` }]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert, false, crypto),
+    ],
+  }, crypto);
+  await writeKey(join(dir, SERVER_KEY), keys.privateKey, 'replace');
+  replaceFile(join(dir, SERVER_CERT), cert.toString('pem') + '\n');
+}
+
+async function writeKey(path: string, key: webcrypto.CryptoKey, how: 'create' | 'replace'): Promise<void> {
+  const der = await crypto.subtle.exportKey('pkcs8', key);
+  const pem = x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';
+  if (how === 'create') createFile(path, pem);
+  else replaceFile(path, pem);
+}
+
+/** A positive 128-bit serial (the top bit clear so DER needs no sign byte). */
+function serial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return bytes.toString('hex');
+}
