@@ -99,6 +99,7 @@ describe('pgBouncer image and configuration', () => {
     assert.deepEqual([p.default_pool_size, p.max_client_conn, p.reserve_pool_size], ['20', '1000', '5']);
     assert.equal(p.listen_port, '6432');
     assert.equal(conf.databases?.['*'], 'host=postgres port=5432');
+    assert.equal(p.server_login_retry, '1', 'back within a second after a PostgreSQL restart, not 15 s');
   });
 
   it('reads the userlist where the entrypoint copies it', () => {
