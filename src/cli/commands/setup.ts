@@ -117,7 +117,9 @@ export async function run(args: string[]): Promise<number> {
   console.log(`Docker is running (Compose ${docker.composeVersion}${docker.rootless ? ', rootless' : ''}).`);
 
   const missing = await unresolvedHosts(domain, systemResolver());
-  if (missing.length > 0) {
+  if (missing.length > 0 && tls.mode === 'acme') {
+    console.log(`Not in DNS yet: ${missing.join(', ')}. Let's Encrypt can only issue their certificates once they point to this machine; then restart Traefik (\`docker restart pesquel-traefik-1\`).`);
+  } else if (missing.length > 0) {
     console.log(`${domain} does not resolve on this machine. Add these lines to ${hostsFilePath()} (as administrator):`);
     for (const line of hostsFileLines(missing)) console.log(`  ${line}`);
     console.log('Continuing: the stack starts anyway, the URLs work once the names resolve.');
