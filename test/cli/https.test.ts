@@ -95,8 +95,11 @@ describe('Traefik configuration, generated', () => {
   });
 
   it('ACME: staging CA and the TLS-ALPN challenge (no HTTP-01)', () => {
-    const { s } = gen({ ...ACME, staging: true, challenge: 'tls-alpn' });
-    assert.deepEqual(s.certificatesResolvers.letsencrypt.acme, { email: 'ops@example.com', storage: ACME_STORAGE, caServer: LETS_ENCRYPT_STAGING, tlsChallenge: {} });
+    const { s, d } = gen({ ...ACME, staging: true, challenge: 'tls-alpn' });
+    // Its own resolver name: acme.json keeps staging's account and certificates apart from production's.
+    assert.deepEqual(Object.keys(s.certificatesResolvers), ['letsencrypt-staging']);
+    assert.deepEqual(s.certificatesResolvers['letsencrypt-staging'].acme, { email: 'ops@example.com', storage: ACME_STORAGE, caServer: LETS_ENCRYPT_STAGING, tlsChallenge: {} });
+    for (const r of ROUTERS) assert.deepEqual(d.http.routers[r].tls, { certResolver: 'letsencrypt-staging' }, r);
   });
 
   it('another HTTPS host port: the redirect names the port, not the entry point (which listens on 443 inside)', () => {
@@ -138,7 +141,8 @@ describe('Traefik configuration, generated', () => {
       assert.deepEqual(parse(dynamicText), traefikDynamic(o));
       assert.doesNotMatch(dynamicText, /\{\{/, 'Traefik expands Go templates in dynamic files');
       assert.deepEqual(writeTraefikConfig(dir, o), []);
-      assert.deepEqual(writeTraefikConfig(dir, { ...o, tls: { ...ACME, staging: true } }), [TRAEFIK_STATIC_FILE]);
+      assert.deepEqual(writeTraefikConfig(dir, { ...o, tls: { ...ACME, email: 'admin@example.com' } }), [TRAEFIK_STATIC_FILE]);
+      assert.deepEqual(writeTraefikConfig(dir, { ...o, tls: { ...ACME, email: 'admin@example.com' }, domain: 'example.org' }), [TRAEFIK_DYNAMIC_FILE]);
     } finally {
       removeStackDir(stack);
     }
@@ -347,7 +351,7 @@ describe('setup and teardown with HTTPS', { skip: !posix && 'the docker stand-in
     const up = composeCall();
     assert.deepEqual(up?.argv.filter((_, i) => up.argv[i - 1] === '--file').slice(1), tlsOverlayPaths({ ...ACME, staging: true }));
     const staticConf = parse(readFileSync(join(stack, 'traefik', TRAEFIK_STATIC_FILE), 'utf8')) as Json;
-    assert.equal(staticConf.certificatesResolvers.letsencrypt.acme.caServer, LETS_ENCRYPT_STAGING);
+    assert.equal(staticConf.certificatesResolvers['letsencrypt-staging'].acme.caServer, LETS_ENCRYPT_STAGING);
     fake.clear();
     assert.equal((await runCli(args, { cwd: stack, path: [fake.dir] })).code, 0);
     assert.deepEqual(fake.commands().filter((c) => c.startsWith('volume')), [`volume inspect --format {{.Name}} ${ACME_VOLUME}`]);

@@ -5,7 +5,13 @@ import type { TlsSettings } from './tls.js';
 
 export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LETS_ENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
-export const RESOLVER = 'letsencrypt';
+/**
+ * acme.json keeps account and certificates per resolver name: staging gets its own, so dropping
+ * --acme-staging starts clean instead of serving untrusted staging certificates.
+ */
+export function resolverName(tls: TlsSettings): string {
+  return tls.mode === 'acme' && tls.staging ? 'letsencrypt-staging' : 'letsencrypt';
+}
 /** In the external `pesquel-certificates` volume (deploy/traefik/docker-compose.acme.yml); Traefik creates it 0600. */
 export const ACME_STORAGE = '/certificates/acme.json';
 /** Where deploy/traefik/docker-compose.self-signed.yml mounts the leaf certificate and its key. */
@@ -31,7 +37,7 @@ export function traefikStatic(o: TraefikOptions): Json {
   return {
     entryPoints,
     providers: { file: { directory: '/etc/traefik/dynamic', watch: true } },
-    ...(o.tls.mode === 'acme' ? { certificatesResolvers: { [RESOLVER]: { acme: acmeResolver(o.tls) } } } : {}),
+    ...(o.tls.mode === 'acme' ? { certificatesResolvers: { [resolverName(o.tls)]: { acme: acmeResolver(o.tls) } } } : {}),
     api: { dashboard: true, insecure: false },
     ping: {},
     log: { level: 'INFO' },
@@ -60,7 +66,7 @@ const ROUTES: ReadonlyArray<readonly [sub: string, service: string]> = [
 /** The routers' host names, services, middlewares and (for the local CA) the certificate to serve. */
 export function traefikDynamic(o: TraefikOptions): Json {
   const https = o.tls.mode !== 'off';
-  const tls = o.tls.mode === 'acme' ? { certResolver: RESOLVER } : {};
+  const tls = o.tls.mode === 'acme' ? { certResolver: resolverName(o.tls) } : {};
   const routers: Json = {};
   for (const [sub, service] of ROUTES) {
     const middlewares = [...(sub === 'traefik' ? ['dashboard-auth'] : []), ...(o.tls.mode === 'acme' ? ['hsts'] : [])];
