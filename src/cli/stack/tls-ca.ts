@@ -7,6 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostNames } from './domain.js';
 import { createFile, ensurePrivateDir, readIfExists, replaceFile } from './files.js';
 import { LOCAL_FILES } from './tls.js';
 
@@ -43,8 +44,8 @@ export async function ensureLocalCertificates(dir: string, domain: string, now =
 /** Signed by this CA, names the domain (a wildcard covers the subdomains) and is not about to expire. */
 function leafIsGood(leaf: X509Certificate, ca: X509Certificate, domain: string, now: Date): boolean {
   const expires = new Date(leaf.validTo).getTime();
-  return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && leaf.checkHost(domain) !== undefined
-    && leaf.checkHost(`api.${domain}`) !== undefined && expires - now.getTime() > RENEW_WITHIN_DAYS * DAY;
+  return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && [domain, ...hostNames(domain)].every((h) => leaf.checkHost(h) !== undefined)
+    && expires - now.getTime() > RENEW_WITHIN_DAYS * DAY;
 }
 
 async function createCa(dir: string, domain: string, now: Date): Promise<void> {
@@ -84,7 +85,8 @@ async function issueLeaf(dir: string, domain: string, ca: X509Certificate, caKey
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: domain }, { type: 'dns', value: `*.${domain}` }]),
+      // The stack's names too: browsers refuse a wildcard right under a top-level name (`*.localhost`).
+      new x509.SubjectAlternativeNameExtension([domain, `*.${domain}`, ...hostNames(domain)].map((value) => ({ type: 'dns', value }))),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
       await x509.AuthorityKeyIdentifierExtension.create(caCert, false, crypto),
     ],
