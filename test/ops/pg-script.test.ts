@@ -105,6 +105,15 @@ describe('request scripts through the lean submittable', { skip: !pgBinariesAvai
       serialize.sync(),
     ]);
     assert.deepEqual(encodePipeline(pipeline), expected);
+    // Larger than the scratch buffer (it grows), and larger than it may grow (a buffer of its own).
+    for (const n of [40_000, 600_000]) {
+      const big: Statement[] = [{ text: 'SELECT $1::text', values: ['é'.repeat(n)] }];
+      const want = Buffer.concat([serialize.parse({ text: big[0]?.text as string, name: '', types: [] }),
+        serialize.bind({ portal: '', statement: '', values: big[0]?.values as string[] }), serialize.describe({ type: 'P', name: '' }),
+        serialize.execute({ portal: '', rows: 0 }), serialize.sync()]);
+      assert.ok(encodePipeline(big).equals(want), String(n));
+      assert.ok(encodePipeline(pipeline).equals(expected)); // the scratch buffer reused, earlier buffers untouched
+    }
   });
 
   it('a failing pipeline rejects with every server field, leaves the transaction failed, and ROLLBACK recovers it', async () => {
