@@ -68,73 +68,59 @@ describe('internal migrations on a PostgreSQL server', { skip: !pgBinariesAvaila
   });
   after(async () => server?.stop());
 
-  const superDb = () => new PostgresDb({ uri: server.superUrl, poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 });
-
-  it('three instances starting on an old database at once upgrade it once', async () => {
-    const setup = superDb();
+  const open = (user: string, password: string, database: string) =>
+    new PostgresDb({ uri: server.url(user, password, database), poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 });
+  /** Runs fn on a new database (as the superuser), holding the old or the fresh init SQL. */
+  async function withDatabase(name: string, init: 'old' | 'fresh', fn: (su: PostgresDb) => Promise<void>): Promise<void> {
+    const admin = open(server.superUser, server.superPassword, server.database);
     try {
-      await setup.query(`CREATE DATABASE old_one`);
+      await admin.query(`CREATE DATABASE ${name}`);
     } finally {
-      await setup.close();
+      await admin.close();
     }
-    const url = server.url(server.superUser, server.superPassword, 'old_one');
-    const dbs = [0, 1, 2].map(() => new PostgresDb({ uri: url, poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 }));
+    const su = open(server.superUser, server.superPassword, name);
     try {
-      await dbs[0]!.withConnection((c) => c.exec(oldInit));
+      for (const sql of init === 'old' ? [oldInit] : initScripts().map((s) => s.sql)) await su.withConnection((c) => c.exec(sql));
+      await su.query(`ALTER ROLE authenticator PASSWORD 'upgrade-test-pw'`);
+      await fn(su);
+    } finally {
+      await su.close();
+    }
+  }
+  async function asAuthenticator(database: string, fn: (db: PostgresDb) => Promise<void>): Promise<void> {
+    const db = open('authenticator', 'upgrade-test-pw', database);
+    try {
+      await fn(db);
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('three instances starting on an old database at once upgrade it once', () => withDatabase('old_one', 'old', async (su) => {
+    const dbs = [0, 1, 2].map(() => open(server.superUser, server.superPassword, 'old_one'));
+    try {
       const results = await Promise.all(dbs.map((db) => prepareDatabase(db, 'api')));
       assert.deepEqual(results.map((r) => r.upgraded.length).sort(), [0, 0, versions.length]);
       assert.ok(results.every((r) => !r.seeded));
-      const users = await dbs[0]!.query<{ t: string | null }>(`SELECT to_regclass('auth.users')::text AS t`);
+      const users = await su.query<{ t: string | null }>(`SELECT to_regclass('auth.users')::text AS t`);
       assert.equal(users.rows[0]?.t, 'auth.users');
     } finally {
       for (const db of dbs) await db.close();
     }
-  });
+  }));
 
-  it('a fresh database set up from initScripts() (tests, benchmarks) records every version, so the authenticator finds nothing pending', async () => {
-    const admin = superDb();
-    try {
-      await admin.query(`CREATE DATABASE fresh_one`);
-    } finally {
-      await admin.close();
-    }
-    const su = new PostgresDb({ uri: server.url(server.superUser, server.superPassword, 'fresh_one'), poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 });
-    try {
-      for (const s of initScripts()) await su.withConnection((c) => c.exec(s.sql));
-      await su.query(`ALTER ROLE authenticator PASSWORD 'upgrade-test-pw'`);
-    } finally {
-      await su.close();
-    }
-    const auth = new PostgresDb({ uri: server.url('authenticator', 'upgrade-test-pw', 'fresh_one'), poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 });
-    try {
+  it('a fresh database set up from initScripts() (tests, benchmarks) records every version, so the authenticator finds nothing pending', () =>
+    withDatabase('fresh_one', 'fresh', () => asAuthenticator('fresh_one', async (auth) => {
       assert.deepEqual(await prepareDatabase(auth, 'api'), { seeded: false, upgraded: [] });
-    } finally {
-      await auth.close();
-    }
-  });
+    })));
 
-  it('a role that may not upgrade gets a clear error naming the pending versions; a changed file is refused', async () => {
-    const admin = superDb();
-    try {
-      await admin.query(`CREATE DATABASE stale_one`);
-    } finally {
-      await admin.close();
-    }
-    const su = new PostgresDb({ uri: server.url(server.superUser, server.superPassword, 'stale_one'), poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 });
-    try {
-      await su.withConnection((c) => c.exec(oldInit));
-      await su.query(`ALTER ROLE authenticator PASSWORD 'upgrade-test-pw'`);
-      const auth = new PostgresDb({ uri: server.url('authenticator', 'upgrade-test-pw', 'stale_one'), poolSize: 1, acquisitionTimeoutMs: 20_000, idleTimeoutMs: 10_000 });
-      try {
-        await assert.rejects(prepareDatabase(auth, 'api'), new RegExp(`could not upgrade PeSquel's own database objects \\(${versions.join(', ').replace(/\./g, '\\.')}\\): permission denied`));
-      } finally {
-        await auth.close();
-      }
-      assert.equal((await prepareDatabase(su, 'api')).upgraded.length, versions.length);
-      await su.query(`UPDATE pesquel.internal_migrations SET checksum = 'edited' WHERE version = 1`);
-      await assert.rejects(prepareDatabase(su, 'api'), /internal migration 0001-roles\.sql was applied with another content/);
-    } finally {
-      await su.close();
-    }
-  });
+  it('a role that may not upgrade gets a clear error naming the pending versions; a changed file is refused', () => withDatabase('stale_one', 'old', async (su) => {
+    await asAuthenticator('stale_one', async (auth) => {
+      const names = versions.join(', ').replace(/\./g, '\\.');
+      await assert.rejects(prepareDatabase(auth, 'api'), new RegExp(`could not upgrade PeSquel's own database objects \\(${names}\\): permission denied`));
+    });
+    assert.equal((await prepareDatabase(su, 'api')).upgraded.length, versions.length);
+    await su.query(`UPDATE pesquel.internal_migrations SET checksum = 'edited' WHERE version = 1`);
+    await assert.rejects(prepareDatabase(su, 'api'), /internal migration 0001-roles\.sql was applied with another content/);
+  }));
 });
