@@ -71,6 +71,9 @@ function listen(server: Server, port: number, host: string, claim: PortClaim | u
 
 const urlOf = (host: string, a: AddressInfo) => `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${a.port}`;
 
+/** How long in-flight requests may finish after close() before their connections are closed. */
+const shutdownGraceMs = 10_000;
+
 export async function startPesquel(config: Config, opts: StartOptions): Promise<Running> {
   // The quick checks come first, so that a second start or a busy port fails within a second
   // rather than after opening the database.
@@ -204,7 +207,15 @@ async function serve(
       const stopped = Promise.all([server, admin].map((s) => s && new Promise<void>((r) => s.close(() => r()))));
       server.closeIdleConnections();
       admin?.closeIdleConnections();
+      // A request still running after the grace period, or a socket Node does not count as idle
+      // (a client that vanished half-way through sending), must not hold the process until its
+      // keep-alive timeout: close them.
+      const grace = setTimeout(() => {
+        server.closeAllConnections();
+        admin?.closeAllConnections();
+      }, shutdownGraceMs);
       await stopped;
+      clearTimeout(grace);
       await psql?.close();
       await control?.close();
       await adminUi?.close();
