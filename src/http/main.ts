@@ -118,7 +118,10 @@ async function serve(
     if (config.dbInit) {
       const prepared = await prepareConfiguredDatabase(config, db);
       initialized = prepared.seeded;
-      if (prepared.upgraded.length > 0) log.info({ event: 'internal-migrations', applied: prepared.upgraded }, `upgraded PeSquel's own database objects: ${prepared.upgraded.join(', ')}`);
+      if (prepared.upgraded.length > 0) {
+        const what = prepared.seeded ? "created PeSquel's own database objects" : "upgraded PeSquel's own database objects";
+        log.info({ event: 'internal-migrations', applied: prepared.upgraded }, `${what}: ${prepared.upgraded.join(', ')}`);
+      }
     }
   } catch (err) {
     throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
