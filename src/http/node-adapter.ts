@@ -80,7 +80,26 @@ class ResponseWatch implements ClientGone {
   }
 }
 
+/**
+ * The last resort behind the handler's own boundary: whatever still escapes (a socket error while
+ * writing, a bug) ends this one response, never the process through an unhandled rejection.
+ */
+function lastResort(res: ServerResponse): void {
+  try {
+    if (res.headersSent || res.destroyed) throw new Error('response already started');
+    const h = toHttp(errors.internal(null), false);
+    res.writeHead(h.status, { ...h.headers, Connection: 'close' }).end(h.body);
+  } catch {
+    res.destroy();
+  }
+}
+
 export function nodeHandler(handler: Handler, opts: AdapterOptions = {}) {
+  const serve = adapter(handler, opts);
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> => serve(req, res).catch(() => lastResort(res));
+}
+
+function adapter(handler: Handler, opts: AdapterOptions) {
   const limits = opts.bodyLimits ?? defaultBodyLimits(opts.maxBodyBytes);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let status: number;

@@ -75,4 +75,22 @@ describe('node adapter: request bodies', () => {
     // The server still serves new connections.
     assert.equal((await send(port, 'POST', [Buffer.from('{}')])).status, 200);
   });
+  it('answers 500 when something escapes the handler\'s boundary, and never rejects (no unhandled rejection)', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (err: unknown) => rejections.push(err);
+    process.on('unhandledRejection', onRejection);
+    try {
+      // A body of no known kind: measuring it throws after the handler returned.
+      const { server, port } = await serve(async () => ({ status: 200, headers: {}, body: 42 as unknown as string }));
+      servers.push(server);
+      const r = await send(port, 'GET', []);
+      assert.equal(r.status, 500);
+      assert.equal((JSON.parse(r.body) as { code: string }).code, 'PGRSTX00');
+      assert.equal((await send(port, 'GET', [])).status, 500, 'still serving');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });
