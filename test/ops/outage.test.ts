@@ -13,18 +13,11 @@ import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/po
 import { freePort } from './free-port.js';
 import { metricValue, parseMetrics } from './metrics-text.js';
 import { startPostgresAgain, stopPostgres } from './pg-outage.js';
+import { until as untilDone } from '../helpers/until.js';
 
 const password = 'authenticator-outage-test';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000) => untilDone(what, fn, ms, 200);
 
 describe('pool exhaustion and database outage (postgres)', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
   let server: PgServer;

@@ -6,27 +6,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { backendKinds, randomName, startTestApi, type BackendKind, type TestApi } from '../helpers/backends.js';
 import type { PgliteDb } from '../../src/db/pglite.js';
 import type { ClientGone } from '../../src/db/types.js';
 import { ApiError } from '../../src/errors/api-error.js';
 import { param, sql } from '../../src/sql/sql.js';
+import { until as untilDone } from '../helpers/until.js';
 
 const slowFunction = `
 CREATE OR REPLACE FUNCTION api.slow(seconds double precision) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN PERFORM pg_sleep(seconds); RETURN true; END $$;
 GRANT EXECUTE ON FUNCTION api.slow(double precision) TO api_anon;`;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000) => untilDone(what, fn, ms);
 
 /**
  * A POST on a connection of its own (no keep-alive pool) that the client abandons: abort() closes

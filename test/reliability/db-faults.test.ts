@@ -22,19 +22,11 @@ import { applyMigrations } from '../../src/migrate/apply.js';
 import { PostgresDb } from '../../src/db/postgres.js';
 import { checksumOf, type MigrationFile } from '../../src/migrate/files.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 const superPassword = 'db-faults-super-pw';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A superuser session of its own per call: it must work across restarts of the server. */
 async function superSql(uri: string, text: string, values?: unknown[]): Promise<Record<string, unknown>[]> {
