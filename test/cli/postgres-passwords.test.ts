@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,22 +36,26 @@ describe('PostgreSQL passwords and SCRAM through pgBouncer', { skip }, () => {
   const work = mkdtempSync(join(tmpdir(), 'pesquel-pg-'));
   const data = join(work, 'data');
   const sock = work;
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  let port = 0; // chosen free in before(); PostgreSQL and pgBouncer retry another one if it is taken meanwhile
   const values: PrimaryValues = {
     postgresUser: 'pesquel', postgresPassword: randomAlphanumeric(32), postgresDb: 'pesquel',
     pgadminEmail: 'admin@pesquel.localhost', authenticatorPassword: randomAlphanumeric(32), traefikPassword: randomAlphanumeric(24),
   };
   const secrets = join(work, 'secrets');
   let bouncer: ReturnType<typeof spawn> | undefined;
-  const bouncerPort = port + 1;
 
-  before(() => {
+  before(async () => {
     chmodSync(work, 0o755);
     if (isRoot) spawnSync('chown', ['postgres', work]);
     const made = asPostgres(initdb ?? 'initdb', ['-D', data, '-U', 'pesquel', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync']);
     assert.equal(made.status, 0, made.stderr);
-    const start = asPostgres(pgCtl ?? 'pg_ctl', ['-D', data, '-w', '-l', join(work, 'pg.log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${sock}`, 'start']);
-    assert.equal(start.status, 0, start.stderr + start.stdout);
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const start = asPostgres(pgCtl ?? 'pg_ctl', ['-D', data, '-w', '-l', join(work, 'pg.log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${sock}`, 'start']);
+      if (start.status === 0) break;
+      const log = readFileSync(join(work, 'pg.log'), 'utf8');
+      if (attempt >= 3 || !/already in use/i.test(log)) assert.fail(start.stderr + start.stdout + log);
+    }
     const created = asPostgres('psql', ['-h', sock, '-p', String(port), '-U', 'pesquel', '-d', 'postgres', '-qc', 'CREATE DATABASE pesquel']);
     assert.equal(created.status, 0, created.stderr);
     // The first init hook, as the official entrypoint runs it: sql/internal, sql/init, sql/production in order.
@@ -101,8 +106,13 @@ describe('PostgreSQL passwords and SCRAM through pgBouncer', { skip }, () => {
   });
 
   it('pgBouncer (transaction pooling, SCRAM userlist) passes the login through', { skip: !pgbouncer && 'pgbouncer not installed' }, async () => {
+    await startBouncer(1);
+  });
+
+  async function startBouncer(attempt: number): Promise<void> {
     const version = /(\d+)\.(\d+)/.exec(spawnSync(pgbouncer ?? 'pgbouncer', ['--version'], { encoding: 'utf8' }).stdout);
     const modern = Number(version?.[1]) > 1 || Number(version?.[2]) >= 21;
+    const bouncerPort = await freePort();
     const conf = readFileSync(join(deployDir(), 'pgbouncer', 'pgbouncer.ini'), 'utf8')
       .replace('* = host=postgres port=5432', `* = host=127.0.0.1 port=${port}`)
       .replace('listen_addr = 0.0.0.0', 'listen_addr = 127.0.0.1')
@@ -118,6 +128,8 @@ describe('PostgreSQL passwords and SCRAM through pgBouncer', { skip }, () => {
     const uri = dbUri(values, '127.0.0.1', bouncerPort);
     let lastError: unknown;
     for (let i = 0; i < 50; i++) {
+      // The port was free when chosen; another process may have taken it since. Start again on a new one.
+      if (bouncer.exitCode !== null && /already in use/i.test(log) && attempt < 3) return await startBouncer(attempt + 1);
       const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 3000 });
       try {
         await client.connect();
@@ -137,5 +149,16 @@ describe('PostgreSQL passwords and SCRAM through pgBouncer', { skip }, () => {
       }
     }
     assert.fail(`could not query through pgBouncer: ${String(lastError)}\n${log}`);
-  });
+  }
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
