@@ -23,6 +23,8 @@ import { dataRoutes } from './routes/data.js';
 import { sqlRoutes } from './routes/sql.js';
 import { securityRoutes } from './routes/security.js';
 import { activityRoutes } from './routes/activity.js';
+import { designerRoutes } from './routes/designer.js';
+import { erRoutes } from './routes/er.js';
 
 export interface AdminUiOptions {
   readonly config: Config;
@@ -138,7 +140,7 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
       config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
       sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), password, logger: o.logger,
     };
-    const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps)];
+    const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps), ...designerRoutes(deps), ...erRoutes(deps)];
     const server: Server = createServer(createHandler(deps, routes, staticFiles(o.clientDir ?? defaultClientDir)));
     const host = o.host ?? o.config.adminServerHost;
     const address = await new Promise<AddressInfo>((resolve, reject) => {
