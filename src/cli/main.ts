@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   backup: () => import('./commands/backup.js'),
   restore: () => import('./commands/restore.js'),
   admin: () => import('./commands/admin.js'),
+  ci: () => import('./commands/ci.js'),
 };
 
 const usage = `Usage: pesquel <command> [options]
@@ -29,6 +30,7 @@ Commands:
   restore    Restore a backup
   status     Show what is running
   admin      Admin UI tasks: reset-password (prints a new admin password)
+  ci         Write a CI/CD pipeline: ci init github|gitlab
 
 Run 'pesquel <command> --help' for the options of a command.`;
 
