@@ -8,6 +8,7 @@ import { columnType, typeCatalog, type TypeEntry } from '../../src/admin/designe
 import { createTable } from '../../src/admin/designer/create.js';
 import { alterTable } from '../../src/admin/designer/alter.js';
 import { AdminError } from '../../src/admin/errors.js';
+import { tagsSpec } from './designer-fixture.js';
 
 const entry = (name: string, schema = 'pg_catalog', typname = name): TypeEntry => ({ name, schema, typname, kind: 'b', category: 'X' });
 const types = typeCatalog([
@@ -16,24 +17,6 @@ const types = typeCatalog([
 ]);
 const text = (s: Sql[]) => s.map((x) => renderInline(x) + ';');
 
-export const tagsSpec = {
-  schema: 'api', name: 'tags',
-  columns: [
-    { name: 'id', type: 'bigint', nullable: false, identity: 'always' },
-    { name: 'name', type: 'character varying(40)', nullable: false },
-    { name: 'todo', type: 'uuid', nullable: true },
-    { name: 'weight', type: 'numeric(6, 2)', default: '1.0' },
-    { name: 'label', type: 'text', generated: "upper(name)" },
-  ],
-  primaryKey: { columns: ['id'] },
-  uniques: [{ name: 'tags_name_key', columns: ['name'] }],
-  checks: [{ name: 'tags_weight_check', expression: 'weight > 0' }],
-  foreignKeys: [{ columns: ['todo'], refSchema: 'api', refTable: 'todos', refColumns: ['id'], onDelete: 'CASCADE' }],
-  indexes: [{ name: 'tags_todo_idx', columns: ['todo'] }],
-  rls: true,
-  policy: { name: 'tags read', command: 'SELECT', roles: ['api_anon'], using: 'true' },
-  grants: [{ role: 'api_anon', privileges: ['SELECT'] }],
-};
 
 describe('designer DDL (pure)', () => {
   it('creates a table with its constraints, index, RLS, policy and grants, exactly', () => {

@@ -27,7 +27,7 @@ function columnChanges(alter: (s: Sql) => Sql, was: ColumnSpec, now: ColumnSpec,
     out.push(alter(sql`${col} TYPE ${t} USING ${ident(now.name)}::${t}`));
   }
   const defaultChanged = norm(was.default) !== norm(now.default);
-  if (defaultChanged && was.default) out.push(alter(sql`${col} DROP DEFAULT`));
+  if (defaultChanged && was.default && !now.default) out.push(alter(sql`${col} DROP DEFAULT`));
   if (was.nullable !== now.nullable) out.push(alter(sql`${col} ${unsafeRaw(now.nullable ? 'DROP NOT NULL' : 'SET NOT NULL')}`));
   if (was.identity !== now.identity) {
     const kind = unsafeRaw(now.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT');
