@@ -15,7 +15,7 @@ import { RoleGuard } from './role-guard.js';
 import { checkSafety, requestRoles } from './safety.js';
 import { authErrors } from './service/errors.js';
 import { DbAccountGate, loginAttemptsTable, type AccountGate } from './service/account-gate.js';
-import { RateLimiter } from './service/rate-limit.js';
+import { addressAttemptsTable, DbAddressGate, RateLimiter, type AddressGate } from './service/rate-limit.js';
 import { authRoutes } from './service/routes.js';
 import { AuthService } from './service/service.js';
 import { hsSigner, StoredKeys, type Signer } from './service/signing-keys.js';
@@ -95,7 +95,13 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<AuthSetup> {
     } else {
       deps.warn('auth.login_attempts is missing: sign-in backoff is kept per instance until the init SQL is applied again (pesquel init)');
     }
-    const service = new AuthService({ config, store, signer, limiter, accounts, guard, verifier, onDecision: deps.onDecision });
+    let addresses: AddressGate = limiter;
+    if (await addressAttemptsTable(db)) {
+      addresses = new DbAddressGate(db, { perIp: config.authRateLimitIp }, (err) => deps.warn(`pruning auth.address_attempts failed: ${(err as Error).message}`));
+    } else {
+      deps.warn('auth.address_attempts is missing: the per-address limit is kept per process until the init SQL is applied again (pesquel init)');
+    }
+    const service = new AuthService({ config, store, signer, limiter: addresses, accounts, guard, verifier, onDecision: deps.onDecision });
     routes = authRoutes({ config, service, signer });
   } else {
     const isAuthPath = (raw: RawRequest) => /^\/auth\/[^?]|^\/\.well-known\/jwks\.json(\?|$)/.test(raw.url);

@@ -7,7 +7,7 @@ import { ConfigError } from '../config/config-error.js';
 import { optionSpecs, type OptionName, type OptionSpec } from '../config/options.js';
 import { CliError } from './cli-error.js';
 
-const shortcuts: Readonly<Record<string, OptionName>> = { 'db-url': 'db-uri', port: 'server-port', host: 'server-host' };
+const shortcuts: Readonly<Record<string, OptionName>> = { 'db-url': 'db-uri', port: 'server-port', host: 'server-host', workers: 'server-workers' };
 const shortcutOf = (name: OptionName) => Object.keys(shortcuts).find((s) => shortcuts[s] === name);
 
 /** Every option (pesquel start), or the options a command reads. */

@@ -18,6 +18,8 @@ export type RawConfig = { readonly [K in OptionName]: ValueOf<(typeof optionSpec
 export interface Config {
   readonly dbUri: string | null;
   readonly dbListenUri: string | null;
+  readonly dbReplicaUris: readonly string[] | null;
+  readonly dbReplicaMaxLag: number;
   readonly dataDir: string;
   readonly embeddedPsqlPort: number;
   readonly dbSchemas: readonly string[];
@@ -27,6 +29,7 @@ export interface Config {
   readonly dbPool: number;
   readonly dbPoolAcquisitionTimeout: number;
   readonly dbPoolMaxIdletime: number;
+  readonly dbPreparedStatements: boolean;
   readonly dbChannel: string;
   readonly dbChannelEnabled: boolean;
   readonly dbTxEnd: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
@@ -60,6 +63,8 @@ export interface Config {
   readonly authTrustProxy: boolean;
   readonly serverHost: string;
   readonly serverPort: number;
+  /** A number or 'auto' (one per core); read by src/http/workers/count.ts. */
+  readonly serverWorkers: string;
   readonly serverCorsAllowedOrigins: readonly string[] | null;
   readonly serverTimingEnabled: boolean;
   readonly serverTraceHeader: string | null;
@@ -219,6 +224,7 @@ function validate(c: Config): Config {
   if (c.dbUri !== null && !/^postgres(ql)?:\/\//.test(c.dbUri)) {
     throw new ConfigError('db-uri', "expected a URI starting with postgres:// or postgresql://");
   }
+  validateReplicas(c);
   if (c.jwtSecret !== null && !c.jwtSecret.startsWith('{') && !/^https?:\/\//.test(c.jwtSecret)) {
     const len = c.jwtSecretIsBase64 ? Buffer.from(c.jwtSecret, 'base64').length : c.jwtSecret.length;
     if (len < 32) throw new ConfigError('jwt-secret', 'must be at least 32 characters long');
@@ -231,6 +237,19 @@ function validate(c: Config): Config {
     throw new ConfigError('jwt-role-claim-key', `expected a JSPath such as .role, got '${c.jwtRoleClaimKey}'`);
   }
   return c;
+}
+
+/** db-replica-uris: each a postgres:// URI, and only beside db-uri. Messages never quote a URI (it may hold a password). */
+function validateReplicas(c: Config): void {
+  const uris = c.dbReplicaUris ?? [];
+  if (uris.length > 0 && c.dbUri === null) {
+    throw new ConfigError('db-replica-uris', 'read replicas need db-uri (the primary); the embedded database has none');
+  }
+  uris.forEach((uri, i) => {
+    if (!/^postgres(ql)?:\/\/\S+$/.test(uri)) {
+      throw new ConfigError('db-replica-uris', `URI ${i + 1} of ${uris.length}: expected a URI starting with postgres:// or postgresql:// (URIs separated by commas)`);
+    }
+  });
 }
 
 const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//;

@@ -12,7 +12,7 @@ import { lockDataDir } from '../db/data-dir.js';
 import type { Db } from '../db/types.js';
 import { SchemaCacheHolder } from '../schema-cache/holder.js';
 import type { Logger } from '../observability/logger.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createMetrics, shareMetricsWithPrimary, type Metrics } from '../observability/metrics.js';
 import { createObserver, type Observe } from '../observability/observer.js';
 import { newestBackupAt } from '../backup/manifest.js';
 import { version } from '../version.js';
@@ -56,9 +56,11 @@ export interface StartOptions {
   /** Replaces the authenticator built from the configuration (tests inject their own). */
   readonly authenticate?: Authenticate;
   readonly onRequest?: (e: RequestEvent) => void;
+  /** This process's slot (1…N) when it is one of several API workers (workers/worker.ts). */
+  readonly worker?: number;
 }
 
-function listen(server: Server, port: number, host: string, claim: PortClaim | undefined): Promise<AddressInfo> {
+export function listen(server: Server, port: number, host: string, claim: PortClaim | undefined): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const failed = (err: Error) => reject(explainListenError(err, claim));
     server.once('error', failed);
@@ -69,10 +71,10 @@ function listen(server: Server, port: number, host: string, claim: PortClaim | u
   });
 }
 
-const urlOf = (host: string, a: AddressInfo) => `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${a.port}`;
+export const urlOf = (host: string, a: AddressInfo) => `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${a.port}`;
 
 /** How long in-flight requests may finish after close() before their connections are closed. */
-const shutdownGraceMs = 10_000;
+export const shutdownGraceMs = 10_000;
 
 export async function startPesquel(config: Config, opts: StartOptions): Promise<Running> {
   // The quick checks come first, so that a second start or a busy port fails within a second
@@ -110,7 +112,9 @@ async function serve(
   setObserve: (o: Observe) => void, setOnReconnect: (r: () => void) => void,
 ): Promise<Running> {
   const log = opts.logger;
-  const metrics = createMetrics({ pool: () => db.poolStats(), lastBackupAt: async () => newestBackupAt(config.backupDir) });
+  const metrics = createMetrics({ pool: () => db.poolStats(), lastBackupAt: async () => newestBackupAt(config.backupDir), worker: opts.worker,
+    backends: db.backends ? () => db.backends?.() ?? [] : undefined });
+  if (opts.worker !== undefined) shareMetricsWithPrimary(metrics.registry);
   const observe = createObserver(log, metrics);
   setObserve(observe);
   let initialized = false;

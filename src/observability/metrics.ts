@@ -1,6 +1,7 @@
 // PeSquel's Prometheus metrics (prom-client, one registry per server): requests, latency, pool,
 // schema cache, auth and backup age. PostgREST's names (pgrst_*) where PostgREST has the metric.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// With several API workers (server-workers), the primary sums the workers' registries (cluster.ts).
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PoolSample {
   readonly max: number;
@@ -14,6 +15,20 @@ export interface MetricsSources {
   readonly pool: () => PoolSample;
   /** Time of the newest backup in backup-dir, or null when there is none. */
   readonly lastBackupAt?: () => Promise<Date | null>;
+  /** This process's worker slot (1…N) when it is one of several API workers: labels pesquel_worker_requests_total. */
+  readonly worker?: number;
+  /** The primary and read replicas when reads are routed (db-replica-uris); sampled at scrape time. */
+  readonly backends?: () => readonly BackendSample[];
+}
+
+/** One database server behind read routing (db/types.ts BackendState). */
+export interface BackendSample {
+  readonly name: string;
+  readonly address: string;
+  readonly healthy: boolean;
+  readonly lagSeconds: number | null;
+  readonly requests: number;
+  readonly errors: number;
 }
 
 export interface Metrics {
@@ -30,6 +45,8 @@ export interface Metrics {
   readonly schemaLoadDuration: Histogram;
   readonly auth: Counter<'outcome' | 'method'>;
   readonly listenerReconnects: Counter;
+  /** Read replicas leaving (healthy=false) or joining (healthy=true) the rotation. */
+  readonly replicaStateChanges: Counter<'backend' | 'healthy'>;
   readonly migrationsApplied: Counter;
   readonly backups: Counter;
 }
@@ -104,13 +121,15 @@ export function createMetrics(sources: MetricsSources): Metrics {
     collect() { this.set(sources.pool().waiting); } });
   new Gauge({ name: 'pesquel_db_pool_size', help: 'Pool connections currently open (busy or idle).', registers,
     collect() { this.set(sources.pool().total); } });
+  const workerRequests = workerCounter(sources.worker, registers);
+  if (sources.backends) backendMetrics(sources.backends, registers);
 
   const lastBackupAt = sources.lastBackupAt;
   if (lastBackupAt) {
     // NaN when backup-dir holds no backup: an alert on `> 86400` stays quiet, `absent`/NaN checks catch it.
-    new Gauge({ name: 'pesquel_backup_age_seconds', help: 'Seconds since the newest backup in backup-dir was written (NaN: none).', registers,
+    new Gauge({ name: 'pesquel_backup_age_seconds', help: 'Seconds since the newest backup in backup-dir was written (NaN: none).', registers, aggregator: 'min',
       async collect() { const at = await lastBackupAt().catch(() => null); this.set(at ? (Date.now() - at.getTime()) / 1000 : NaN); } });
-    new Gauge({ name: 'pesquel_backup_last_timestamp_seconds', help: 'Unix time of the newest backup in backup-dir (0: none).', registers,
+    new Gauge({ name: 'pesquel_backup_last_timestamp_seconds', help: 'Unix time of the newest backup in backup-dir (0: none).', registers, aggregator: 'max',
       async collect() { const at = await lastBackupAt().catch(() => null); this.set(at ? at.getTime() / 1000 : 0); } });
   }
 
@@ -123,20 +142,88 @@ export function createMetrics(sources: MetricsSources): Metrics {
     labelNames: ['outcome', 'method'] as const, registers, collect: () => flushRequests() });
   const recorder = requestRecorder(requests, requestDuration, auth);
   flushRequests = recorder.flush;
+  const recordRequest: Metrics['recordRequest'] = workerRequests === null ? recorder.record
+    : (routeKind, method, status, seconds, jwt) => { workerRequests.count++; recorder.record(routeKind, method, status, seconds, jwt); };
 
   return {
     registry,
-    recordRequest: recorder.record,
+    recordRequest,
     poolTimeouts: new Counter({ name: 'pgrst_db_pool_timeouts_total', help: 'Pool acquisitions that timed out (answered 504 PGRST003).', registers }),
     connectionErrors: new Counter({ name: 'pesquel_db_connection_errors_total', help: 'Failed or lost database connections.', registers }),
     schemaLoads: new Counter({ name: 'pgrst_schema_cache_loads_total', help: 'Schema cache loads, by status (SUCCESS or FAIL).',
       labelNames: ['status'] as const, registers }),
-    schemaQueryTime: new Gauge({ name: 'pgrst_schema_cache_query_time_seconds', help: 'Duration of the last successful schema cache load.', registers }),
+    // Summed over workers it would mean nothing: the slowest worker's last load.
+    schemaQueryTime: new Gauge({ name: 'pgrst_schema_cache_query_time_seconds', help: 'Duration of the last successful schema cache load.', registers, aggregator: 'max' }),
     schemaLoadDuration: new Histogram({ name: 'pesquel_schema_cache_load_duration_seconds', help: 'Schema cache load durations.',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
     auth,
     listenerReconnects: new Counter({ name: 'pesquel_db_listener_reconnects_total', help: 'Reconnections of the LISTEN connection (schema reloads).', registers }),
+    replicaStateChanges: new Counter({ name: 'pesquel_db_replica_state_changes_total', help: 'Read replicas leaving (healthy="false") or joining (healthy="true") the rotation.',
+      labelNames: ['backend', 'healthy'] as const, registers }),
     migrationsApplied: new Counter({ name: 'pesquel_migrations_applied_total', help: 'Migrations applied through this server.', registers }),
     backups: new Counter({ name: 'pesquel_backups_total', help: 'Backups written through this server.', registers }),
   };
+}
+
+/**
+ * pesquel_worker_requests_total{worker="2"}: the API requests one worker answered, so that the sum
+ * over workers on the primary's /metrics shows how the load spread. A plain number between scrapes.
+ */
+function workerCounter(worker: number | undefined, registers: Registry[]): { count: number } | null {
+  if (worker === undefined) return null;
+  const state = { count: 0 };
+  const labels = { worker: String(worker) };
+  new Counter({ name: 'pesquel_worker_requests_total', help: 'API requests answered, by worker process (server-workers).',
+    labelNames: ['worker'] as const, registers,
+    collect() { this.inc(labels, state.count); state.count = 0; } });
+  return state;
+}
+
+/**
+ * In an API worker: answers the primary's requests for metrics (prom-client's cluster messages)
+ * with `registry`, before it exists with an empty one. Call once, as early as possible.
+ */
+export function shareMetricsWithPrimary(registry?: Registry): void {
+  new AggregatorRegistry(); // installs prom-client's IPC listener (idempotent)
+  AggregatorRegistry.setRegistries(registry ? [registry] : [new Registry()]);
+}
+
+export interface PrimaryMetrics {
+  /** Prometheus text: the sum over the workers, then the primary's own metrics. */
+  text(): Promise<string>;
+  readonly contentType: string;
+  readonly restarts: Counter;
+}
+
+/** The primary's /metrics: prom-client's cluster aggregation plus the supervisor's gauges. */
+export function createPrimaryMetrics(workers: { readonly configured: number; alive(): number }): PrimaryMetrics {
+  const aggregator = new AggregatorRegistry();
+  const own = new Registry();
+  const registers = [own];
+  new Gauge({ name: 'pesquel_workers', help: 'API worker processes started and serving.', registers, collect() { this.set(workers.alive()); } });
+  new Gauge({ name: 'pesquel_workers_configured', help: 'API worker processes configured (server-workers).', registers, collect() { this.set(workers.configured); } });
+  const restarts = new Counter({ name: 'pesquel_worker_restarts_total', help: 'API workers that exited unexpectedly and were replaced.', registers });
+  return {
+    text: async () => `${await aggregator.clusterMetrics()}\n${await own.metrics()}`,
+    contentType: own.contentType,
+    restarts,
+  };
+}
+
+/**
+ * Per database server behind read routing, read from the router's own counts at scrape time:
+ * requests and errors (`backend="primary"`, `"replica-1"`, …; `address` host:port/db), health and
+ * replica lag. Across workers requests and errors add up, health is the worst and lag the largest.
+ */
+function backendMetrics(backends: () => readonly BackendSample[], registers: Registry[]): void {
+  const labelNames = ['backend', 'address'] as const;
+  const labels = (b: BackendSample) => ({ backend: b.name, address: b.address });
+  new Counter({ name: 'pesquel_db_backend_requests_total', help: 'API transactions sent to each database server (primary, replica-N).', labelNames, registers,
+    collect() { this.reset(); for (const b of backends()) this.inc(labels(b), b.requests); } });
+  new Counter({ name: 'pesquel_db_backend_errors_total', help: 'API transactions that failed because of the server (connection, pool timeout, recovery conflict).', labelNames, registers,
+    collect() { this.reset(); for (const b of backends()) this.inc(labels(b), b.errors); } });
+  new Gauge({ name: 'pesquel_db_backend_healthy', help: '1 while the server takes requests (a replica: reachable and within db-replica-max-lag).', labelNames, registers, aggregator: 'min',
+    collect() { for (const b of backends()) this.set(labels(b), b.healthy ? 1 : 0); } });
+  new Gauge({ name: 'pesquel_db_replica_lag_seconds', help: 'Replay lag of each read replica (0: caught up; NaN: unknown).', labelNames, registers, aggregator: 'max',
+    collect() { for (const b of backends()) if (b.name !== 'primary') this.set(labels(b), b.lagSeconds ?? NaN); } });
 }

@@ -6,7 +6,7 @@ import type { JwtVerifier } from '../jwt/authenticator.js';
 import type { RoleGuard } from '../role-guard.js';
 import { authErrors } from './errors.js';
 import { hashPassword, verifyDummy, verifyPassword } from './passwords.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { AddressGate } from './rate-limit.js';
 import type { AccountGate } from './account-gate.js';
 import { Sessions, type ClientInfo, type PublicUser, type Session } from './sessions.js';
 import type { Signer } from './signing-keys.js';
@@ -23,8 +23,8 @@ export interface AuthServiceDeps {
   readonly config: Config;
   readonly store: AuthStore;
   readonly signer: Signer;
-  /** Per-address limits (in this process). */
-  readonly limiter: RateLimiter;
+  /** Per-address limits (shared through the database, or in this process on an old init SQL). */
+  readonly limiter: AddressGate;
   /** Per-account backoff, reserved before the password is checked (shared through the database). */
   readonly accounts: AccountGate;
   readonly guard: RoleGuard;
@@ -56,14 +56,14 @@ export class AuthService {
     this.deps.onDecision?.({ type: 'auth', outcome, method, reason });
   }
 
-  private checkIp(ip: string): void {
-    const wait = this.deps.limiter.hitIp(ip);
+  private async checkIp(ip: string): Promise<void> {
+    const wait = await this.deps.limiter.hit(ip);
     if (wait > 0) throw authErrors.tooManyRequests(wait);
   }
 
   /** `callerRole`: the role of the caller's access token, when one was sent (administrators). */
   async signup(creds: Credentials, requestedRole: string | null, callerRole: string | null, client: ClientInfo): Promise<{ user: PublicUser; session: Session | null }> {
-    this.checkIp(client.ip);
+    await this.checkIp(client.ip);
     const mode = this.config.authSignup;
     const isAdmin = callerRole !== null && this.config.authAdminRole !== null && callerRole === this.config.authAdminRole;
     if (mode === 'disabled' && !isAdmin) throw authErrors.signupDisabled();
@@ -83,7 +83,7 @@ export class AuthService {
   }
 
   async login(creds: Credentials, client: ClientInfo): Promise<Session> {
-    this.checkIp(client.ip);
+    await this.checkIp(client.ip);
     // The attempt counts as a failure before any hashing: concurrent guesses cannot all pass.
     const wait = await this.deps.accounts.reserve(creds.email);
     if (wait > 0) throw authErrors.tooManyRequests(wait);
@@ -106,7 +106,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
-    this.checkIp(client.ip);
+    await this.checkIp(client.ip);
     const r = await this.sessions.refresh(refreshToken);
     if ('kind' in r) {
       this.decided('refresh', 'failure', r.kind === 'reused' ? 'reused refresh token: session revoked' : 'invalid refresh token');

@@ -1,4 +1,6 @@
-// `pesquel start`: serves the API (embedded PostgreSQL by default) until Ctrl-C / SIGTERM.
+// `pesquel start`: serves the API (embedded PostgreSQL by default) until Ctrl-C / SIGTERM; with
+// --workers N, as a primary process supervising N API workers (src/http/workers/).
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import type { OptionName } from '../../config/options.js';
 import type { Config } from '../../config/config.js';
@@ -8,11 +10,17 @@ import { CliError } from '../cli-error.js';
 import { configHelp, configFrom, parseFlags } from '../flags.js';
 import { explainStartError } from '../start-errors.js';
 import { redactUri, withoutPassword } from '../redact.js';
+import { ConfigError } from '../../config/config-error.js';
+import { workerCount } from '../../http/workers/count.js';
+import { slotVariable } from '../../http/workers/messages.js';
+import { startWorkers, WorkerStartError, type Supervisor } from '../../http/workers/primary.js';
+import { runWorker } from '../../http/workers/worker.js';
+import type { Logger } from '../../observability/logger.js';
 
 export const summary = 'Start the API (embedded PostgreSQL by default, or --db-url)';
 
 const options: OptionName[] = [
-  'db-uri', 'data-dir', 'server-host', 'server-port', 'admin-server-host', 'admin-server-port', 'admin-ui-port',
+  'db-uri', 'data-dir', 'server-host', 'server-port', 'server-workers', 'admin-server-host', 'admin-server-port', 'admin-ui-port',
   'embedded-psql-port', 'admin-password', 'db-schemas', 'jwt-secret', 'log-level',
 ];
 
@@ -24,9 +32,13 @@ Every port is checked before the database opens: a busy one stops the start at o
 
 ${configHelp(options, [['--<option> VALUE', 'Any other option of docs/configuration.md by its name, e.g. --db-max-rows 1000']])}
 
-Signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 reloads the schema cache.`;
+Signals: SIGINT/SIGTERM stop cleanly (in-flight requests finish); SIGUSR1 reloads the schema cache
+(of every worker, sent to the primary process).`;
 
-function banner(config: Config, running: Running): string[] {
+/** What the banner shows: a Running server, or the primary of several workers. */
+type Started = Pick<Running, 'apiUrl' | 'adminUrl' | 'adminUiUrl' | 'adminPasswordGenerated' | 'psql' | 'initialized'> & { readonly workers?: number };
+
+function banner(config: Config, running: Started): string[] {
   const port = new URL(running.apiUrl).port;
   const lines = [
     `PeSquel is running.`,
@@ -41,6 +53,7 @@ function banner(config: Config, running: Running): string[] {
     }
   }
   if (running.adminUrl) lines.push(`  Health:        ${running.adminUrl}/ready  (metrics: ${running.adminUrl}/metrics)`);
+  if (running.workers !== undefined) lines.push(`  Workers:       ${running.workers} processes sharing the ports, each with up to ${config.dbPool} connections (db-pool)`);
   if (config.dbUri === null) {
     lines.push(`  Database:      embedded PostgreSQL 17 in ${resolve(config.dataDir)}${running.initialized ? ' (initialised now)' : ''}`);
     // The password stays in its file: the banner ends up in terminals' scrollback and CI logs.
@@ -56,10 +69,31 @@ function banner(config: Config, running: Running): string[] {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // A worker's slot comes from its primary, not from the user: taken before the config is read.
+  const slot = cluster.isWorker ? Number(process.env[slotVariable]) : 0;
+  delete process.env[slotVariable];
   const config = configFrom(parseFlags(args));
   const logger = createLogger(config.logLevel);
+  if (slot > 0) {
+    try {
+      return await runWorker(config, logger, slot);
+    } catch (err) {
+      throw new CliError(explainStartError(err, config));
+    } finally {
+      // The IPC channel would keep this process alive after its servers and pool have closed.
+      if (process.connected) process.disconnect();
+    }
+  }
   // PGRST_*/PESQUEL_* variables that name no option (typos, PostgREST options PeSquel lacks).
   for (const warning of config.warnings) logger.warn(warning);
+  let workers: number;
+  try {
+    workers = workerCount(config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  if (workers > 1) return runPrimary(config, logger, workers);
   let running: Running;
   try {
     running = await startPesquel(config, { logger });
@@ -88,6 +122,29 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGUSR1', () => {
       logger.info('SIGUSR1: reloading the schema cache');
       void running.reloadSchema();
+    });
+  });
+}
+
+/** `pesquel start --workers N` (N > 1): the primary process, until SIGINT/SIGTERM. */
+async function runPrimary(config: Config, logger: Logger, workers: number): Promise<number> {
+  let supervisor: Supervisor;
+  try {
+    supervisor = await startWorkers(config, logger, workers);
+  } catch (err) {
+    throw new CliError(err instanceof WorkerStartError ? err.message : explainStartError(err, config));
+  }
+  process.stderr.write(banner(config, { ...supervisor, psql: null, initialized: false }).join('\n') + '\n');
+  return new Promise<number>((resolveExit) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, `stopping: ${workers} workers finish their in-flight requests`);
+      void supervisor.stop().then((code) => { logger.info('stopped'); resolveExit(code); });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGUSR1', () => {
+      logger.info({ workers }, 'SIGUSR1: reloading the schema cache of every worker');
+      supervisor.reload();
     });
   });
 }
