@@ -104,6 +104,17 @@ export const errors = {
   malformedHttp: () => e('PGRST190', 400, 'Malformed HTTP request'),
   serverBusy: (details: string, retryAfter: number) => e('PGRST191', 503, 'Server busy', details, null, { 'Retry-After': String(retryAfter) }),
 
+  // PeSquel: nested inserts (docs/errors.md)
+  /** PeSquel: a PATCH, PUT or upsert body holds a relationship key (nested writes are inserts only). */
+  nestedWriteMethod: (what: string, key: string, table: string) =>
+    e('PGRST192', 400, `${what} cannot write related rows: '${key}' is a relationship of '${table}'`, null,
+      `Create related rows with a plain POST (no resolution= preference), or write '${key}' with its own request.`),
+  /** PeSquel: a nested insert body the planner cannot follow; details give the path (`order_lines[1].author`). */
+  nestedBody: (message: string, path: string) => e('PGRST193', 400, message, path),
+  /** A column missing from a relation, at a path of a nested insert body. */
+  noColumnAt: (column: string, table: string, path: string) =>
+    e('PGRST204', 400, `Could not find the '${column}' column of '${table}' in the schema cache`, path),
+
   internal: (details: string | null = null) => e('PGRSTX00', 500, 'Internal server error', details),
 };
 

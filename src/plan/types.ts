@@ -123,6 +123,8 @@ export type JoinSpec =
       readonly schema: string;
       readonly table: string;
       readonly alias: string;
+      /** Read the junction's rows from a CTE of the statement (a nested insert's new rows too). */
+      readonly from?: string;
       /** parent column → junction column */
       readonly parentPairs: ReadonlyArray<readonly [string, string]>;
       /** junction column → child column */
@@ -255,6 +257,8 @@ export interface WritePlan {
    * a represented column the write does not take (outside ?columns=), whose key is dropped unread.
    */
   readonly parsers?: ReadonlyArray<readonly [string, MediaName | null]>;
+  /** A POST whose body holds relationship keys: the related rows to insert (plan/nested-insert.ts). */
+  readonly nested?: import('./nested-insert-types.js').NestedInsert;
 }
 
 /** One argument of a call: a text value cast to the argument's type, or a field of the JSON body. */

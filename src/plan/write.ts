@@ -5,13 +5,16 @@
 import { errors } from '../errors/codes.js';
 import { parseRowsBody, type RowsPayload } from '../request/body.js';
 import type { ApiRequest } from '../request/types.js';
-import type { SchemaCache, Table } from '../schema-cache/types.js';
+import { tableKey, type SchemaCache, type Table } from '../schema-cache/types.js';
+import { planNestedInsert } from './nested-insert.js';
+import { refuseNestedWrite, relationshipKeys, type RelationshipKey } from './nested-insert-keys.js';
 import { negotiate, relationMedia } from './media.js';
 import { checkParamPaths, planNode } from './node.js';
 import { planContext } from './read.js';
 import { findTable } from './resolve.js';
 import { checkWriteRestrictions, checkPutBody, putKey } from './write-checks.js';
-import type { ColumnDefault, Cond, Mutation, ReadNode, WritePlan } from './types.js';
+import type { Cond, Mutation, ReadNode, WritePlan } from './types.js';
+import { columnDefault } from './column-default.js';
 
 export interface WriteSettings {
   readonly aggregatesEnabled: boolean;
@@ -35,7 +38,12 @@ export function writePayload(req: ApiRequest): RowsPayload | null {
  * whose payload is the only per-request value. null when values matter (PUT checks the key in the
  * body; a PATCH with missing=default sets the columns its row lacks to DEFAULT).
  */
-export function writeShape(req: ApiRequest, payload: RowsPayload | null): string | null {
+export function writeShape(req: ApiRequest, payload: RowsPayload | null, cache?: SchemaCache): string | null {
+  // A key that is not a column may name a relationship: a nested insert depends on the whole body.
+  if (cache !== undefined && payload !== null && req.target.kind === 'relation') {
+    const table = cache.tables.get(tableKey(req.schema, req.target.name));
+    if (table !== undefined && (req.query.columns ?? payload.keys).some((k) => !table.columnsByName.has(k))) return null;
+  }
   if (req.method === 'PUT' || (req.method === 'PATCH' && req.preferences.missing === 'default' && req.query.columns !== null)) return null;
   if (payload === null) return '';
   const keys = req.query.columns === null ? JSON.stringify(payload.keys) : '';
@@ -62,12 +70,15 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
     checkPutBody(payload, key);
   }
 
-  const mutation = planMutation(req, cache, settings, table, method, payload);
+  // Relationship keys: a nested insert (POST), refused elsewhere; none in most writes.
+  const relKeys = relationshipKeys(req, cache, table, payload);
+  refuseNestedWrite(req, table, relKeys);
+  const mutation = relKeys.length === 0 ? planMutation(req, cache, settings, table, method, payload) : planRootOfNested(req, cache, settings, table, payload as RowsPayload, relKeys);
   // Parameters addressed to embeds must reach one (PGRST108) even when nothing is returned.
   const embedded = [...req.query.filters, ...req.query.order, ...req.query.limit, ...req.query.offset].some((p) => p.path.length > 0);
   const read = prefs.return === 'representation' || embedded ? planRepresentation(req, cache, settings, table) : null;
   const representation = prefs.return === 'representation' ? read : null;
-  return {
+  const plan: WritePlan = {
     kind: 'write',
     method,
     schema: table.schema,
@@ -86,6 +97,15 @@ export function planWrite(req: ApiRequest, cache: SchemaCache, settings: WriteSe
       && (method === 'PUT' || (method === 'POST' && prefs.resolution === 'merge-duplicates')),
     maxAffected: prefs.handling === 'strict' && prefs.maxAffected !== null && (method === 'PATCH' || method === 'DELETE') ? prefs.maxAffected : null,
   };
+  return relKeys.length === 0 ? plan : planNestedInsert(plan, req, cache, table, payload as RowsPayload, relKeys);
+}
+
+/** The root insert of a nested insert: the flat insert of the keys that are not relationships. */
+function planRootOfNested(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, table: Table, payload: RowsPayload, keys: readonly RelationshipKey[]): Mutation {
+  const rel = new Set(keys.map((k) => k.key));
+  const columns = req.query.columns === null ? null : req.query.columns.filter((c) => !rel.has(c));
+  const flat: RowsPayload = { json: payload.json, get rows() { return payload.rows; }, rowCount: payload.rowCount, keys: payload.keys.filter((k) => !rel.has(k)), isArray: payload.isArray };
+  return planMutation({ ...req, query: { ...req.query, columns } }, cache, settings, table, 'POST', flat);
 }
 
 function planMutation(req: ApiRequest, cache: SchemaCache, settings: WriteSettings, table: Table, method: WriteMethod, payload: RowsPayload | null): Mutation {
@@ -110,14 +130,6 @@ function planMutation(req: ApiRequest, cache: SchemaCache, settings: WriteSettin
   if (onConflict !== null && onConflict.action === 'update' && onConflict.columns.length === 0) throw errors.upsertWithoutKey(table.name);
   const defaults = req.preferences.missing === 'default' ? columns.map((c) => columnDefault(table, c)) : null;
   return { kind: 'insert', columns, defaults, onConflict };
-}
-
-/** What missing=default writes for a column a row lacks: its default, or NULL (null) without one. */
-function columnDefault(table: Table, name: string): ColumnDefault | null {
-  const col = table.columnsByName.get(name);
-  if (!col || col.default === null) return null;
-  if (col.default.startsWith('generated ') && col.default.endsWith(' as identity')) return { kind: 'identity', column: name };
-  return { kind: 'expression', sql: col.default };
 }
 
 /** `?columns=` or the body's keys; every one must be a column of the relation (PGRST204). */

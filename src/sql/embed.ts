@@ -28,7 +28,7 @@ export function embedCorrelation(embed: EmbedPlan, parentAlias: string, childFro
     case 'junction': {
       const on = join(j.childPairs.map(([jc, c]) => sql`${col(j.alias, jc)} = ${col(child.alias, c)}`), ' AND ');
       return {
-        from: sql`${childFrom} INNER JOIN ${qualified(j.schema, j.table)} AS ${ident(j.alias)} ON ${on}`,
+        from: sql`${childFrom} INNER JOIN ${j.from === undefined ? qualified(j.schema, j.table) : ident(j.from)} AS ${ident(j.alias)} ON ${on}`,
         where: j.parentPairs.map(([p, jc]) => sql`${col(j.alias, jc)} = ${col(parentAlias, p)}`),
       };
     }

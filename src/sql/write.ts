@@ -9,6 +9,7 @@
 //   SELECT (SELECT pg_catalog.count(*) FROM pgrst_mutation) AS affected, … body … FROM (SELECT * FROM pgrst_source) _postgrest_t
 import type { ColumnDefault, Mutation, WritePlan } from '../plan/types.js';
 import { whereSql } from './expr.js';
+import { nestedInsertStatement } from './nested-insert.js';
 import { readNodeSql } from './read.js';
 import { parsedPayloadSql } from './representations.js';
 import { bodySql, responseSettings } from './statement.js';
@@ -116,13 +117,13 @@ function mutationSql(plan: WritePlan, returning: Sql): Sql[] {
   }
 }
 
-function sourceSql(plan: WritePlan): Sql {
+export function sourceSql(plan: WritePlan): Sql {
   if (plan.representation) return readNodeSql(plan.representation);
   if (plan.returning === 'pk') return sql`SELECT ${join(plan.primaryKey.map((c) => ident(c)))} FROM pgrst_mutation`;
   return sql`SELECT * FROM pgrst_mutation`;
 }
 
-function resultBodySql(plan: WritePlan): Sql {
+export function resultBodySql(plan: WritePlan): Sql {
   if (plan.representation) return bodySql(plan.media, false);
   if (plan.returning === 'pk') return sql`(json_agg(${row})->0)::text`;
   return sql`NULL::text`;
@@ -130,6 +131,7 @@ function resultBodySql(plan: WritePlan): Sql {
 
 /** `body`: the payload's value, or a slot to compile the statement once for many payloads (Sql.bind). */
 export function writeStatement(plan: WritePlan, body: SqlValue | null = plan.body === null ? null : param(plan.body)): Sql {
+  if (plan.nested !== undefined && body !== null) return nestedInsertStatement(plan, plan.nested, body);
   const ctes: Sql[] = [];
   if (body !== null) ctes.push(sql`pgrst_payload AS (SELECT ${parsedPayloadSql(body, plan.parsers ?? [])} AS v)`);
   const writes = mutationSql(plan, returningSql(plan));

@@ -1,6 +1,7 @@
 // POST/PATCH/PUT/DELETE on tables and views: plan, compile, run (rolling back when the result
 // breaks a singular or max-affected demand, or when tx=rollback), respond.
 import { planWrite, writePayload, writeShape } from '../../plan/write.js';
+import { locateNestedError } from '../../plan/nested-insert-errors.js';
 import { representWrite } from '../../plan/representations.js';
 import { slot, type Sql } from '../../sql/sql.js';
 import { checkDeferredConstraints } from '../../sql/write.js';
@@ -25,7 +26,7 @@ function compileWrite(ctx: RouteContext): { plan: WritePlan; main: Sql } {
   const { req, cache, deps } = ctx;
   const settings = { aggregatesEnabled: deps.config.dbAggregatesEnabled, planEnabled: deps.config.dbPlanEnabled };
   const payload = writePayload(req);
-  const shape = writeShape(req, payload);
+  const shape = writeShape(req, payload, cache);
   if (shape === null) {
     const plan = representWrite(planWrite(req, cache, settings, payload), cache);
     return { plan, main: writeStatement(plan) };
@@ -49,7 +50,7 @@ export async function handleWrite(ctx: RouteContext): Promise<ApiResponse> {
     before: tx.end === 'rollback' ? [checkDeferredConstraints] : [],
     main,
     end: mayViolate ? (rows) => (writeViolation(plan, rows) ? 'rollback' : tx.end) : tx.end,
-  });
+  }).catch((err: unknown) => { throw plan.nested === undefined ? err : locateNestedError(plan, err); });
   const response = writeResponse(plan, result);
   const p = req.preferences;
   preferenceApplied(response, req, cache, {
