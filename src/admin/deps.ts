@@ -7,6 +7,10 @@ import type { AdminDb } from './db/admin-db.js';
 import type { AdminStore } from './store.js';
 import type { LoginGate, Sessions } from './auth/sessions.js';
 import type { PasswordCheck } from './auth/password.js';
+import type { Accounts } from './users/accounts.js';
+import type { Invites } from './users/invites.js';
+import type { OwnerBootstrap } from './users/bootstrap.js';
+import type { AuditLog } from './audit/audit-log.js';
 
 export interface AdminDeps {
   readonly config: Config;
@@ -20,6 +24,12 @@ export interface AdminDeps {
   readonly reloadSchema: () => Promise<void>;
   readonly sessions: Sessions;
   readonly limiter: LoginGate;
-  readonly password: PasswordCheck;
+  /** The accounts, or null when the admin store is unavailable (then `password` signs in as owner). */
+  readonly accounts: Accounts | null;
+  readonly invites: Invites | null;
+  readonly owner: OwnerBootstrap;
+  /** The single password, used only without an admin store. */
+  readonly password: PasswordCheck | null;
+  readonly audit: AuditLog;
   readonly logger: Logger;
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminError, pgErrorBody } from './errors.js';
 import type { Session } from './auth/sessions.js';
+import type { AdminRole } from './auth/roles.js';
 
 export interface Ctx {
   readonly req: IncomingMessage;
@@ -22,6 +23,8 @@ export interface Route {
   readonly path: string;
   /** Public routes work without a session (sign-in, session probe). */
   readonly public?: boolean;
+  /** The least admin role allowed (default: viewer for GET, editor otherwise; see auth/roles.ts). */
+  readonly role?: AdminRole;
   readonly handler: Handler;
 }
 

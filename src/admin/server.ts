@@ -10,7 +10,15 @@ import type { AdminDb } from './db/admin-db.js';
 import { PgliteAdminDb } from './db/pglite-admin.js';
 import { PgAdminDb } from './db/pg-admin.js';
 import { AdminStore } from './store.js';
-import { passwordCheck, resetStoredPassword } from './auth/password.js';
+import { passwordCheck } from './auth/password.js';
+import { guard } from './auth/guard.js';
+import { Accounts } from './users/accounts.js';
+import { Invites } from './users/invites.js';
+import { bootstrapOwner, resetOwnerPassword, type OwnerBootstrap } from './users/bootstrap.js';
+import { AuditLog } from './audit/audit-log.js';
+import { userRoutes } from './routes/users.js';
+import { auditRoutes } from './routes/audit.js';
+import { backupRoutes } from './routes/backups.js';
 import { csrfMatches, LoginLimiter, Sessions, StoredLoginGate } from './auth/sessions.js';
 import { cookieValue, sameOrigin } from './auth/proxy.js';
 import { AdminError } from './errors.js';
@@ -57,19 +65,30 @@ function adminDb(o: AdminDbSource): AdminDb {
 }
 
 /**
- * `pesquel admin reset-password`: stores a new generated admin password (its hash) and returns it to
- * be shown once. `db` is the embedded database; in server mode the admin's own connection is used.
+ * Runs `fn` with the admin accounts of the database (the admin's own connection; `db` is the
+ * embedded database), for the CLI: `pesquel admin reset-password`, `add-user`, `list-users`, ….
  */
-export async function resetAdminPassword(o: AdminDbSource): Promise<string> {
+export async function withAccounts<T>(o: AdminDbSource, fn: (accounts: Accounts) => Promise<T>): Promise<T> {
   const adb = adminDb(o);
   try {
     const store = new AdminStore(adb);
-    await store.setup();
-    return await resetStoredPassword(store);
+    const problem = await store.setup();
+    if (problem) throw new Error(problem);
+    const accounts = new Accounts(adb);
+    await accounts.setup();
+    // A database still on the single password gets its owner account first (as a start would).
+    await bootstrapOwner(o.config.adminPassword, store, accounts);
+    return await fn(accounts);
   } finally {
     await adb.close();
   }
 }
+
+/**
+ * `pesquel admin reset-password`: stores a new generated password for the owner account `admin`
+ * (its hash) and returns it to be shown once.
+ */
+export const resetAdminPassword = (o: AdminDbSource): Promise<string> => withAccounts(o, resetOwnerPassword);
 
 /**
  * The request's URL. Only origin-form targets (`/path?query`) are served; the target is appended
@@ -108,6 +127,9 @@ export function createHandler(deps: AdminDeps, routes: readonly Route[], files: 
         }
       }
       if (!route.public && !session) throw new AdminError(401, 'signed-out', 'sign in first');
+      // The one role check for every route, the other helpers' included: a route's `role` (default
+      // viewer for GET, editor otherwise), or requireRole() from auth/roles.ts inside its handler.
+      if (!route.public && session) await guard(deps, session, route);
       send(res, await route.handler({ req, url, session, json: () => parseJson(req, route.public ? publicMaxBody : undefined) }));
     } catch (err) {
       if (res.headersSent) {
@@ -135,12 +157,17 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
     const store = new AdminStore(adb);
     const storeProblem = await store.setup();
     if (storeProblem) o.logger.warn({ event: 'admin-store-unavailable' }, `admin UI: tabs and history won't be kept: ${storeProblem}`);
-    const password = await passwordCheck(o.config.adminPassword, store);
+    const accounts = store.available ? new Accounts(adb) : null;
+    await accounts?.setup();
+    const owner: OwnerBootstrap = accounts ? await bootstrapOwner(o.config.adminPassword, store, accounts) : { generated: null, pendingHash: () => null, keep: async () => undefined };
+    const password = accounts ? null : await passwordCheck(o.config.adminPassword, store);
     const deps: AdminDeps = {
       config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
-      sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), password, logger: o.logger,
+      sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), logger: o.logger,
+      accounts, invites: accounts ? new Invites(adb, accounts) : null, owner, password, audit: new AuditLog(adb, () => store.available, o.logger),
     };
-    const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps), ...designerRoutes(deps), ...erRoutes(deps)];
+    const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps), ...designerRoutes(deps), ...erRoutes(deps),
+      ...userRoutes(deps), ...auditRoutes(deps), ...backupRoutes(deps)];
     const server: Server = createServer(createHandler(deps, routes, staticFiles(o.clientDir ?? defaultClientDir)));
     const host = o.host ?? o.config.adminServerHost;
     const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -150,8 +177,8 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
     const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     return {
       url: `http://${shown}:${address.port}`,
-      generatedPassword: password.generated,
-      keepGeneratedPassword: () => password.keep(),
+      generatedPassword: password ? password.generated : owner.generated,
+      keepGeneratedPassword: () => (password ? password.keep() : owner.keep()),
       close: async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();

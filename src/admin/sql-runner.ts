@@ -1,7 +1,9 @@
 // Runs an SQL editor script statement by statement on one connection: each statement's columns,
 // rows (capped), row count and time; the first error stops the script and reports its position in
-// the script. With "run as", everything runs in one transaction after role and claims are set.
+// the script. With "run as", everything runs in one transaction after role and claims are set; a
+// viewer's script runs in a READ ONLY transaction that is always rolled back (readOnlyScript).
 import type { AdminConn } from './db/admin-db.js';
+import { readOnlyStart, refusedReadOnly } from './auth/read-only.js';
 import { pgErrorBody, type PgErrorBody } from './errors.js';
 import { leavesTransactionOpen, splitStatements } from './sql-split.js';
 
@@ -28,8 +30,9 @@ export interface ScriptResult {
 
 const commandOf = (text: string) => /^[\s(]*([a-z]+)/i.exec(text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, ''))?.[1]?.toUpperCase() ?? '';
 
-export async function runScript(c: AdminConn, script: string, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
+export async function runScript(c: AdminConn, script: string, settings: readonly (readonly [string, string])[], readOnly = false): Promise<ScriptResult> {
   const statements = splitStatements(script);
+  if (readOnly) return readOnlyScript(c, statements, settings);
   const results: StatementResult[] = [];
   const notices: string[] = [];
   const t0 = performance.now();
@@ -67,3 +70,41 @@ export async function runScript(c: AdminConn, script: string, settings: readonly
 
 export const changesSchema = (script: string) =>
   splitStatements(script).some((s) => /^(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|TRUNCATE)$/.test(commandOf(s.text)));
+
+/**
+ * A viewer's script: `BEGIN READ ONLY`, role and claims if "run as", each statement (one per call,
+ * extended protocol), then ROLLBACK, so not even a session SET outlives it. Statements that would
+ * end the transaction (COMMIT, ROLLBACK, BEGIN, …) or write files (COPY) are refused before running.
+ */
+async function readOnlyScript(c: AdminConn, statements: ReturnType<typeof splitStatements>, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
+  const results: StatementResult[] = [];
+  const t0 = performance.now();
+  let error: ScriptResult['error'] = null;
+  await readOnlyStart(c, settings);
+  try {
+    for (const [index, s] of statements.entries()) {
+      const refused = refusedReadOnly(commandOf(s.text));
+      if (refused) {
+        error = { code: '25006', message: refused, statementIndex: index };
+        break;
+      }
+      const start = performance.now();
+      try {
+        const r = await c.query(s.text, []);
+        results.push({
+          statement: s.text, offset: s.offset, command: commandOf(s.text), columns: r.fields,
+          rows: r.rows.slice(0, maxRows).map((row) => r.fields.map((f) => row[f.name] ?? null)),
+          rowCount: r.rowCount, truncated: r.rows.length > maxRows, ms: performance.now() - start,
+        });
+      } catch (err) {
+        const body = pgErrorBody(err);
+        if (!body) throw err;
+        error = { ...body, ...(body.position ? { position: body.position + s.offset } : {}), statementIndex: index };
+        break;
+      }
+    }
+  } finally {
+    await c.query('ROLLBACK').catch(() => undefined);
+  }
+  return { results, error, notices: ['read-only: your role (viewer) runs SQL in a read-only transaction, rolled back at the end'], ms: performance.now() - t0 };
+}

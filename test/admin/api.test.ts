@@ -71,21 +71,32 @@ for (const kind of adminKinds()) {
           config: { ...f.adminConfig, adminPassword: null },
           db: f.api.running.db, apiUrl: f.api.url, logger: createLogger('error'), reloadSchema: async () => undefined, port: 0, host: '127.0.0.1',
         });
-        const first = await start();
-        const generated = first.generatedPassword;
-        // Stored only once shown (pesquel start calls this after printing its banner).
-        await first.keepGeneratedPassword();
-        await first.close();
-        assert.match(generated ?? '', /^[\w-]{24}$/);
-        const stored = await f.api.sql("SELECT value FROM pesquel_admin.settings WHERE key = 'password_hash'");
-        assert.match(String(stored[0]?.value), /^scrypt\$/);
-        assert.ok(!String(stored[0]?.value).includes(generated!));
-        const second = await start();
+        // A database without accounts (the fixture's are put back afterwards, same ids).
+        const kept = await f.api.sql('SELECT id::text, email, role, password_hash FROM pesquel_admin.users');
+        await f.api.sql('DELETE FROM pesquel_admin.users');
         try {
-          assert.equal(second.generatedPassword, null);
-          assert.equal((await signIn(adminClient(second.url), generated!)).status, 200);
+          const first = await start();
+          const generated = first.generatedPassword;
+          // Stored only once shown (pesquel start calls this after printing its banner).
+          await first.keepGeneratedPassword();
+          await first.close();
+          assert.match(generated ?? '', /^[\w-]{24}$/);
+          const stored = await f.api.sql("SELECT role, password_hash FROM pesquel_admin.users WHERE email = 'admin'");
+          assert.equal(stored[0]?.role, 'owner');
+          assert.match(String(stored[0]?.password_hash), /^\$argon2id\$/);
+          assert.ok(!String(stored[0]?.password_hash).includes(generated!));
+          const second = await start();
+          try {
+            assert.equal(second.generatedPassword, null);
+            assert.equal((await signIn(adminClient(second.url), generated!)).status, 200);
+          } finally {
+            await second.close();
+          }
         } finally {
-          await second.close();
+          await f.api.sql('DELETE FROM pesquel_admin.users');
+          for (const u of kept) {
+            await f.api.sql('INSERT INTO pesquel_admin.users (id, email, role, password_hash) VALUES ($1, $2, $3, $4)', [u.id, u.email, u.role, u.password_hash]);
+          }
         }
       });
     });

@@ -109,7 +109,7 @@ describe('sessions and passwords', () => {
   it('expires idle sessions and checks CSRF tokens', () => {
     let now = 0;
     const s = new Sessions(1000, () => now);
-    const { token, session } = s.create();
+    const { token, session } = s.create({ id: 'u1', email: 'ada@example.com', role: 'owner' });
     assert.equal(s.get(token), session);
     assert.equal(csrfMatches(session, session.csrf), true);
     assert.equal(csrfMatches(session, 'x'), false);

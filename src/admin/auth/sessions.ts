@@ -1,10 +1,19 @@
-// Signed-in admin sessions: a random cookie token (only its SHA-256 is kept) mapped to a CSRF
-// token that every state-changing request must echo in X-CSRF-Token. Sessions live in memory:
-// a restart signs everyone out. Idle sessions expire.
+// Signed-in admin sessions, one per sign-in of an account: a random cookie token (only its SHA-256
+// is kept) mapped to the account and a CSRF token that every state-changing request must echo in
+// X-CSRF-Token. Sessions live in memory: a restart signs everyone out. Idle sessions expire.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AdminStore } from '../store.js';
+import type { AdminRole } from './roles.js';
 
-export interface Session { readonly csrf: string; lastSeen: number }
+export interface SessionUser {
+  readonly id: string;
+  readonly email: string;
+  role: AdminRole;
+  /** Not an account row (no admin store, or the generated password before it was kept): never re-read. */
+  readonly transient?: boolean;
+}
+
+export interface Session { readonly csrf: string; lastSeen: number; readonly user: SessionUser; checkedAt: number }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -13,10 +22,10 @@ export class Sessions {
 
   constructor(private readonly idleMs = 12 * 3600_000, private readonly now = () => Date.now()) {}
 
-  create(): { token: string; session: Session } {
+  create(user: SessionUser): { token: string; session: Session } {
     this.sweep();
     const token = randomBytes(32).toString('base64url');
-    const session = { csrf: randomBytes(24).toString('base64url'), lastSeen: this.now() };
+    const session = { csrf: randomBytes(24).toString('base64url'), lastSeen: this.now(), user, checkedAt: this.now() };
     this.byDigest.set(digest(token), session);
     return { token, session };
   }
@@ -36,6 +45,11 @@ export class Sessions {
 
   delete(token: string | undefined): void {
     if (token) this.byDigest.delete(digest(token));
+  }
+
+  /** Signs an account out everywhere (removed, or its role changed by another owner). */
+  dropUser(id: string): void {
+    for (const [k, s] of this.byDigest) if (s.user.id === id) this.byDigest.delete(k);
   }
 
   private sweep(): void {

@@ -52,7 +52,8 @@ export class PgAdminDb implements AdminDb {
 
   private conn(client: pg.PoolClient): AdminConn {
     const query = async (text: string, values?: readonly (string | null)[]): Promise<AdminResult> => {
-      const r = await client.query({ text, values: values as unknown[] | undefined });
+      // With values, always the extended protocol: one statement per call, never a hidden second one.
+      const r = await client.query({ text, values: values as unknown[] | undefined, ...(values ? { queryMode: 'extended' as const } : {}) });
       const fields = (r.fields ?? []).map((f) => ({ name: f.name, typeOid: f.dataTypeID }));
       const rows = r.rows as Record<string, string | null>[];
       return { rows, fields, rowCount: r.command === 'SELECT' || fields.length > 0 ? rows.length : (r.rowCount ?? 0) };

@@ -34,6 +34,7 @@ export function activityRoutes(d: AdminDeps): Route[] {
         if (d.adb.ownPids().includes(pid)) throw new AdminError(409, 'own-session', "that is one of the admin UI's own connections");
         const fn = b.action === 'cancel' ? 'pg_cancel_backend' : 'pg_terminate_backend';
         const [row] = await d.adb.use((c) => c.rows<{ ok: string }>(`SELECT ${fn}($1::int)::text AS ok`, [String(pid)]));
+        await d.audit.record(ctx, { action: `activity.${b.action}`, detail: `pid ${pid}` });
         return { json: { ok: row?.ok === 'true' } };
       },
     },

@@ -69,7 +69,7 @@ function parseChange(body: Record<string, unknown>): RowChange {
 export function dataRoutes(d: AdminDeps): Route[] {
   return [
     {
-      method: 'POST', path: '/api/data/rows',
+      method: 'POST', path: '/api/data/rows', role: 'viewer',
       handler: async (ctx) => {
         const body = await ctx.json();
         const q = gridQuery(body);
@@ -89,7 +89,7 @@ export function dataRoutes(d: AdminDeps): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/data/preview',
+      method: 'POST', path: '/api/data/preview', role: 'viewer',
       handler: async (ctx) => {
         const body = await ctx.json();
         const t = await d.adb.use((c) => loadTable(c, field(body, 'schema'), field(body, 'table')));
@@ -114,6 +114,7 @@ export function dataRoutes(d: AdminDeps): Route[] {
               throw new AdminError(409, 'row-count', `the statement would change ${r.rowCount} rows instead of 1: nothing was changed`);
             }
             await c.query('COMMIT');
+            await d.audit.record(ctx, { action: `grid.${change.op}`, sql: renderInline(stmt), rows: r.rowCount, detail: `${t.schema}.${t.name}` }, c);
             return { sql: renderInline(stmt), row: r.rows[0] ? rowArray(t, r.rows[0]) : null };
           }),
         };
@@ -165,6 +166,7 @@ export function dataRoutes(d: AdminDeps): Route[] {
             n += (await c.query(text, values)).rowCount;
           }
           await c.query('COMMIT');
+          await d.audit.record(ctx, { action: 'grid.import', rows: n, detail: `${t.schema}.${t.name}: ${n} rows from CSV` }, c);
           return n;
         });
         return { json: { inserted } };

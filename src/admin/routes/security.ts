@@ -62,7 +62,7 @@ export function securityRoutes(d: AdminDeps): Route[] {
       handler: async (ctx) => ({ json: await d.adb.use((c) => c.rows(rlsTablesSql, [ctx.url.searchParams.get('schema') ?? d.config.dbSchemas[0] ?? 'public'])) }),
     },
     {
-      method: 'POST', path: '/api/security/preview',
+      method: 'POST', path: '/api/security/preview', role: 'viewer',
       handler: async (ctx) => ({ json: { sql: policyChange(await body(ctx)).map((s) => renderInline(s) + ';') } }),
     },
     {
@@ -77,6 +77,7 @@ export function securityRoutes(d: AdminDeps): Route[] {
           }
           await c.query('COMMIT');
         });
+        await d.audit.record(ctx, { action: 'security.apply', sql: statements.map((s) => renderInline(s) + ';').join('\n') });
         return { json: { sql: statements.map((s) => renderInline(s) + ';') } };
       },
     },

@@ -1,17 +1,21 @@
-// Sign-in, sign-out and the session probe the client calls at load. The cookie is HttpOnly and
-// SameSite=Strict, Secure when the browser reached us over https (directly or via a proxy).
+// Sign-in (account and password, or a JWT of the API's issuer), sign-out and the session probe the
+// client calls at load. The cookie is HttpOnly and SameSite=Strict, Secure when the browser
+// reached us over https (directly or via a proxy).
 import { AdminError } from '../errors.js';
 import type { AdminDeps } from '../deps.js';
-import type { Ctx, Route } from '../http-kit.js';
+import type { Ctx, Reply, Route } from '../http-kit.js';
 import { cookieValue, publicOrigin, sessionCookie } from '../auth/proxy.js';
+import { authenticate } from '../auth/sign-in.js';
+import type { Session, SessionUser } from '../auth/sessions.js';
 import { version } from '../../version.js';
 
 export const cookieName = 'pesquel_admin_session';
 
-async function info(d: AdminDeps) {
+async function info(d: AdminDeps, s: Session) {
   const [row] = await d.adb.use((c) => c.rows<{ server_version: string; database: string; user: string }>(
     "SELECT current_setting('server_version') AS server_version, current_database() AS database, current_user AS user"));
   return {
+    signedIn: true, csrf: s.csrf, account: { email: s.user.email, role: s.user.role }, accounts: d.accounts !== null,
     version, backend: d.adb.kind, canCancel: d.adb.canCancel, serverVersion: row?.server_version, database: row?.database,
     user: row?.user, anonRole: d.config.dbAnonRole, schemas: d.config.dbSchemas, jwtSecretSet: d.config.jwtSecret !== null,
   };
@@ -19,32 +23,39 @@ async function info(d: AdminDeps) {
 
 const clientAddr = (ctx: Ctx) => ctx.req.socket.remoteAddress ?? 'unknown';
 
+/** A new session for `user` (a new id at each sign-in) and its cookie. */
+export async function startSession(d: AdminDeps, ctx: Ctx, user: SessionUser): Promise<Reply> {
+  d.sessions.delete(cookieValue(ctx.req, cookieName));
+  const { token, session } = d.sessions.create(user);
+  const secure = publicOrigin(ctx.req).proto === 'https';
+  return { json: await info(d, session), headers: { 'Set-Cookie': sessionCookie(cookieName, token, secure, 12 * 3600) } };
+}
+
+/** Counts an attempt before the (slow) check: a hundred parallel guesses get ten checks, not a hundred. */
+export async function gated<T>(d: AdminDeps, ctx: Ctx, attempt: () => Promise<T | null>): Promise<T> {
+  const addr = clientAddr(ctx);
+  if (!(await d.limiter.reserve(addr))) throw new AdminError(429, 'too-many-attempts', 'too many failed sign-ins: wait a minute');
+  const ok = await attempt();
+  if (ok === null) throw new AdminError(401, 'bad-password', 'wrong account or password');
+  await d.limiter.succeed(addr);
+  return ok;
+}
+
 export function sessionRoutes(d: AdminDeps): Route[] {
   return [
     {
       method: 'GET', path: '/api/session', public: true,
-      handler: async (ctx) => ctx.session ? { json: { signedIn: true, csrf: ctx.session.csrf, ...(await info(d)) } } : { json: { signedIn: false } },
+      handler: async (ctx) => ctx.session ? { json: await info(d, ctx.session) } : { json: { signedIn: false, accounts: d.accounts !== null } },
     },
     {
       method: 'POST', path: '/api/login', public: true,
       handler: async (ctx) => {
-        const addr = clientAddr(ctx);
-        const { password } = await ctx.json<{ password?: unknown }>();
-        // Counted before the (slow) hash: a hundred parallel guesses get ten checks, not a hundred.
-        if (!(await d.limiter.reserve(addr))) throw new AdminError(429, 'too-many-attempts', 'too many failed sign-ins: wait a minute');
-        if (typeof password !== 'string' || !(await d.password.verify(password))) throw new AdminError(401, 'bad-password', 'wrong password');
-        await d.limiter.succeed(addr);
-        d.sessions.delete(cookieValue(ctx.req, cookieName)); // a new session id at each sign-in
-        const { token, session } = d.sessions.create();
-        const secure = publicOrigin(ctx.req).proto === 'https';
-        return {
-          json: { signedIn: true, csrf: session.csrf, ...(await info(d)) },
-          headers: { 'Set-Cookie': sessionCookie(cookieName, token, secure, 12 * 3600) },
-        };
+        const { email, password } = await ctx.json<{ email?: unknown; password?: unknown }>();
+        return startSession(d, ctx, await gated(d, ctx, () => authenticate(d, email, password)));
       },
     },
     {
-      method: 'POST', path: '/api/logout',
+      method: 'POST', path: '/api/logout', role: 'viewer',
       handler: async (ctx) => {
         d.sessions.delete(cookieValue(ctx.req, cookieName));
         const secure = publicOrigin(ctx.req).proto === 'https';

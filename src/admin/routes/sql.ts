@@ -12,26 +12,33 @@ const explainPrefix = 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ';
 const summary = (r: Awaited<ReturnType<typeof runScript>>) =>
   r.error ? `error ${r.error.code}: ${r.error.message}` : r.results.map((x) => `${x.command} ${x.rowCount}`).join(', ');
 
+/** Rows changed by the statements that change rows (SELECT's rows are read, not changed). */
+const rowsChanged = (r: Awaited<ReturnType<typeof runScript>>) =>
+  r.results.filter((x) => /^(INSERT|UPDATE|DELETE|MERGE|COPY)$/.test(x.command)).reduce((n, x) => n + x.rowCount, 0);
+
 export function sqlRoutes(d: AdminDeps): Route[] {
   return [
     {
-      method: 'POST', path: '/api/sql/run',
+      method: 'POST', path: '/api/sql/run', role: 'viewer',
       handler: async (ctx) => {
         const body = await ctx.json<{ runId?: string; sql?: string; runAs?: RunAs }>();
         const script = body.sql ?? '';
         const settings = runAsSettings(body.runAs, d.config);
+        const viewer = ctx.session?.user.role === 'viewer';
         const result = await d.adb.run(body.runId ?? '', async (c) => {
-          const r = await runScript(c, script, settings);
+          const r = await runScript(c, script, settings, viewer);
+          // Every run of an editor or owner is audited (a SELECT may call a writing function).
+          if (!viewer) await d.audit.record(ctx, { action: 'sql.run', sql: script, rows: rowsChanged(r), ok: r.error === null, detail: summary(r).slice(0, 500) }, c);
           // Recorded on the same connection: on PGlite this keeps it in one turn of the mutex.
           if (d.store.available) await d.store.addHistory(c, { sql: script, ms: r.ms, ok: r.error === null, summary: summary(r) }).catch(() => undefined);
           return r;
         });
-        if (changesSchema(script)) await d.reloadSchema();
+        if (!viewer && changesSchema(script)) await d.reloadSchema();
         return { json: result };
       },
     },
     {
-      method: 'POST', path: '/api/sql/cancel',
+      method: 'POST', path: '/api/sql/cancel', role: 'viewer',
       handler: async (ctx) => {
         const runId = field(await ctx.json(), 'runId');
         if (!d.adb.canCancel) {
@@ -41,7 +48,7 @@ export function sqlRoutes(d: AdminDeps): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/sql/explain',
+      method: 'POST', path: '/api/sql/explain', role: 'viewer',
       handler: async (ctx) => {
         const body = await ctx.json<{ sql?: string; runAs?: RunAs; runId?: string }>();
         const statements = splitStatements(body.sql ?? '');
@@ -50,10 +57,10 @@ export function sqlRoutes(d: AdminDeps): Route[] {
         const settings = runAsSettings(body.runAs, d.config);
         return {
           json: await d.adb.run(body.runId ?? '', async (c) => {
-            await c.query('BEGIN');
+            await c.query(ctx.session?.user.role === 'viewer' ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN');
             try {
               for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
-              const r = await c.query(explainPrefix + stmt.text);
+              const r = await c.query(explainPrefix + stmt.text, []);
               const plan = JSON.parse(Object.values(r.rows[0] ?? {})[0] ?? '[]') as unknown;
               return { plan, statement: stmt.text };
             } catch (err) {
@@ -71,7 +78,7 @@ export function sqlRoutes(d: AdminDeps): Route[] {
     },
     { method: 'GET', path: '/api/sql/tabs', handler: async () => ({ json: await d.store.tabs() }) },
     {
-      method: 'PUT', path: '/api/sql/tabs',
+      method: 'PUT', path: '/api/sql/tabs', role: 'viewer',
       handler: async (ctx) => {
         const b = await ctx.json();
         const id = field(b, 'id');
@@ -81,7 +88,7 @@ export function sqlRoutes(d: AdminDeps): Route[] {
       },
     },
     {
-      method: 'DELETE', path: '/api/sql/tabs',
+      method: 'DELETE', path: '/api/sql/tabs', role: 'viewer',
       handler: async (ctx) => {
         await d.store.deleteTab(ctx.url.searchParams.get('id') ?? '');
         return { json: { deleted: true } };
