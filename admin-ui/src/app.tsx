@@ -7,8 +7,10 @@ import { BrowserPage } from './browser/browser-page';
 import { SqlPage } from './sql/sql-page';
 import { SecurityPage } from './security/security-page';
 import { ActivityPage } from './activity/activity-page';
+import { DesignerPage } from './designer/designer-page';
+import { ErPage } from './er/er-page';
 
-const screens = { browse: 'Browser', sql: 'SQL', security: 'Roles & security', activity: 'Activity' } as const;
+const screens = { browse: 'Browser', sql: 'SQL', security: 'Roles & security', activity: 'Activity', designer: 'Designer', er: 'ER diagram' } as const;
 type Screen = keyof typeof screens;
 
 const screenOf = (): Screen => {
@@ -57,6 +59,8 @@ export function App() {
         {screen === 'sql' && <SqlPage session={session} />}
         {screen === 'security' && <SecurityPage session={session} />}
         {screen === 'activity' && <ActivityPage session={session} />}
+        {screen === 'designer' && <DesignerPage defaultSchema={session.schemas?.[0] ?? 'public'} />}
+        {screen === 'er' && <ErPage defaultSchema={session.schemas?.[0] ?? 'public'} />}
       </main>
     </div>
   );
