@@ -22,6 +22,11 @@ export interface TxSettings {
 /** One API request's transaction: settings, optional pre-statements, then the main statement. */
 export interface RequestTx {
   readonly readOnly: boolean;
+  /**
+   * May run on a read replica (db-replica-uris): a GET/HEAD read or read-only RPC call without a
+   * `Prefer: tx=` override or `Prefer: read=primary`. Absent or false: the primary.
+   */
+  readonly replicaOk?: boolean;
   /** `set_config(name, value, true)` for each pair, in order: `shared` first (role first), then `own`. */
   readonly settings: TxSettings;
   /** Statements run before the main one (db-pre-request, EXPLAIN for planned counts). */
@@ -78,7 +83,26 @@ export type DbEvent =
   /** The LISTEN connection broke (database restart); the backend reconnects by itself. */
   | { readonly type: 'listener-lost'; readonly message: string }
   /** LISTEN works again: notifications sent while it was down were lost, so reload what they would have. */
-  | { readonly type: 'listener-reconnected'; readonly attempts: number };
+  | { readonly type: 'listener-reconnected'; readonly attempts: number }
+  /** A read replica stopped taking reads (unreachable, lagging past db-replica-max-lag) or took them again. */
+  | { readonly type: 'replica-down'; readonly backend: string; readonly reason: string }
+  | { readonly type: 'replica-up'; readonly backend: string; readonly lagSeconds: number }
+  /** The server kept losing prepared statements (a pooler without their support): unnamed ones from now on. */
+  | { readonly type: 'prepared-statements-off'; readonly message: string };
+
+/** One database server behind a routed Db (db-replica-uris), for /metrics and /ready. */
+export interface BackendState {
+  /** `primary`, `replica-1`, `replica-2`, … (in db-replica-uris order). */
+  readonly name: string;
+  /** host:port/database, never the credentials. */
+  readonly address: string;
+  readonly healthy: boolean;
+  /** Replay lag in seconds (0 when caught up); null for the primary or when unknown. */
+  readonly lagSeconds: number | null;
+  /** API requests (transactions) sent to it, and those that failed because of it (connection, pool, recovery conflict). */
+  readonly requests: number;
+  readonly errors: number;
+}
 
 export interface Db {
   readonly kind: 'pglite' | 'postgres';
@@ -95,5 +119,7 @@ export interface Db {
    * (/ready): a saturated pool is not a database that is down.
    */
   ping(timeoutMs: number): Promise<boolean>;
+  /** The primary and each read replica, when reads are routed (db-replica-uris); absent otherwise. */
+  backends?(): readonly BackendState[];
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // (the database answers and the schema cache is loaded) and GET /metrics (Prometheus text format).
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import type { Db } from '../db/types.js';
+import type { BackendState, Db } from '../db/types.js';
 import type { SchemaCacheHolder } from '../schema-cache/holder.js';
 
 export interface AdminDeps {
@@ -23,8 +23,13 @@ export function createAdminServer(deps: AdminDeps): Server {
     } else if (path === '/ready') {
       // Reachability, not a free connection: a pool busy with slow requests is not a database that
       // is down (Db.ping does not queue behind them). Bounded wait.
+      // With read replicas the body lists every server; only the primary decides readiness.
       void deps.db.ping(deps.readyTimeoutMs ?? 5000).then(
-        (up) => res.writeHead(up && deps.schema.current() ? 200 : 503).end(),
+        (up) => {
+          const status = up && deps.schema.current() ? 200 : 503;
+          if (!deps.db.backends) return res.writeHead(status).end();
+          res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(readyBody(up, deps.db.backends())));
+        },
         () => res.writeHead(503).end(),
       );
     } else if (path === '/metrics' && deps.metrics) {
@@ -37,4 +42,13 @@ export function createAdminServer(deps: AdminDeps): Server {
       res.writeHead(404).end();
     }
   });
+}
+
+/** `{"primary":{"address":…,"healthy":true},"replicas":[{"name":"replica-1","address":…,"healthy":true,"lag_seconds":0}]}` */
+function readyBody(primaryUp: boolean, backends: readonly BackendState[]) {
+  const [primary, ...replicas] = backends;
+  return {
+    primary: { address: primary?.address ?? null, healthy: primaryUp },
+    replicas: replicas.map((r) => ({ name: r.name, address: r.address, healthy: r.healthy, lag_seconds: r.lagSeconds })),
+  };
 }

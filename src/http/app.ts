@@ -108,7 +108,9 @@ export function createApp(deps: AppDeps): Handler {
             run: (tx) => {
               const settings = requestSettings(req, a, cache, config.dbExtraSearchPath, config.appSettings, timezoneFor(req, cache));
               timing?.mark('plan');
-              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, settings, before: t.before, main: t.main, end: t.end, clientGone }));
+              // Read replicas (db/routed.ts) take GET/HEAD reads and read-only calls, unless the client overrides the end or asks for the primary.
+              const replicaOk = (req.method === 'GET' || req.method === 'HEAD') && tx.readOnly && req.preferences.tx === null && req.preferences.read === null;
+              const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, replicaOk, settings, before: t.before, main: t.main, end: t.end, clientGone }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
             compiled: <T>(make: () => T, variant?: string) =>

@@ -34,7 +34,11 @@ export type DbOpsEvent =
   | { readonly type: 'pool-timeout' }
   | { readonly type: 'connection-error'; readonly message: string }
   | { readonly type: 'listener-lost'; readonly message: string }
-  | { readonly type: 'listener-reconnected'; readonly attempts: number };
+  | { readonly type: 'listener-reconnected'; readonly attempts: number }
+  /** A read replica (db-replica-uris) stopped taking reads, or took them again. */
+  | { readonly type: 'replica-down'; readonly backend: string; readonly reason: string }
+  | { readonly type: 'replica-up'; readonly backend: string; readonly lagSeconds: number }
+  | { readonly type: 'prepared-statements-off'; readonly message: string };
 
 export type SchemaOpsEvent =
   | { readonly type: 'schema-loaded'; readonly ms: number; readonly tables: number; readonly functions: number }

@@ -43,6 +43,17 @@ export function createObserver(log: Logger, metrics: Metrics | null): Observe {
         metrics?.listenerReconnects.inc();
         log.info({ event: e.type, attempts: e.attempts }, 'LISTEN connection restored; reloading the schema cache');
         return;
+      case 'replica-down':
+        metrics?.replicaStateChanges.inc({ backend: e.backend, healthy: 'false' });
+        log.warn({ event: e.type, backend: e.backend, reason: e.reason }, 'read replica skipped; its reads go elsewhere until it recovers');
+        return;
+      case 'replica-up':
+        metrics?.replicaStateChanges.inc({ backend: e.backend, healthy: 'true' });
+        log.info({ event: e.type, backend: e.backend, lagSeconds: e.lagSeconds }, 'read replica takes reads');
+        return;
+      case 'prepared-statements-off':
+        log.warn({ event: e.type, message: e.message }, 'prepared statements keep disappearing (pgBouncer in transaction mode without max_prepared_statements?): unnamed statements from now on; set db-prepared-statements = false to start that way');
+        return;
       case 'schema-loaded':
         metrics?.schemaLoads.inc({ status: 'SUCCESS' });
         metrics?.schemaQueryTime.set(e.ms / 1000);

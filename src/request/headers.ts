@@ -9,7 +9,7 @@ import type { MediaType, Preferences } from './types.js';
 export function parsePrefer(values: readonly string[]): Preferences {
   const prefs: { -readonly [K in keyof Preferences]: Preferences[K] } = {
     return: null, count: null, resolution: null, missing: null, handling: null,
-    timezone: null, maxAffected: null, tx: null, invalid: [],
+    timezone: null, maxAffected: null, tx: null, read: null, invalid: [],
   };
   const invalid: string[] = [];
   const allowed: Record<string, readonly string[]> = {
@@ -19,6 +19,7 @@ export function parsePrefer(values: readonly string[]): Preferences {
     missing: ['default', 'null'],
     handling: ['strict', 'lenient'],
     tx: ['commit', 'rollback'],
+    read: ['primary'], // PeSquel's own (read replicas); PostgREST ignores it
   };
   for (const raw of values.flatMap((v) => v.split(','))) {
     const item = raw.trim();

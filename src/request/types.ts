@@ -114,6 +114,8 @@ export interface Preferences {
   readonly timezone: string | null;
   readonly maxAffected: number | null;
   readonly tx: 'commit' | 'rollback' | null;
+  /** PeSquel's `read=primary`: read from the primary, not a read replica (read-your-writes). */
+  readonly read: 'primary' | null;
   /** Preferences that were not understood, as sent. */
   readonly invalid: readonly string[];
 }

@@ -1,5 +1,6 @@
-// Test harness: starts throwaway PostgreSQL servers (copied from a cached initdb template) and pgBouncer
-// in front of them on free loopback ports, and makes sure none of them outlive the test process.
+// Test harness: starts throwaway PostgreSQL servers (copied from a cached initdb template), streaming
+// replicas of them (pg_basebackup -R) and pgBouncer in front of them on free loopback ports, and makes
+// sure none of them outlive the test process.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -34,6 +35,15 @@ export interface PgServer {
   restart(): Promise<void>;
 }
 
+/** A hot standby streaming from a PgServer (physical replication slot, so a halted one can catch up). */
+export interface PgReplica extends PgServer {
+  /** Stops the replica (fast shutdown) and keeps its data; resume() starts it again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
+  /** Waits until the replica has replayed everything the primary had written when called. */
+  catchUp(timeoutMs?: number): Promise<void>;
+}
+
 export interface PgBouncerServer {
   readonly port: number;
   url(user: string, password: string, database?: string): string;
@@ -57,6 +67,7 @@ const SHM_DIR = '/dev/shm';
 const SHM_MIN_FREE = 2 * 1024 ** 3; // containers often give /dev/shm only 64 MB, and PostgreSQL needs it too
 const BOUNCER_PREFIX = 'pesquel-pgbouncer-';
 const PG_TOOLS = ['initdb', 'pg_ctl', 'postgres'] as const;
+const REPLICA_PREFIX = 'pesquel_replica_'; // replication slot names on the primary
 // Sorting: C collation (byte order, like the fast path PostgreSQL uses for "C"); character classes: UTF-8.
 const INITDB_ARGS = [`--username=${SUPERUSER}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-sync', '--locale=C',
   '--wal-segsize=1']; // 1 MB WAL segments instead of 16: less to copy per server
@@ -430,18 +441,18 @@ function template(bin: PgBin, user: OsUser | undefined, base: string): Promise<T
 class LocalPgServer implements PgServer {
   readonly host = HOST;
   readonly superUser = SUPERUSER;
-  readonly superPassword = randomBytes(18).toString('hex');
   readonly dataDir: string;
   readonly majorVersion: number;
   port = 0;
-  private stopped = false;
-  private untrack: () => void = () => false;
+  protected stopped = false;
+  protected untrack: () => void = () => false;
 
   constructor(
-    private readonly bin: PgBin,
-    private readonly dir: string,
-    private readonly user: OsUser | undefined,
+    readonly bin: PgBin,
+    readonly dir: string,
+    readonly user: OsUser | undefined,
     readonly database: string,
+    readonly superPassword = randomBytes(18).toString('hex'),
   ) {
     this.dataDir = join(dir, 'data');
     this.majorVersion = bin.major;
@@ -455,15 +466,15 @@ class LocalPgServer implements PgServer {
     return pgUrl(this.port, user, password, database);
   }
 
-  private get logFile(): string {
+  protected get logFile(): string {
     return join(this.dir, 'postgres.log');
   }
 
-  private pgCtl(args: readonly string[]): Promise<string> {
+  protected pgCtl(args: readonly string[]): Promise<string> {
     return run(join(this.bin.dir, 'pg_ctl'), [...args, '-D', this.dataDir, '-s'], this.dir, this.user);
   }
 
-  private async pgCtlStart(): Promise<void> {
+  protected async pgCtlStart(): Promise<void> {
     try {
       await this.pgCtl(['start', '-l', this.logFile, '-w', '-t', '60']);
     } catch (err) {
@@ -475,6 +486,12 @@ class LocalPgServer implements PgServer {
   async start(template: Template): Promise<void> {
     await run('cp', ['-a', template.dataDir, this.dataDir], this.dir, this.user);
     this.untrack = track(() => this.stopSync());
+    await this.startOnFreePort();
+    await this.setUp(template.superPassword);
+  }
+
+  /** Starts the data directory on a free port (another process may take the port first: retry). */
+  protected async startOnFreePort(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       this.port = await freePort();
       const socketDir = this.dir.replaceAll("'", "''");
@@ -486,7 +503,6 @@ class LocalPgServer implements PgServer {
         if (attempt >= 3 || !/already in use/i.test(tail(this.logFile, 5))) throw err;
       }
     }
-    await this.setUp(template.superPassword);
   }
 
   /** Gives this server its own superuser password (the template's is shared) and creates the database. */
@@ -520,7 +536,7 @@ class LocalPgServer implements PgServer {
     }
   }
 
-  private killPostmaster(): void {
+  protected killPostmaster(): void {
     const pid = postmasterPid(this.dataDir);
     // Backends exit on their own once the postmaster is gone.
     if (pid !== undefined && isRunning(pid, 'postgres')) process.kill(pid, 'SIGKILL');
@@ -562,6 +578,108 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
     throw err;
   }
   return server;
+}
+
+// ---------------------------------------------------------------- streaming replicas
+
+/** A `.pgpass` line: `:` and `\` escaped. */
+const pgpassField = (v: string) => v.replace(/[\\:]/g, (c) => `\\${c}`);
+
+async function withSuperClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+class LocalPgReplica extends LocalPgServer implements PgReplica {
+  constructor(private readonly primary: LocalPgServer, dir: string, private readonly slot: string) {
+    super(primary.bin, dir, primary.user, primary.database, primary.superPassword); // roles are replicated
+  }
+
+  /** pg_basebackup -R from the primary (WAL streamed alongside, its own slot), then a hot standby on a free port. */
+  async startStreaming(): Promise<void> {
+    const passfile = join(this.dir, 'pgpass');
+    writePrivate(passfile, `${HOST}:${this.primary.port}:*:${SUPERUSER}:${pgpassField(this.superPassword)}\n`, this.user);
+    const conn = `host=${HOST} port=${this.primary.port} user=${SUPERUSER} passfile=${passfile}`;
+    this.untrack = track(() => this.stopSync());
+    await run(join(this.bin.dir, 'pg_basebackup'), [
+      '-D', this.dataDir, '-d', conn, '-X', 'stream', '-R', '-C', '-S', this.slot, '--checkpoint=fast', '--no-sync',
+    ], this.dir, this.user);
+    // Later lines win: its own port and socket directory instead of the primary's copied ones.
+    appendFileSync(join(this.dataDir, 'postgresql.conf'), 'hot_standby = on\n');
+    await this.startOnFreePort();
+  }
+
+  async halt(): Promise<void> {
+    if (this.stopped) throw new Error('halt() after stop()');
+    await this.pgCtl(['stop', '-m', 'fast', '-w', '-t', '60']);
+  }
+
+  async resume(): Promise<void> {
+    if (this.stopped) throw new Error('resume() after stop()');
+    await this.pgCtlStart();
+  }
+
+  async catchUp(timeoutMs = 30_000): Promise<void> {
+    // The template runs synchronous_commit=off, and WAL senders send only flushed WAL: a commit of
+    // our own with it on flushes everything written before it, up to the position we then wait for.
+    const target = await withSuperClient(this.primary.superUrl, async (c) => {
+      await c.query('SET synchronous_commit = on');
+      await c.query('SELECT txid_current()');
+      return (await c.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')).rows[0]?.lsn;
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const done = await withSuperClient(this.superUrl, async (c) =>
+        (await c.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [target])).rows[0]?.done === true)
+        .catch(() => false);
+      if (done) return;
+      if (Date.now() > deadline) throw new Error(`replica on port ${this.port} did not replay up to ${target} within ${timeoutMs} ms`);
+      await delay(25);
+    }
+  }
+
+  /** Also drops its replication slot on the primary, if that is still running (else the primary keeps its WAL). */
+  override async stop(): Promise<void> {
+    if (this.stopped) return;
+    await super.stop();
+    const drop = 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active';
+    for (let i = 0; i < 40; i++) {
+      const left = await withSuperClient(this.primary.superUrl, async (c) => {
+        await c.query(drop, [this.slot]);
+        return (await c.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [this.slot])).rowCount ?? 0;
+      }).catch(() => 0); // the primary is gone: nothing to keep clean
+      if (left === 0) return;
+      await delay(50); // its WAL sender is still exiting
+    }
+  }
+}
+
+/**
+ * Starts a hot standby of `primary` (a server from startPostgres): `pg_basebackup -R` over a physical
+ * replication slot, on a free port, as the same OS user. Same superuser password and database.
+ *
+ *   const replica = await startReplica(pg);   // replica.superUrl → …:41235/pesquel, read-only
+ *   await replica.catchUp();                  // everything written on pg so far is visible there
+ */
+export async function startReplica(primary: PgServer): Promise<PgReplica> {
+  if (!(primary instanceof LocalPgServer)) throw new Error('startReplica needs a server started by startPostgres');
+  const dir = mkdtempSync(join(baseDir(primary.user), RUN_PREFIX));
+  writeOwner(dir);
+  own(dir, primary.user);
+  const replica = new LocalPgReplica(primary, dir, REPLICA_PREFIX + randomBytes(6).toString('hex'));
+  try {
+    await replica.startStreaming();
+  } catch (err) {
+    await replica.stop();
+    throw err;
+  }
+  return replica;
 }
 
 // ---------------------------------------------------------------- pgBouncer

@@ -41,5 +41,7 @@ export function preferenceApplied(res: ApiResponse, req: ApiRequest, cache: Sche
   if (p.timezone !== null && cache.timezones.has(p.timezone)) parts.push(`timezone=${p.timezone}`);
   if (applied.maxAffected != null) parts.push(`max-affected=${applied.maxAffected}`);
   if (applied.tx) parts.push(`tx=${applied.tx}`);
+  // Always honoured: every request with it runs on the primary (db-replica-uris).
+  if (p.read !== null) parts.push(`read=${p.read}`);
   if (parts.length > 0) res.headers['Preference-Applied'] = parts.join(', ');
 }
