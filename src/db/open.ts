@@ -28,6 +28,7 @@ function postgresDb(config: Config, uri: string, onEvent?: (e: DbEvent) => void,
     poolSize: config.dbPool,
     acquisitionTimeoutMs: config.dbPoolAcquisitionTimeout * 1000,
     idleTimeoutMs: config.dbPoolMaxIdletime * 1000,
+    preparedStatements: config.dbPreparedStatements,
     ...(replica ? { applicationName: 'pesquel-replica' } : {}),
     onEvent,
   });

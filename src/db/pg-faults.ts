@@ -96,3 +96,14 @@ export function cancelBackend(client: pg.ClientBase, timeoutMs = 5000): Promise<
     else con.connect(port, host);
   });
 }
+
+/**
+ * A prepared statement the connection's cache trusted is gone (26000: a pooler moved the session,
+ * or something ran DEALLOCATE) or stale (0A000 "cached plan must not change result type": a table's
+ * columns changed under it). The failed transaction changed nothing, so the request can run again.
+ */
+export function preparedStatementLost(err: unknown): boolean {
+  if (!isServerError(err)) return false;
+  const { code, message } = err as { code?: unknown; message: string };
+  return code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(message));
+}

@@ -10,6 +10,7 @@
 // of client.query: measured in a loop, collecting a request's four results took 6.8 µs through
 // pg's Query and 0.5–1 µs here.
 import pg from 'pg';
+import type { PreparedPlan, StatementCache } from './prepared.js';
 import type { Script, Statement } from './request-script.js';
 
 /** The pool's type parsers: int8 stays text (counts and bigint columns keep their precision). */
@@ -46,18 +47,23 @@ let scratch = Buffer.allocUnsafe(16 * 1024);
 
 /**
  * Encodes a pipeline into one buffer (one write, one TCP segment for a small request):
- *   Parse   'P' len "" text 0 int16(0)             — unnamed statement, parameter types inferred
- *   Bind    'B' len "" "" int16(n) int16(0)… int16(n) {int32 len | -1, bytes}… int16(1) int16(0)
+ *   Close   'C' len 'S' name                       — statements evicted from the connection's cache
+ *   Close, Parse 'P' len name text 0 int16(0)      — only for a statement not yet prepared (name ""
+ *                                                    for the unnamed one: no Close); parameter types inferred
+ *   Bind    'B' len "" name int16(n) int16(0)… int16(n) {int32 len | -1, bytes}… int16(1) int16(0)
  *                                                  — parameters and results in text format
  *   Describe 'D' len 'P' ""                         — the row description of the unnamed portal
  *                                                    (left out when the statement's rows are not needed)
  *   Execute 'E' len "" int32(0)                    — every row
- * and one Sync 'S' 4 at the end.
+ * and one Sync 'S' 4 at the end. Without a plan every statement is the unnamed one.
  */
-export function encodePipeline(statements: readonly Statement[]): Buffer {
+export function encodePipeline(statements: readonly Statement[], plan?: PreparedPlan): Buffer {
   let size = 5;
-  for (const st of statements) {
-    size += 41 + maxBytes(st.text); // Parse 9 + text, Bind 15, Describe 7, Execute 10
+  for (const name of plan?.close ?? []) size += 7 + name.length;
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as Statement;
+    const name = plan?.names[i] ?? '';
+    size += 41 + 3 * name.length + 7 + maxBytes(st.text); // Close 7 + name, Parse 9 + name + text, Bind 15 + name, Describe 7, Execute 10
     for (const v of st.values) size += 6 + (v === null ? 0 : maxBytes(v));
   }
   // Encoded into a reused scratch buffer, then copied into one of exactly the right size (from
@@ -67,19 +73,27 @@ export function encodePipeline(statements: readonly Statement[]): Buffer {
   if (!big && size > scratch.length) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX, 2 * size));
   const buf = big ? Buffer.allocUnsafe(size) : scratch;
   let o = 0;
-  for (const st of statements) {
-    buf[o] = 0x50; // Parse
-    let at = o + 1;
-    o += 5;
-    buf[o++] = 0;
-    o += buf.write(st.text, o, 'utf8');
-    buf[o++] = 0;
-    o = buf.writeInt16BE(0, o);
-    buf.writeInt32BE(o - at, at);
+  for (const name of plan?.close ?? []) o = close(buf, o, name);
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as Statement;
+    const name = plan?.names[i] ?? '';
+    if (plan === undefined || plan.parse[i] === true) {
+      if (name !== '') o = close(buf, o, name);
+      buf[o] = 0x50; // Parse
+      const at = o + 1;
+      o += 5;
+      o += buf.write(name, o, 'latin1');
+      buf[o++] = 0;
+      o += buf.write(st.text, o, 'utf8');
+      buf[o++] = 0;
+      o = buf.writeInt16BE(0, o);
+      buf.writeInt32BE(o - at, at);
+    }
     buf[o] = 0x42; // Bind
-    at = o + 1;
+    const at = o + 1;
     o += 5;
     buf[o++] = 0;
+    o += buf.write(name, o, 'latin1');
     buf[o++] = 0;
     const n = st.values.length;
     o = buf.writeUInt16BE(n, o);
@@ -116,6 +130,16 @@ export function encodePipeline(statements: readonly Statement[]): Buffer {
   return out;
 }
 
+/** Close 'C' len 'S' name: a prepared statement (not an error when there is none of that name). */
+function close(buf: Buffer, o: number, name: string): number {
+  buf[o++] = 0x43;
+  o = buf.writeInt32BE(6 + name.length, o);
+  buf[o++] = 0x53;
+  o += buf.write(name, o, 'latin1');
+  buf[o++] = 0;
+  return o;
+}
+
 /** What pg's client calls on the query it is running (see pg/lib/client.js). */
 class ScriptQuery {
   private readonly results: ScriptResult[] = [];
@@ -128,15 +152,21 @@ class ScriptQuery {
   private failed: Error | null = null;
   private done = false;
 
+  private readonly plan: PreparedPlan | undefined;
+
   constructor(
     private readonly script: Script,
     /** Called exactly once. pg may wrap it (query timeouts), so it is a property. */
     public callback: (err: Error | null, results?: ScriptResult[]) => void,
-  ) {}
+    /** The connection's prepared statements: a pipeline uses and extends them. */
+    private readonly cache?: StatementCache,
+  ) {
+    this.plan = typeof script !== 'string' && cache !== undefined ? cache.plan(script) : undefined;
+  }
 
   submit(connection: Connection): null {
     if (typeof this.script === 'string') connection.query(this.script);
-    else if (connection.stream.writable) connection.stream.write(encodePipeline(this.script));
+    else if (connection.stream.writable) connection.stream.write(encodePipeline(this.script, this.plan));
     return null;
   }
 
@@ -199,6 +229,8 @@ class ScriptQuery {
   private finish(err: Error | null, results?: ScriptResult[]): void {
     if (this.done) return;
     this.done = true;
+    // The statements that completed were parsed; after an error the server skipped the rest.
+    if (this.plan !== undefined) this.cache?.confirm(this.plan, this.results.length);
     this.callback(err, results);
   }
 }
@@ -207,9 +239,9 @@ class ScriptQuery {
  * Runs a script (one simple-protocol Query, its statements separated by `;`) or a pipeline on the
  * client in one round trip: each statement's rows, in order.
  */
-export function runScript(client: pg.ClientBase, script: Script): Promise<ScriptResult[]> {
+export function runScript(client: pg.ClientBase, script: Script, cache?: StatementCache): Promise<ScriptResult[]> {
   return new Promise((resolve, reject) => {
-    const query = new ScriptQuery(script, (err, results) => (err ? reject(err) : resolve(results ?? [])));
+    const query = new ScriptQuery(script, (err, results) => (err ? reject(err) : resolve(results ?? [])), cache);
     client.query(query as unknown as pg.Submittable);
   });
 }

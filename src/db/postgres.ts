@@ -1,10 +1,12 @@
 // The server backend: PostgreSQL 15–17 over a node-postgres pool, directly or through pgBouncer
-// in transaction mode. Only unnamed statements and transaction-local settings are used, so no
-// session state ever leaks between clients of a pooled server connection.
+// in transaction mode. Only transaction-local settings and content-addressed prepared statements
+// (prepared.ts; unnamed ones with db-prepared-statements off) are used, so no session state a
+// request could see ever leaks between clients of a pooled server connection.
 import pg from 'pg';
 import { ApiError } from '../errors/api-error.js';
 import { errors } from '../errors/codes.js';
-import { cancelBackend, clientUnusable, connectionLost, guardClient, isServerError } from './pg-faults.js';
+import { cancelBackend, clientUnusable, connectionLost, guardClient, isServerError, preparedStatementLost } from './pg-faults.js';
+import { StatementCache } from './prepared.js';
 import { runScript, types } from './pg-script.js';
 import { runRequest } from './request-script.js';
 import type { ClientGone, Conn, Db, DbEvent, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
@@ -17,6 +19,8 @@ export interface PostgresOptions {
   readonly acquisitionTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly applicationName?: string;
+  /** db-prepared-statements (default true): the API's statements are prepared per connection. */
+  readonly preparedStatements?: boolean;
   readonly onEvent?: (e: DbEvent) => void;
 }
 
@@ -25,10 +29,30 @@ const listenSql = (channel: string) => `LISTEN "${channel.replace(/"/g, '""')}"`
 const toResult = (r: pg.QueryResult): QueryResult =>
   ({ rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? r.rows.length });
 
-const runnerOf = (client: pg.PoolClient) => ({
-  exec: (script: Parameters<typeof runScript>[1]) => runScript(client, script),
+/** Each connection's prepared statements (they live and die with its server session). */
+const statementCaches = new WeakMap<pg.ClientBase, StatementCache>();
+
+function cacheOf(client: pg.ClientBase): StatementCache {
+  let cache = statementCaches.get(client);
+  if (cache === undefined) statementCaches.set(client, (cache = new StatementCache()));
+  return cache;
+}
+
+/** Runs a request's statements on the client, prepared (its cache) or unnamed (none). */
+const runnerOf = (client: pg.PoolClient, cache?: StatementCache) => ({
+  exec: async (script: Parameters<typeof runScript>[1]) => {
+    try {
+      return await runScript(client, script, cache);
+    } catch (err) {
+      if (cache !== undefined && preparedStatementLost(err)) cache.reset();
+      throw err;
+    }
+  },
   rollback: () => client.query('ROLLBACK').then(() => undefined, () => undefined),
 });
+
+/** Times the server lost a prepared statement before PeSquel stops preparing them. */
+const LOST_PREPARED_LIMIT = 3;
 
 const txStatus = (c: pg.ClientBase) => (c as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
 
@@ -60,6 +84,7 @@ export class PostgresDb implements Db {
   private closed = false;
 
   constructor(private readonly opts: PostgresOptions) {
+    this.prepared = opts.preparedStatements ?? true;
     this.pool = new pg.Pool({
       connectionString: opts.uri,
       max: opts.poolSize,
@@ -126,11 +151,35 @@ export class PostgresDb implements Db {
     }
   }
 
-  request(tx: RequestTx): Promise<RequestResult> {
+  /** Whether the API's statements are prepared (db-prepared-statements, until the server keeps losing them). */
+  private prepared: boolean;
+  private preparedLost = 0;
+
+  /**
+   * Runs a request. When a prepared statement turns out to be gone or stale (26000 behind a pooler
+   * that moved the session, 0A000 after a table's columns changed), the failed transaction changed
+   * nothing and the request runs once more with unnamed statements.
+   */
+  async request(tx: RequestTx): Promise<RequestResult> {
+    if (!this.prepared) return this.requestWith(tx, false);
+    try {
+      return await this.requestWith(tx, true);
+    } catch (err) {
+      if (!preparedStatementLost(err) || tx.clientGone?.gone === true) throw err;
+      if ((err as { code?: string }).code === '26000' && ++this.preparedLost >= LOST_PREPARED_LIMIT && this.prepared) {
+        this.prepared = false;
+        this.opts.onEvent?.({ type: 'prepared-statements-off', message: (err as Error).message });
+      }
+      return this.requestWith(tx, false);
+    }
+  }
+
+  private requestWith(tx: RequestTx, prepared: boolean): Promise<RequestResult> {
     const client = tx.clientGone;
-    if (client === undefined) return this.withClient((c) => runRequest(tx, runnerOf(c)), true);
+    const run = (c: pg.PoolClient) => runRequest(tx, runnerOf(c, prepared ? cacheOf(c) : undefined));
+    if (client === undefined) return this.withClient(run, true);
     if (client.gone) return Promise.reject(errors.clientClosed());
-    return this.withClient((c) => this.cancellable(c, tx, client), true);
+    return this.withClient((c) => this.cancellable(c, client, run), true);
   }
 
   /**
@@ -138,12 +187,12 @@ export class PostgresDb implements Db {
    * (a CancelRequest, forwarded by pgBouncer too), and the connection goes back to the pool only
    * once the cancel has been delivered and it is out of any transaction.
    */
-  private async cancellable(client: pg.PoolClient, tx: RequestTx, http: ClientGone): Promise<RequestResult> {
+  private async cancellable(client: pg.PoolClient, http: ClientGone, run: (c: pg.PoolClient) => Promise<RequestResult>): Promise<RequestResult> {
     if (http.gone) throw errors.clientClosed(); // gone while waiting for the connection
     const sent: { cancel: Promise<boolean> | null } = { cancel: null };
     const forget = http.whenGone(() => { sent.cancel = cancelBackend(client); });
     try {
-      return await runRequest(tx, runnerOf(client));
+      return await run(client);
     } catch (err) {
       if (sent.cancel === null || connectionLost(err)) throw err;
       throw errors.clientClosed();

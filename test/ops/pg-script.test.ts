@@ -116,6 +116,31 @@ describe('request scripts through the lean submittable', { skip: !pgBinariesAvai
     }
   });
 
+  it('encodes prepared statements: Close of evicted names, Close + named Parse for new ones, Bind by name', () => {
+    const pipeline: Statement[] = [
+      { text: 'BEGIN', values: [], rows: false },
+      { text: 'SELECT $1::text', values: ['a'] },
+      { text: 'SELECT $1::int', values: ['7'] },
+    ];
+    const plan = { close: ['pesquel_old'], names: ['', 'pesquel_new', 'pesquel_known'], parse: [true, true, false] };
+    const expected = Buffer.concat([
+      serialize.close({ type: 'S', name: 'pesquel_old' }),
+      serialize.parse({ text: 'BEGIN', name: '', types: [] }),
+      serialize.bind({ portal: '', statement: '', values: [] }),
+      serialize.execute({ portal: '', rows: 0 }),
+      serialize.close({ type: 'S', name: 'pesquel_new' }),
+      serialize.parse({ text: 'SELECT $1::text', name: 'pesquel_new', types: [] }),
+      serialize.bind({ portal: '', statement: 'pesquel_new', values: ['a'] }),
+      serialize.describe({ type: 'P', name: '' }),
+      serialize.execute({ portal: '', rows: 0 }),
+      serialize.bind({ portal: '', statement: 'pesquel_known', values: ['7'] }),
+      serialize.describe({ type: 'P', name: '' }),
+      serialize.execute({ portal: '', rows: 0 }),
+      serialize.sync(),
+    ]);
+    assert.ok(encodePipeline(pipeline, plan).equals(expected));
+  });
+
   it('a failing pipeline rejects with every server field, leaves the transaction failed, and ROLLBACK recovers it', async () => {
     await client.query('CREATE TEMP TABLE IF NOT EXISTS uniq (v text PRIMARY KEY)');
     await client.query(`INSERT INTO uniq VALUES ('taken') ON CONFLICT DO NOTHING`);
