@@ -43,7 +43,7 @@ const cache: SchemaCache = {
     [tableKey('api', 'total'), [fn('total', [arg('v', '_int4', { variadic: true })], { settings: [['statement_timeout', '5s'], ['search_path', 'x']] })]],
   ]),
   foreignKeys: [], viewColumnSources: [], roles: new Map(), timezones: new Set(), serverVersion: 170000, loadedAt: new Date(0),
-  relationships: [],
+  relationships: new Map(),
 } as unknown as SchemaCache;
 
 const request = (method: string, url: string, body: string | null = null, headers: Record<string, string> = {}) =>
