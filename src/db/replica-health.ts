@@ -6,13 +6,14 @@ import { guardClient } from './pg-faults.js';
 /**
  * Replay lag in seconds. `pg_last_xact_replay_timestamp()` is the commit time of the last replayed
  * transaction, so on an idle primary it grows old while the replica misses nothing: a replica that
- * has replayed everything it received is caught up (lag 0). A server not in recovery (a promoted
- * replica, or a primary given as a replica) has no lag. NULL: received WAL not replayed and no
- * replayed commit to date it by (unknown, so not healthy).
+ * has replayed everything it received is caught up (lag 0). `>=`, not `=`: after a restart the
+ * receive position starts at the beginning of its WAL segment, behind what was replayed already. A
+ * server not in recovery (a promoted replica, or a primary given as a replica) has no lag. NULL:
+ * received WAL not replayed and no replayed commit to date it by (unknown, so not healthy).
  */
 export const unsafeReplicaLagSql = `SELECT CASE
   WHEN NOT pg_is_in_recovery() THEN 0::float8
-  WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0::float8
+  WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() THEN 0::float8
   ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))::float8
 END AS lag`;
 

@@ -627,10 +627,10 @@ class LocalPgReplica extends LocalPgServer implements PgReplica {
 
   async catchUp(timeoutMs = 30_000): Promise<void> {
     // The template runs synchronous_commit=off, and WAL senders send only flushed WAL: a commit of
-    // our own with it on flushes everything written before it, up to the position we then wait for.
+    // our own that wrote WAL (a transactional message), with it on, flushes everything written before it.
     const target = await withSuperClient(this.primary.superUrl, async (c) => {
       await c.query('SET synchronous_commit = on');
-      await c.query('SELECT txid_current()');
+      await c.query("SELECT pg_logical_emit_message(true, 'pesquel-harness', 'catch up')");
       return (await c.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')).rows[0]?.lsn;
     });
     const deadline = Date.now() + timeoutMs;
