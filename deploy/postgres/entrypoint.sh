@@ -8,4 +8,9 @@ if [ -r /run/secrets/authenticator_scram ]; then
   PESQUEL_AUTHENTICATOR_SCRAM="$(cat /run/secrets/authenticator_scram)"
   export PESQUEL_AUTHENTICATOR_SCRAM
 fi
+# Same for the replication role's SCRAM secret (20-pesquel-replication.sh, with --pg-replicas only).
+if [ -r /run/secrets/replication_scram ]; then
+  PESQUEL_REPLICATION_SCRAM="$(cat /run/secrets/replication_scram)"
+  export PESQUEL_REPLICATION_SCRAM
+fi
 exec docker-entrypoint.sh "$@"

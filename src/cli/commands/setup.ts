@@ -18,6 +18,8 @@ import { credentialLines, summaryLines } from '../stack/report.js';
 import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
 import { tlsSettings } from '../stack/tls.js';
 import { prepareHttps } from '../stack/tls-setup.js';
+import { chooseScale, connectionWarning, countOption, MAX_API_INSTANCES, MAX_PG_REPLICAS, readScale } from '../stack/scale.js';
+import { prepareScale, REPLICATION_HOOK } from '../stack/scale-setup.js';
 
 export const summary = 'Create secrets and start the Docker Compose stack';
 
@@ -43,6 +45,9 @@ Options:
                          how to trust the CA).
   --https-port <port>    Host port of HTTPS (default 443).
   --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432).
+  --api-instances <n>    Run n PeSquel containers behind Traefik (1-${MAX_API_INSTANCES}, default 1; remembered).
+  --pg-replicas <m>      Add m streaming replicas of PostgreSQL for reads (0-${MAX_PG_REPLICAS}, default 0;
+                         remembered).
   --dir <path>           Folder holding secrets/ (default: the current folder).
   --no-pull              Do not pull newer images (missing ones are still pulled).
   --timeout <seconds>    How long to wait for the services to become healthy (default 180).
@@ -69,6 +74,8 @@ function parse(args: string[]) {
       'acme-challenge': { type: 'string' },
       'https-port': { type: 'string' },
       'postgres-port': { type: 'string' },
+      'api-instances': { type: 'string' },
+      'pg-replicas': { type: 'string' },
       dir: { type: 'string' },
       'no-pull': { type: 'boolean', default: false },
       timeout: { type: 'string' },
@@ -112,6 +119,10 @@ export async function run(args: string[]): Promise<number> {
   const postgresPort = portOption('postgres-port', o['postgres-port'], 5432);
   const timeoutMs = secondsOption('timeout', o.timeout, 180) * 1000;
   const stackDir = stackDirOption(o.dir);
+  const scaleFlags = {
+    apiInstances: countOption('api-instances', o['api-instances'], 1, MAX_API_INSTANCES),
+    pgReplicas: countOption('pg-replicas', o['pg-replicas'], 0, MAX_PG_REPLICAS),
+  };
 
   const docker = await checkDocker(process.env);
   console.log(`Docker is running (Compose ${docker.composeVersion}${docker.rootless ? ', rootless' : ''}).`);
@@ -132,13 +143,17 @@ export async function run(args: string[]): Promise<number> {
   console.log(`Secrets in ${dir}: ${secrets.created.length} created, ${secrets.kept.length} kept${derived.length > 0 ? `, ${derived.length} derived files updated` : ''}.`);
   if (secrets.tightened.length > 0) console.log(`Restricted to owner-only (0600): ${secrets.tightened.join(', ')}.`);
 
-  const https = await prepareHttps({ stackDir, domain, tls, httpsPort: httpsPort ?? 443, env: process.env });
+  const scale = chooseScale(scaleFlags, readScale(dir));
+  const scaled = prepareScale({ stackDir, secretsDir: dir, domain, tls, apiDb, scale, values: readPrimaryValues(dir) });
+  for (const line of [...scaled.lines, ...connectionWarning(scale.apiInstances, apiDb)]) console.log(line);
+
+  const https = await prepareHttps({ stackDir, domain, tls, httpsPort: httpsPort ?? 443, env: process.env, apiInstances: scale.apiInstances });
   for (const line of https.lines) console.log(line);
 
-  const settings: StackSettings = { stackDir, domain, apiDb, httpPort, httpsPort, postgresPort, owner: secretsOwner(dir, docker.rootless) };
+  const settings: StackSettings = { stackDir, domain, apiDb, httpPort, httpsPort, postgresPort, owner: secretsOwner(dir, docker.rootless), scale };
   const stack: Stack = {
     composeFile: composeFilePath(),
-    overlays: [...https.overlays, ...overlayPaths({ monitoring: o.monitoring, backups: o.backups })],
+    overlays: [...https.overlays, ...scaled.overlays, ...overlayPaths({ monitoring: o.monitoring, backups: o.backups })],
     profiles: [...(o.pgadmin ? ['pgadmin'] : []), ...(o.monitoring ? ['monitoring'] : [])],
     env: { ...process.env, ...stackVariables(settings) },
   };
@@ -154,11 +169,12 @@ export async function run(args: string[]): Promise<number> {
   await waitHealthy(list, ['postgres'], wait);
   // Also converges a database created with older secrets (e.g. after `teardown --secrets`).
   await composeStep(stack, ['exec', '-T', 'postgres', 'sh', PASSWORD_HOOK], 'Setting the database passwords');
-  const restart = servicesToRestart([...secrets.created, ...derived], running);
-  if (https.restartTraefik && running.includes('traefik') && !restart.includes('traefik')) restart.push('traefik');
+  if (scale.pgReplicas > 0) await composeStep(stack, ['exec', '-T', 'postgres', 'sh', REPLICATION_HOOK], 'Setting up the replication role');
+  const restart = servicesToRestart([...secrets.created, ...derived, ...scaled.changedFiles], running, [scaled.consumers]);
+  if ((https.restartTraefik || scaled.restartTraefik) && running.includes('traefik') && !restart.includes('traefik')) restart.push('traefik');
   if (restart.length > 0) await composeStep(stack, ['restart', ...restart], 'Restarting services with new secrets');
 
-  const services = ['postgres', 'pgbouncer', 'pesquel', 'traefik', ...(o.pgadmin ? ['pgadmin'] : [])];
+  const services = ['postgres', 'pgbouncer', 'pesquel', 'traefik', ...scaled.services, ...(o.pgadmin ? ['pgadmin'] : [])];
   console.log(`Waiting for ${services.join(', ')} to be healthy...`);
   await waitHealthy(list, services, wait);
 

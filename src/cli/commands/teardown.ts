@@ -7,9 +7,10 @@ import type { Stack } from '../stack/compose.js';
 import { checkDocker } from '../stack/docker.js';
 import { DEFAULT_DOMAIN } from '../stack/domain.js';
 import { parseOrExplain, stackDirOption } from '../stack/options.js';
-import { composeFilePath, secretsDir } from '../stack/paths.js';
+import { composeFilePath, replicasOverlayPath, secretsDir } from '../stack/paths.js';
 import { createAsker } from '../stack/prompt.js';
 import { deleteSecretFiles, removeNetwork } from '../stack/remove.js';
+import { readScale } from '../stack/scale.js';
 import { certificatesDir } from '../stack/tls.js';
 import { deleteLocalCertificates, removeAcmeVolume } from '../stack/tls-remove.js';
 
@@ -19,7 +20,9 @@ const usage = `Usage: pesquel teardown [options]
 
 Stops and removes the stack's containers. Then asks, one question each, whether to delete the data
 volumes (the PostgreSQL database and pgAdmin's settings), the '${NETWORK}' Docker network and the
-secrets in ./secrets. Without an answer (end of input) nothing is deleted.
+secrets in ./secrets. Without an answer (end of input) nothing is deleted. A scaled stack (setup's
+--api-instances, --pg-replicas) goes the same way: every PeSquel container and every replica (with
+--volumes, the replicas' copies of the data too).
 
 Options:
   --volumes     Delete the data volumes without asking (ALL DATABASE DATA).
@@ -76,9 +79,13 @@ export async function run(args: string[]): Promise<number> {
   await checkDocker(process.env);
   const want = await answers(o, dir);
 
-  const vars = stackVariables({ stackDir, domain: DEFAULT_DOMAIN, apiDb: 'pgbouncer', httpPort: 80, postgresPort: 5432 });
+  // The recorded scale: with replicas, their overlay is part of the project, so that `down` knows
+  // them (and --volumes deletes their data too).
+  const scale = readScale(dir);
+  const vars = stackVariables({ stackDir, domain: DEFAULT_DOMAIN, apiDb: 'pgbouncer', httpPort: 80, postgresPort: 5432, scale });
   // Every profile, so that pgAdmin stops too when it was started with --pgadmin.
-  const stack: Stack = { composeFile: composeFilePath(), profiles: ['pgadmin'], env: { ...process.env, ...vars } };
+  const overlays = scale.pgReplicas > 0 ? [replicasOverlayPath()] : [];
+  const stack: Stack = { composeFile: composeFilePath(), overlays, profiles: ['pgadmin'], env: { ...process.env, ...vars } };
   await composeStep(stack, ['down', '--remove-orphans', ...(want.volumes ? ['--volumes'] : [])], 'Stopping the stack');
   console.log(want.volumes ? 'Stopped the stack and deleted its data volumes.' : 'Stopped the stack; the data volumes are kept.');
 

@@ -21,6 +21,8 @@ export type StackSettings = {
   httpsPort?: number;
   /** uid:gid the PeSquel and pgAdmin containers run as, so they can read owner-only secrets. */
   owner?: { uid: number; gid: number };
+  /** `--api-instances` and `--pg-replicas` (default 1 and 0). */
+  scale?: { apiInstances: number; pgReplicas: number };
 };
 
 /** `overlays`: extra compose files layered on the main one (monitoring, scheduled backups). */
@@ -40,6 +42,9 @@ export function stackVariables(s: StackSettings): Record<string, string> {
       : `https://api.${s.domain}${s.httpsPort === 443 ? '' : `:${s.httpsPort}`}`,
   };
   if (s.httpsPort !== undefined) vars.PESQUEL_STACK_HTTPS_PORT = String(s.httpsPort);
+  // Only when scaled: the compose files default to one API container and (with the overlay) one replica.
+  if (s.scale && s.scale.apiInstances !== 1) vars.PESQUEL_STACK_API_INSTANCES = String(s.scale.apiInstances);
+  if (s.scale && s.scale.pgReplicas > 0) vars.PESQUEL_STACK_PG_REPLICAS = String(s.scale.pgReplicas);
   if (s.owner) {
     vars.PESQUEL_STACK_UID = String(s.owner.uid);
     vars.PESQUEL_STACK_GID = String(s.owner.gid);

@@ -1,5 +1,5 @@
 // Reads `docker compose ps --format json` (a JSON array before Compose 2.21, one object per line
-// since) and waits until the expected services run and report healthy.
+// since) and waits until every container of the expected services runs and reports healthy.
 import { CliError } from '../cli-error.js';
 import { PROJECT } from './compose.js';
 
@@ -29,8 +29,14 @@ export function isReady(s: ServiceState): boolean {
   return s.state === 'running' && (s.health === 'healthy' || s.health === '');
 }
 
+/** A scaled service (--api-instances, --pg-replicas) is ready when every one of its containers is. */
+export function serviceReady(states: readonly ServiceState[], service: string): boolean {
+  const mine = states.filter((s) => s.service === service);
+  return mine.length > 0 && mine.every(isReady);
+}
+
 function describe(service: string, states: readonly ServiceState[]): string {
-  const s = states.find((x) => x.service === service);
+  const s = states.find((x) => x.service === service && !isReady(x)) ?? states.find((x) => x.service === service);
   if (!s) return `${service} (not created)`;
   return `${service} (${s.health !== '' && s.state === 'running' ? s.health : s.state})`;
 }
@@ -47,7 +53,7 @@ export async function waitHealthy(
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     const states = await list();
-    const pending = expected.filter((name) => !states.some((s) => s.service === name && isReady(s)));
+    const pending = expected.filter((name) => !serviceReady(states, name));
     if (pending.length === 0) return;
     const dead = pending.filter((name) => states.some((s) => s.service === name && (s.state === 'exited' || s.state === 'dead')));
     const first = dead[0] ?? pending[0] ?? '';

@@ -20,6 +20,16 @@ export function overlayPaths(o: { monitoring: boolean; backups: boolean }): stri
   ];
 }
 
+/** `setup --pg-replicas M` (M > 0): the streaming replicas, their pgBouncer, PeSquel's replica URIs. */
+export function replicasOverlayPath(): string {
+  return join(deployDir(), 'docker-compose.replicas.yml');
+}
+
+/** Plain HTTP with several API containers: Traefik reads the routes setup generated. */
+export function generatedTraefikOverlayPath(): string {
+  return join(deployDir(), 'traefik', 'docker-compose.generated.yml');
+}
+
 export function secretsDir(stackDir: string): string {
   return join(stackDir, 'secrets');
 }

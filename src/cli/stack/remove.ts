@@ -5,9 +5,13 @@ import { join } from 'node:path';
 import { NETWORK } from './compose.js';
 import { DERIVED_FILES, SECRETS_GITIGNORE } from './derived.js';
 import { execCapture, firstLine } from './exec.js';
+import { REPLICATION_FILES } from './replication.js';
+import { SCALE_FILE } from './scale.js';
 import { PRIMARY_SECRETS } from './secrets.js';
 
-export const SETUP_FILES: readonly string[] = [...PRIMARY_SECRETS.map((s) => s.file), ...DERIVED_FILES, SECRETS_GITIGNORE];
+export const SETUP_FILES: readonly string[] = [
+  ...PRIMARY_SECRETS.map((s) => s.file), ...DERIVED_FILES, ...REPLICATION_FILES, SCALE_FILE, SECRETS_GITIGNORE,
+];
 
 /** Deletes setup's files; removes the folder when nothing else is left. Returns how many it deleted. */
 export function deleteSecretFiles(dir: string): number {

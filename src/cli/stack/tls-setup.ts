@@ -16,7 +16,7 @@ export type HttpsStep = {
   lines: string[];
 };
 
-export type HttpsInput = { stackDir: string; domain: string; tls: TlsSettings; httpsPort: number; env: NodeJS.ProcessEnv };
+export type HttpsInput = { stackDir: string; domain: string; tls: TlsSettings; httpsPort: number; env: NodeJS.ProcessEnv; apiInstances?: number };
 
 export async function prepareHttps(i: HttpsInput): Promise<HttpsStep> {
   if (i.tls.mode === 'off') {
@@ -39,7 +39,7 @@ export async function prepareHttps(i: HttpsInput): Promise<HttpsStep> {
     lines.push(`Local CA ${done.ca}, certificate for ${i.domain} and *.${i.domain} ${done.server}, in ${dir}.`);
     if (done.ca === 'created') lines.push(...trustLines(join(dir, LOCAL_FILES.caCert)));
   }
-  const changed = writeTraefikConfig(traefikConfigDir(i.stackDir), { domain: i.domain, tls: i.tls, httpsPort: i.httpsPort });
+  const changed = writeTraefikConfig(traefikConfigDir(i.stackDir), { domain: i.domain, tls: i.tls, httpsPort: i.httpsPort, apiInstances: i.apiInstances });
   return { overlays: tlsOverlayPaths(i.tls), restartTraefik: certificatesChanged || changed.length > 0, lines };
 }
 

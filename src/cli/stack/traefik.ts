@@ -20,7 +20,8 @@ export const SERVER_KEY = '/etc/traefik/certificates/server.key';
 /** One year: long enough for browsers to remember, and what HSTS checkers ask for. */
 export const HSTS_SECONDS = 31_536_000;
 
-export type TraefikOptions = { readonly domain: string; readonly tls: TlsSettings; readonly httpsPort: number };
+/** `apiInstances`: PeSquel containers to balance (`setup --api-instances`, default 1). */
+export type TraefikOptions = { readonly domain: string; readonly tls: TlsSettings; readonly httpsPort: number; readonly apiInstances?: number };
 type Json = Record<string, unknown>;
 
 /** traefik.yml: entry points (with the HTTP → HTTPS redirect), the file provider, ACME when asked. */
@@ -85,8 +86,8 @@ export function traefikDynamic(o: TraefikOptions): Json {
     ...(o.tls.mode === 'acme' ? { hsts: { headers: { stsSeconds: HSTS_SECONDS, stsIncludeSubdomains: true, stsPreload: false } } } : {}),
   };
   const services: Json = {
-    'pesquel-api': { loadBalancer: { servers: [{ url: 'http://pesquel:3000' }] } },
-    'pesquel-admin': { loadBalancer: { servers: [{ url: 'http://pesquel:3002' }] } },
+    'pesquel-api': { loadBalancer: pesquelBalancer(o, 3000) },
+    'pesquel-admin': { loadBalancer: pesquelBalancer(o, 3002) },
     pgadmin: { loadBalancer: { servers: [{ url: 'http://pgadmin:80' }] } },
   };
   const certificates = { certFile: SERVER_CERT, keyFile: SERVER_KEY };
@@ -96,4 +97,21 @@ export function traefikDynamic(o: TraefikOptions): Json {
       ? { tls: { certificates: [certificates], stores: { default: { defaultCertificate: certificates } } } }
       : {}),
   };
+}
+
+/** Every container's health endpoint (admin port 3001): Traefik stops sending to one that is not ready. */
+export const PESQUEL_HEALTH_CHECK = { path: '/ready', port: 3001, interval: '5s', timeout: '3s' } as const;
+
+/**
+ * One server per PeSquel container: `pesquel` for one, `pesquel-pesquel-<i>` (Compose v2's container
+ * names, resolved by Docker's DNS) for several. Round robin, no stickiness for the API, which is
+ * stateless; the admin UI keeps its sign-in in one container's memory, so it sticks by a cookie.
+ */
+export function pesquelBalancer(o: TraefikOptions, port: number): Json {
+  const n = o.apiInstances ?? 1;
+  const hosts = n === 1 ? ['pesquel'] : Array.from({ length: n }, (_, i) => `pesquel-pesquel-${i + 1}`);
+  const sticky = port === 3002 && n > 1
+    ? { sticky: { cookie: { name: 'pesquel_admin_instance', httpOnly: true, secure: o.tls.mode !== 'off', sameSite: 'strict' } } }
+    : {};
+  return { servers: hosts.map((h) => ({ url: `http://${h}:${port}` })), healthCheck: { ...PESQUEL_HEALTH_CHECK }, ...sticky };
 }
