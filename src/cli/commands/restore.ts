@@ -1,6 +1,7 @@
 // `pesquel restore <backup>`: restores into an empty database, or over the current one with explicit
 // confirmation, then compares row counts with the backup's manifest. `--check` restores into a
-// scratch database instead, to prove that a backup can be restored.
+// scratch database instead, to prove that a backup can be restored. `--to-time` / `--to-latest`:
+// point-in-time recovery from the pgBackRest repository (src/cli/stack/pitr-command.ts).
 import { resolve } from 'node:path';
 import { checkBackup } from '../../backup/check.js';
 import { openBackup, restoreBackup, RestoreError, type CountCheck } from '../../backup/restore.js';
@@ -10,8 +11,9 @@ import { CliError } from '../cli-error.js';
 import type { OptionName } from '../../config/options.js';
 import { configHelp, configFrom, parseFlags } from '../flags.js';
 import { openTarget, runningEmbedded } from '../ops-target.js';
+import { pitrHelp, pitrValued, runPitrRestore } from '../stack/pitr-command.js';
 
-export const summary = 'Restore a backup';
+export const summary = 'Restore a backup, or the cluster to a point in time';
 
 const options: OptionName[] = ['db-uri', 'data-dir', 'db-channel', 'db-channel-enabled'];
 
@@ -28,6 +30,8 @@ how a project moves from embedded to the compose stack. A .dump backup restores 
   --docker             Run pg_restore inside the compose stack's postgres container
 
 Stop the embedded server before restoring into its data directory.
+
+${pitrHelp}
 
 ${configHelp(options)}`;
 
@@ -46,7 +50,13 @@ function report(check: CountCheck, hasManifest: boolean): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const flags = parseFlags(args, ['yes', 'check', 'docker'], [], options);
+  const flags = parseFlags(args, ['yes', 'check', 'docker', 'to-latest'], pitrValued, options);
+  if (flags.other['to-time'] !== undefined || flags.other['to-latest'] !== undefined) {
+    if (flags.positionals.length > 0) throw new CliError('--to-time / --to-latest restore from the pgBackRest repository: give no backup file', 2);
+    return runPitrRestore(flags.other, configFrom(flags));
+  }
+  const stray = pitrValued.find((f) => flags.other[f] !== undefined);
+  if (stray !== undefined) throw new CliError(`--${stray} goes with --to-time or --to-latest`, 2);
   const [file] = flags.positionals;
   if (file === undefined || flags.positionals.length > 1) throw new CliError('usage: pesquel restore <backup file> [--yes] [--check]', 2);
   const config = configFrom(flags);

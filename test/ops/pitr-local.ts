@@ -1,0 +1,73 @@
+// Test support for pgBackRest against a harness PostgreSQL server: a posix repository and config in a
+// temp folder owned by the server's OS user, WAL archiving switched on, and pg_ctl / pgbackrest run as that user.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import type { PgServer } from '../helpers/postgres-server.js';
+
+export const STANZA = 'pitrtest';
+
+export type PitrFixture = { dir: string; config: string; repo: string; cipherPass: string; run(args: string[]): string; pgCtl(args: string[]): void; cleanup(): void };
+
+function pgCtlPath(major: number): string {
+  const debian = `/usr/lib/postgresql/${major}/bin/pg_ctl`;
+  return existsSync(debian) ? debian : 'pg_ctl';
+}
+
+/** Sets up the repository and config for `pg`, switches archiving on (ALTER SYSTEM + restart), creates the stanza. */
+export async function pitrFixture(server: PgServer): Promise<PitrFixture> {
+  const owner = statSync(server.dataDir);
+  const as: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : {};
+  const dir = mkdtempSync(join(tmpdir(), 'pesquel-pitr-'));
+  chmodSync(dir, 0o755);
+  const repo = join(dir, 'repo');
+  const config = join(dir, 'pgbackrest.conf');
+  const cipherPass = randomBytes(24).toString('hex');
+  for (const d of [repo, join(dir, 'lock'), join(dir, 'log')]) mkdirSync(d, { mode: 0o750 });
+  writeFileSync(config, `[global]
+repo1-path=${repo}
+repo1-retention-full=2
+repo1-cipher-type=aes-256-cbc
+repo1-cipher-pass=${cipherPass}
+lock-path=${join(dir, 'lock')}
+log-path=${join(dir, 'log')}
+log-level-console=warn
+log-level-file=off
+start-fast=y
+compress-type=lz4
+
+[${STANZA}]
+pg1-path=${server.dataDir}
+pg1-port=${server.port}
+pg1-socket-path=${dirname(server.dataDir)}
+pg1-user=${server.superUser}
+`, { mode: 0o600 });
+  if (as.uid !== undefined && as.gid !== undefined) for (const p of [dir, repo, join(dir, 'lock'), join(dir, 'log'), config]) chownSync(p, as.uid, as.gid);
+  const env = { ...process.env, PGPASSWORD: server.superPassword };
+  const run = (args: string[]): string => {
+    const r = spawnSync('pgbackrest', [`--config=${config}`, `--stanza=${STANZA}`, ...args], { encoding: 'utf8', env, ...as });
+    if (r.error) throw r.error;
+    if (r.status !== 0) throw new Error(`pgbackrest ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const pgCtl = (args: string[]): void => {
+    const r = spawnSync(pgCtlPath(server.majorVersion), [...args, '-D', server.dataDir, '-s'], { encoding: 'utf8', cwd: dir, ...as });
+    if (r.error) throw r.error;
+    if (r.status !== 0) throw new Error(`pg_ctl ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  const client = new pg.Client({ connectionString: server.superUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('ALTER SYSTEM SET archive_mode = on');
+    await client.query(`ALTER SYSTEM SET archive_command = ${client.escapeLiteral(`pgbackrest --config=${config} --stanza=${STANZA} archive-push %p`)}`);
+  } finally {
+    await client.end();
+  }
+  await server.restart();
+  run(['stanza-create']);
+  return { dir, config, repo, cipherPass, run, pgCtl, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
