@@ -1,7 +1,6 @@
 // Read replicas behind one Db (db-replica-uris): a request that may read from a replica goes to the
 // next healthy one in turn; writes, catalog loads, LISTEN and every other connection use the primary.
 import { ApiError } from '../errors/api-error.js';
-import type { ReplicaHealth } from './replica-health.js';
 import type { BackendState, Conn, Db, PoolStats, QueryResult, RequestResult, RequestTx } from './types.js';
 
 /** One server and what the routing counted on it. */
@@ -13,14 +12,22 @@ interface Backend {
   errors: number;
 }
 
+/** What routing needs of a replica's health check (replica-health.ts). */
+export interface ReplicaHealthView {
+  readonly healthy: boolean;
+  readonly lagSeconds: number | null;
+  markDown(reason: string): void;
+  close(): Promise<void>;
+}
+
 export interface Replica {
   readonly name: string;
   readonly address: string;
   readonly db: Db;
-  readonly health: ReplicaHealth;
+  readonly health: ReplicaHealthView;
 }
 
-type ReplicaBackend = Backend & { readonly health: ReplicaHealth };
+type ReplicaBackend = Backend & { readonly health: ReplicaHealthView };
 
 /** The connection is gone or could not be made (PostgresDb answers API requests with PGRST000 then). */
 const connectionFailed = (err: unknown) => err instanceof ApiError && err.code === 'PGRST000';
