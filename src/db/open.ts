@@ -35,7 +35,7 @@ function postgresDb(config: Config, uri: string, onEvent?: (e: DbEvent) => void,
 }
 
 /** A replica: its own pool of db-pool connections, and a health check on a connection of its own. */
-function openReplica(config: Config, uri: string, name: string, onEvent?: (e: DbEvent) => void): Replica {
+function openReplica(config: Config, uri: string, name: string, onEvent?: (e: DbEvent) => void): Replica & { readonly health: ReplicaHealth } {
   const health = new ReplicaHealth({
     uri,
     maxLagSeconds: config.dbReplicaMaxLag,
@@ -57,7 +57,7 @@ function openReplica(config: Config, uri: string, name: string, onEvent?: (e: Db
  */
 export function uriAddress(uri: string): string {
   try {
-    const u = new URL(uri);
+    const u = new URL(uri.replace(/^([a-z]+:\/\/)[^@/?#]*@/i, '$1')); // no credentials, even for parsing
     const host = u.hostname !== '' ? u.hostname : u.searchParams.get('host') ?? 'localhost';
     return `${host}:${u.port === '' ? '5432' : u.port}${u.pathname === '/' ? '' : decodeURIComponent(u.pathname)}`;
   } catch {
