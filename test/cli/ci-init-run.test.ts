@@ -114,8 +114,8 @@ async function githubJob(name: string, cwd: string, extraEnv: Record<string, str
 }
 
 async function gitlabJob(name: string, cwd: string, extraEnv: Record<string, string> = {}): Promise<Run> {
-  const job = gl[name] as GitlabJob;
-  const template = gl[job.extends as string] as { variables: Record<string, string>; before_script: string[] };
+  const job = gl[name] as GitlabJob & { variables?: Record<string, string> };
+  const template = gl[job.extends as string] as unknown as { variables: Record<string, string>; before_script: string[] };
   assert.deepEqual(template.before_script, [INSTALL_COMMAND]);
   const url = await freshDatabase();
   return runSteps(job.script, cwd, { ...template.variables, ...job.variables, PESQUEL_DB_URI: url, DATABASE_URL: url, ...extraEnv });

@@ -67,11 +67,12 @@ chmod 600 ~/.ssh/known_hosts
  */
 export function remoteScript(s: CiSettings): string {
   return `set -eu
-cd "$1"
+dir=$1
 port=$2
 shift 2
+cd "$dir"
 if [ ! -f secrets/pesquel_admin_db_uri.txt ]; then
-  echo "no secrets/pesquel_admin_db_uri.txt in $1: run 'npx pesquel setup' there once first" >&2
+  echo "no secrets/pesquel_admin_db_uri.txt in $dir: run 'npx pesquel setup' there once first" >&2
   exit 1
 fi
 ${INSTALL_COMMAND}
