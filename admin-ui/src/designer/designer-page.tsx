@@ -1,7 +1,7 @@
 // The table designer: a new table (#/designer/<schema>) or an existing one (#/designer/<schema>/<table>)
 // edited as a description; the server turns it into the exact DDL, shown before it is applied in
 // one transaction or saved as a migration file.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, q } from '../api';
 import { ErrorBox, errorOf } from '../ui/widgets';
 import { HighlightedSql } from '../sql/highlighted';
@@ -30,6 +30,8 @@ export function DesignerPage({ defaultSchema }: { defaultSchema: string }) {
   const [done, setDone] = useState<string | null>(null);
   const [migration, setMigration] = useState('');
   const [error, setError] = useState<unknown>(null);
+  // The place whose table the form holds: a new table's blank form is not reset after the first render.
+  const shown = useRef(place.table ? '' : `${place.schema}/`);
 
   useEffect(() => {
     const onHash = () => setPlace(placeOf(defaultSchema));
@@ -45,6 +47,9 @@ export function DesignerPage({ defaultSchema }: { defaultSchema: string }) {
       .then((o) => setTables(o.filter((x) => x.kind === 'table').map((x) => x.name)), setError);
   }, [place.schema]);
   useEffect(() => {
+    const key = `${place.schema}/${place.table ?? ''}`;
+    if (shown.current === key) return;
+    shown.current = key;
     setPreview(null);
     setError(null);
     if (!place.table) setSpec(blankTable(place.schema));

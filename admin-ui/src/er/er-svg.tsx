@@ -1,5 +1,5 @@
 // The ER diagram as SVG: boxes with the table name and its first columns (key columns marked),
-// foreign keys as paths with an arrow. Colours and fonts are attributes, not CSS, so the exported
+// foreign keys as paths with an arrow (edges to other schemas are counted, not drawn). Colours and fonts are attributes, not CSS, so the exported
 // file looks the same on its own.
 import type { ErLayout, PlacedNode } from './layout';
 import { lineHeight, shownColumns } from './layout';
@@ -16,7 +16,7 @@ function Box({ p }: { p: PlacedNode }) {
       <text x={p.x + 8} y={p.y + lineHeight * 1.1} font-family={font} font-size="12" font-weight="bold" fill="#1d2b3a">{n.name}{view ? ' (view)' : ''}</text>
       {n.columns.slice(0, shownColumns).map(([name, type, key], i) => (
         <text key={name} x={p.x + 8} y={p.y + lineHeight * (2.5 + i)} font-family={font} font-size="11" fill="#333">
-          {key ? '🔑 ' : ''}{name} <tspan fill="#888">{type}</tspan>
+          {key && <tspan fill="#b5651d" font-weight="bold">PK </tspan>}{name} <tspan fill="#888">{type}</tspan>
         </text>
       ))}
       {n.columns.length > shownColumns && (
