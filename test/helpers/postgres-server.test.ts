@@ -1,11 +1,12 @@
-// Tests for the real-server harness: PostgreSQL and pgBouncer start, authenticate with SCRAM, keep
-// transaction-local roles inside the transaction, survive restart(), and leave nothing behind on stop().
+// Tests for the real-server harness: PostgreSQL, streaming replicas and pgBouncer start, authenticate with
+// SCRAM, keep transaction-local roles inside the transaction, survive restart(), and leave nothing behind on stop().
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { pgBinariesAvailable, pgBouncerAvailable, startPgBouncer, startPostgres } from './postgres-server.js';
-import type { PgBouncerServer, PgServer } from './postgres-server.js';
+import { pgBinariesAvailable, pgBouncerAvailable, startPgBouncer, startPostgres, startReplica } from './postgres-server.js';
+import type { PgBouncerServer, PgReplica, PgServer } from './postgres-server.js';
+import { until } from './until.js';
 
 const noPg = !pgBinariesAvailable() && 'PostgreSQL server binaries not found';
 const noBouncer = (noPg || !pgBouncerAvailable()) && 'PostgreSQL or pgbouncer not found';
@@ -147,6 +148,62 @@ describe('startPostgres', { skip: noPg }, () => {
     await withClient(server.superUrl, async (c) => {
       assert.equal(await one(c, 'SELECT answer FROM kept'), 42);
     });
+  });
+});
+
+describe('startReplica', { skip: noPg }, () => {
+  let primary: PgServer;
+  let replica: PgReplica;
+
+  before(async () => {
+    primary = await startPostgres();
+    await withClient(primary.superUrl, (c) => c.query('CREATE TABLE seen (n int); INSERT INTO seen VALUES (1)'));
+    replica = await startReplica(primary);
+  });
+  after(async () => {
+    await replica?.stop();
+    await primary?.stop();
+  });
+
+  it('is a hot standby of the primary on its own port, with the same superuser and database', async () => {
+    assert.notEqual(replica.port, primary.port);
+    assert.equal(replica.superPassword, primary.superPassword);
+    await withClient(replica.superUrl, async (c) => {
+      assert.equal(await one(c, 'SELECT pg_is_in_recovery()'), true);
+      assert.equal(await one(c, 'SELECT current_database()'), 'pesquel');
+      assert.equal(await one(c, 'SELECT count(*)::int FROM seen'), 1);
+      await assert.rejects(c.query('INSERT INTO seen VALUES (2)'), /read-only transaction/);
+    });
+    // Its WAL receiver connects on its own once the replica is up.
+    await until('the replica streaming', () => withClient(primary.superUrl, async (c) =>
+      (await one(c, "SELECT count(*)::int FROM pg_stat_replication WHERE state = 'streaming'")) === 1 ? true : undefined));
+  });
+
+  it('catchUp() waits for what the primary wrote; halt() and resume() keep the data and catch up over the slot', async () => {
+    await withClient(primary.superUrl, (c) => c.query('INSERT INTO seen SELECT generate_series(2, 100)'));
+    await replica.catchUp();
+    await withClient(replica.superUrl, async (c) => assert.equal(await one(c, 'SELECT count(*)::int FROM seen'), 100));
+    const port = replica.port;
+    await replica.halt();
+    await assert.rejects(withClient(replica.superUrl, async () => undefined));
+    await withClient(primary.superUrl, (c) => c.query('INSERT INTO seen SELECT generate_series(101, 5000)'));
+    await replica.resume();
+    assert.equal(replica.port, port);
+    await replica.catchUp();
+    await withClient(replica.superUrl, async (c) => assert.equal(await one(c, 'SELECT count(*)::int FROM seen'), 5000));
+  });
+
+  it('stop() removes the replica and its replication slot, and leaves the primary running', async () => {
+    const other = await startReplica(primary);
+    const slots = () => withClient(primary.superUrl, (c) => one(c, 'SELECT count(*)::int FROM pg_replication_slots'));
+    assert.equal(await slots(), 2);
+    const pids = withDescendants(postmasterPid(other));
+    await other.stop();
+    await other.stop(); // idempotent
+    assert.equal(await slots(), 1);
+    const alive = processTable();
+    assert.deepEqual(pids.filter((pid) => alive.has(pid)), []);
+    assert.equal(existsSync(other.dataDir), false);
   });
 });
 
