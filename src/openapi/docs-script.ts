@@ -129,7 +129,8 @@ function tryForm(method, path, op, params) {
   var body = h('textarea', { rows: '6', 'aria-label': 'Body' });
   var content = op.requestBody && op.requestBody.content || {};
   var json = content['application/json'];
-  body.value = json ? JSON.stringify(example(json.schema), null, 2) : '';
+  // A body's own example (a nested insert for relations with relationships) before a generated row.
+  body.value = json ? JSON.stringify(json.example !== undefined ? json.example : example(json.schema), null, 2) : '';
   var out = h('div', { class: 'result' });
   var send = h('button', { type: 'button', text: 'Send', onclick: function () { run(verb.value, url.value, hdrs.value, body.value, out); } });
   var bodyLabel = h('label', { text: 'Body' });
@@ -186,6 +187,10 @@ function operation(path, method, op) {
       var first = Object.keys(content)[0];
       b.appendChild(h('h3', { text: 'Request body (' + Object.keys(content).join(', ') + ')' }));
       b.appendChild(propertiesTable(content[first].schema));
+      if (content[first].example !== undefined) {
+        b.appendChild(h('h3', { text: 'Example (related rows are created too: a nested insert)' }));
+        b.appendChild(h('pre', { text: JSON.stringify(content[first].example, null, 2) }));
+      }
     }
     b.appendChild(h('h3', { text: 'Responses' }));
     var rt = h('table', {});

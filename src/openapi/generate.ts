@@ -7,6 +7,7 @@ import { functionPath } from './functions.js';
 import { KeyMaker } from './keys.js';
 import { commonParameters, errorSchema, profileParameters } from './parameters.js';
 import { authPaths, type AuthDocOptions } from './auth-paths.js';
+import { addNestedBodies } from './nested-bodies.js';
 import { relationPath, type Privilege } from './relations.js';
 import { ref, type DocContext, type PathItem } from './types.js';
 
@@ -60,12 +61,14 @@ export function generateOpenApi(cache: SchemaCache, opts: OpenApiOptions): Recor
     },
   };
   const tags: { name: string; description?: string }[] = [];
-  for (const t of tablesOf(cache, opts)) {
+  const tables = tablesOf(cache, opts);
+  for (const t of tables) {
     const privs = t.privileges.get(opts.role ?? '');
     const allowed = (p: Privilege) => opts.role === null || (privs?.has(p) ?? false);
     paths[`/${encodeURIComponent(t.name)}`] = relationPath(ctx, t, allowed);
     tags.push({ name: t.name, ...(t.comment ? { description: t.comment } : {}) });
   }
+  addNestedBodies(ctx, cache, tables, paths);
   for (const fns of functionsOf(cache, opts)) {
     paths[`/rpc/${encodeURIComponent((fns[0] as Func).name)}`] = functionPath(ctx, fns);
   }

@@ -22,7 +22,8 @@ export interface Operation {
   readonly description?: string;
   readonly operationId: string;
   readonly parameters: readonly (Parameter | Ref)[];
-  readonly requestBody?: { readonly required: boolean; readonly content: Record<string, { schema: JsonSchema }> };
+  /** `example`: what the docs' form starts from (a nested insert body for relations with relationships). */
+  readonly requestBody?: { readonly required: boolean; readonly content: Record<string, { schema: JsonSchema; example?: unknown }> };
   readonly responses: Record<string, unknown>;
 }
 
