@@ -16,6 +16,7 @@ import { Accounts } from './users/accounts.js';
 import { Invites } from './users/invites.js';
 import { bootstrapOwner, resetOwnerPassword, type OwnerBootstrap } from './users/bootstrap.js';
 import { AuditLog } from './audit/audit-log.js';
+import { accountAction, type AccountReply, type AccountRequest } from './users/account-actions.js';
 import { userRoutes } from './routes/users.js';
 import { auditRoutes } from './routes/audit.js';
 import { backupRoutes } from './routes/backups.js';
@@ -90,6 +91,10 @@ export async function withAccounts<T>(o: AdminDbSource, fn: (accounts: Accounts)
  */
 export const resetAdminPassword = (o: AdminDbSource): Promise<string> => withAccounts(o, resetOwnerPassword);
 
+/** `pesquel admin add-user | list-users | remove-user | set-role` (see users/account-actions.ts). */
+export const adminAccounts = (o: AdminDbSource, req: AccountRequest): Promise<AccountReply> =>
+  withAccounts(o, (accounts) => accountAction(accounts, req, o.config.authPasswordMinLength));
+
 /**
  * The request's URL. Only origin-form targets (`/path?query`) are served; the target is appended
  * to a fixed origin, never resolved against it, so `//`, `/\\` or `//[` stay paths on this server.
@@ -151,6 +156,12 @@ export function createHandler(deps: AdminDeps, routes: readonly Route[], files: 
   };
 }
 
+/** Every route of the admin API (test/admin/users.test.ts checks each mutating one refuses a viewer). */
+export function adminRoutes(deps: AdminDeps): Route[] {
+  return [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps), ...designerRoutes(deps), ...erRoutes(deps),
+    ...userRoutes(deps), ...auditRoutes(deps), ...backupRoutes(deps)];
+}
+
 export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
   const adb = adminDb(o);
   try {
@@ -166,9 +177,7 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
       sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), logger: o.logger,
       accounts, invites: accounts ? new Invites(adb, accounts) : null, owner, password, audit: new AuditLog(adb, () => store.available, o.logger),
     };
-    const routes = [...sessionRoutes(deps), ...catalogRoutes(deps), ...dataRoutes(deps), ...sqlRoutes(deps), ...securityRoutes(deps), ...activityRoutes(deps), ...designerRoutes(deps), ...erRoutes(deps),
-      ...userRoutes(deps), ...auditRoutes(deps), ...backupRoutes(deps)];
-    const server: Server = createServer(createHandler(deps, routes, staticFiles(o.clientDir ?? defaultClientDir)));
+    const server: Server = createServer(createHandler(deps, adminRoutes(deps), staticFiles(o.clientDir ?? defaultClientDir)));
     const host = o.host ?? o.config.adminServerHost;
     const address = await new Promise<AddressInfo>((resolve, reject) => {
       server.once('error', reject);

@@ -21,7 +21,8 @@ import { nodeHandler } from './node-adapter.js';
 import { applyServerLimits, bodyLimits } from './server-limits.js';
 import { createAdminServer } from './admin-server.js';
 import { startControl } from './control.js';
-import { resetAdminPassword, startAdminUi, type AdminUi } from '../admin/server.js';
+import { adminAccounts, resetAdminPassword, startAdminUi, type AdminUi } from '../admin/server.js';
+import type { AccountRequest } from '../admin/users/account-actions.js';
 import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
 import { checkPortsFree, explainListenError, portClaims, type PortClaim } from './ports.js';
 
@@ -192,7 +193,10 @@ async function serve(
 
   const control = await startControl(config, db, {
     observe, reloadSchema,
-    routes: { '/admin-password': async () => ({ password: await resetAdminPassword({ config, db, logger: log }) }) },
+    routes: {
+      '/admin-password': async () => ({ password: await resetAdminPassword({ config, db, logger: log }) }),
+      '/admin-accounts': (body) => adminAccounts({ config, db, logger: log }, body as AccountRequest),
+    },
   });
   if (control) opened.push(control.close);
 

@@ -64,6 +64,23 @@ export async function signIn(c: AdminClient, password = adminPassword): Promise<
   return r;
 }
 
+/** A client signed in as an account (email and password); throws when the sign-in fails. */
+export async function signInAs(url: string, email: string, password: string): Promise<AdminClient> {
+  const c = adminClient(url);
+  const r = await fetch(url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!r.ok) throw new Error(`sign-in as ${email} failed: ${r.status} ${await r.text()}`);
+  c.cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  c.csrf = ((await r.json()) as { csrf: string }).csrf;
+  return c;
+}
+
+/** Adds an account through the owner's client (unless it exists) and returns a client signed in as it. */
+export async function accountClient(f: AdminFixture, email: string, role: 'owner' | 'editor' | 'viewer', password = `pw-${role}-12345`): Promise<AdminClient> {
+  const r = await f.client.fetch('/api/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, role, password }) });
+  if (!r.ok && r.status !== 409) throw new Error(`adding ${email}: ${r.status} ${await r.text()}`);
+  return signInAs(f.ui.url, email, password);
+}
+
 export async function startAdmin(kind: BackendKind, fixtures: string[] = []): Promise<AdminFixture> {
   const api = await startTestApi(kind, { fixtures, options: { 'admin-password': adminPassword } });
   const config = kind === 'pglite' ? api.config : { ...api.config, adminDbUri: await superuserUri(api) };

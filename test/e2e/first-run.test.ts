@@ -204,8 +204,9 @@ describe('pesquel start: a PostgreSQL server', { skip: !pgBinariesAvailable() &&
       const check = new pg.Client({ connectionString: server.superUrl });
       await check.connect();
       try {
-        const rows = (await check.query("SELECT value FROM pesquel_admin.settings WHERE key = 'password_hash'")).rows as { value: string }[];
-        assert.match(rows[0]?.value ?? '', /^scrypt\$/);
+        const rows = (await check.query("SELECT role, password_hash FROM pesquel_admin.users WHERE email = 'admin'")).rows as { role: string; password_hash: string }[];
+        assert.equal(rows[0]?.role, 'owner');
+        assert.match(rows[0]?.password_hash ?? '', /^\$argon2id\$/);
       } finally {
         await check.end();
       }

@@ -9,16 +9,21 @@ import { assertRole, neededRole } from './roles.js';
 
 const readRecheckMs = 5_000;
 
-export async function guard(d: Pick<AdminDeps, 'accounts' | 'sessions'>, session: Session, route: Route): Promise<void> {
+/** Re-reads the session's account now (`force`) or when its last read is stale; false when it is gone. */
+export async function refreshUser(d: Pick<AdminDeps, 'accounts' | 'sessions'>, session: Session, force: boolean): Promise<boolean> {
   const u = session.user;
-  if (!u.transient && d.accounts && (route.method !== 'GET' || Date.now() - session.checkedAt > readRecheckMs)) {
-    const account = await d.accounts.byId(u.id);
-    if (!account) {
-      d.sessions.dropUser(u.id);
-      throw new AdminError(401, 'signed-out', 'this account no longer exists');
-    }
-    u.role = account.role;
-    session.checkedAt = Date.now();
+  if (u.transient || !d.accounts || (!force && Date.now() - session.checkedAt <= readRecheckMs)) return true;
+  const account = await d.accounts.byId(u.id);
+  if (!account) {
+    d.sessions.dropUser(u.id);
+    return false;
   }
-  assertRole(u.role, neededRole(route));
+  u.role = account.role;
+  session.checkedAt = Date.now();
+  return true;
+}
+
+export async function guard(d: Pick<AdminDeps, 'accounts' | 'sessions'>, session: Session, route: Route): Promise<void> {
+  if (!(await refreshUser(d, session, route.method !== 'GET'))) throw new AdminError(401, 'signed-out', 'this account no longer exists');
+  assertRole(session.user.role, neededRole(route));
 }

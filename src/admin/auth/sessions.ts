@@ -52,6 +52,11 @@ export class Sessions {
     for (const [k, s] of this.byDigest) if (s.user.id === id) this.byDigest.delete(k);
   }
 
+  /** A role changed here applies to the account's open sessions at once (other instances re-read it). */
+  setRole(id: string, role: AdminRole): void {
+    for (const s of this.byDigest.values()) if (s.user.id === id) s.user.role = role;
+  }
+
   private sweep(): void {
     const t = this.now();
     for (const [k, s] of this.byDigest) if (t - s.lastSeen > this.idleMs) this.byDigest.delete(k);

@@ -6,6 +6,7 @@ import type { AdminDeps } from '../deps.js';
 import type { Ctx, Reply, Route } from '../http-kit.js';
 import { cookieValue, publicOrigin, sessionCookie } from '../auth/proxy.js';
 import { authenticate } from '../auth/sign-in.js';
+import { refreshUser } from '../auth/guard.js';
 import type { Session, SessionUser } from '../auth/sessions.js';
 import { version } from '../../version.js';
 
@@ -45,7 +46,9 @@ export function sessionRoutes(d: AdminDeps): Route[] {
   return [
     {
       method: 'GET', path: '/api/session', public: true,
-      handler: async (ctx) => ctx.session ? { json: await info(d, ctx.session) } : { json: { signedIn: false, accounts: d.accounts !== null } },
+      handler: async (ctx) => ctx.session && (await refreshUser(d, ctx.session, true))
+        ? { json: await info(d, ctx.session) }
+        : { json: { signedIn: false, accounts: d.accounts !== null } },
     },
     {
       method: 'POST', path: '/api/login', public: true,

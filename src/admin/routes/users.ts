@@ -57,6 +57,7 @@ export function userRoutes(d: AdminDeps): Route[] {
       handler: async (ctx) => {
         const b = await ctx.json();
         const user = await accounts().setRole(normalEmail(b.email), parseRole(b.role));
+        d.sessions.setRole(user.id, user.role);
         await audit(ctx, 'user.role', `${user.email} is now ${user.role}`);
         return { json: { user } };
       },

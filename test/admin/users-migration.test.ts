@@ -1,0 +1,60 @@
+// Upgrading an install that had the single shared admin password: its database has the old
+// store (the scrypt hash in pesquel_admin.settings) and no accounts. After the upgrade the old
+// password signs in as the owner account admin, and its hash becomes argon2id at that sign-in.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAdminUi, type AdminUi } from '../../src/admin/server.js';
+import { hashPassword as scryptHash } from '../../src/admin/auth/password.js';
+import { prepareDatabase } from '../../src/db/init.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startTestApi, type TestApi } from '../helpers/backends.js';
+import { adminClient, adminKinds, signIn, signInAs, superuserUri } from './helpers.js';
+
+const oldPassword = 'the-old-shared-password-1';
+
+for (const kind of adminKinds()) {
+  describe(`upgrade from the single admin password (${kind})`, () => {
+    let api: TestApi;
+    let ui: AdminUi | null = null;
+    before(async () => {
+      api = await startTestApi(kind);
+      // The database as the version before accounts left it: its store, no accounts, 0005 not applied.
+      await api.sql('DROP TABLE IF EXISTS pesquel_admin.users, pesquel_admin.invites, pesquel_admin.audit_log');
+      await api.sql('DELETE FROM pesquel.internal_migrations WHERE version = 5');
+      await api.sql('CREATE SCHEMA IF NOT EXISTS pesquel_admin');
+      await api.sql('CREATE TABLE IF NOT EXISTS pesquel_admin.settings (key text PRIMARY KEY, value text NOT NULL)');
+      await api.sql("INSERT INTO pesquel_admin.settings (key, value) VALUES ('password_hash', $1)", [await scryptHash(oldPassword)]);
+    });
+    after(async () => {
+      await ui?.close();
+      await api?.close();
+    });
+
+    it('keeps the old password working as the owner admin, then stores it as argon2id', async () => {
+      // The embedded database upgrades at start (internal migration 5); on PostgreSQL the admin UI
+      // applies the same file itself when its tables are missing.
+      if (kind === 'pglite') assert.deepEqual((await prepareDatabase(api.running.db)).upgraded, ['0005-admin-users.sql']);
+      const config = kind === 'pglite' ? api.config : { ...api.config, adminDbUri: await superuserUri(api) };
+      ui = await startAdminUi({
+        config: { ...config, adminPassword: null }, db: api.running.db, apiUrl: api.url, logger: createLogger('error'),
+        reloadSchema: async () => undefined, port: 0, host: '127.0.0.1',
+      });
+      assert.equal(ui.generatedPassword, null, 'no new password: the old one stands');
+      const [before] = await api.sql("SELECT role, password_hash FROM pesquel_admin.users WHERE email = 'admin'");
+      assert.equal(before?.role, 'owner');
+      assert.match(String(before?.password_hash), /^scrypt\$/);
+
+      const c = adminClient(ui.url);
+      assert.equal((await signIn(c, 'wrong-password-123')).status, 401);
+      assert.equal((await signIn(c, oldPassword)).status, 200);
+      const s = await c.call<{ account: { email: string; role: string } }>('GET', '/api/session');
+      assert.deepEqual(s.account, { email: 'admin', role: 'owner' });
+      const [after] = await api.sql("SELECT password_hash FROM pesquel_admin.users WHERE email = 'admin'");
+      assert.match(String(after?.password_hash), /^\$argon2id\$/);
+      await signInAs(ui.url, 'admin', oldPassword);
+      // The owner can now add accounts.
+      await c.call('POST', '/api/users', { email: 'second@example.com', role: 'viewer', password: 'second-password-1' });
+      await signInAs(ui.url, 'second@example.com', 'second-password-1');
+    });
+  });
+}
