@@ -180,6 +180,27 @@ describe('the deploy key step (GitHub)', { skip: !haveSshTools && 'openssh-clien
   });
 });
 
+describe('the deploy key step (GitLab)', { skip: !haveSshTools && 'openssh-client (ssh-agent, ssh-add, ssh-keygen) not installed' }, () => {
+  it('decodes the base64 key (masked variable) into its own ssh-agent; known_hosts in ~/.ssh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pesquel-ci-agent-'));
+    try {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ci-test-gitlab', '-f', join(dir, 'key')]);
+      const encoded = readFileSync(join(dir, 'key')).toString('base64');
+      const home = join(dir, 'home');
+      mkdirSync(home);
+      // The job's before_script, then what the test checks, then the agent ends (ssh-agent -k: its own pid).
+      const script = [...gitlabDeploy.before_script, 'ssh-add -l', 'ssh-agent -k > /dev/null'].join('\n');
+      const r = await bash(script, dir, { PATH: process.env.PATH, HOME: home, DEPLOY_SSH_KEY_BASE64: encoded, DEPLOY_KNOWN_HOSTS: KNOWN_HOSTS });
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /ci-test-gitlab \(ED25519\)/);
+      assert.ok(!r.out.includes(encoded.slice(0, 40)), 'the key is not printed');
+      assert.equal(readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8'), `${KNOWN_HOSTS}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 /** Ends the ssh-agent this test started: the one process whose command line names our socket. */
 function stopAgent(socket: string): void {
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
