@@ -4,8 +4,9 @@
 import type { Auth } from './requests.js';
 import { rowsScenario, scenario, scenarios, type Scenario, type ScenarioName } from './scenarios.js';
 import type { Backend, Target } from './servers/fleet.js';
+import { replicaCell } from './replica.js';
 
-export type Section = 'scenarios' | 'logging' | 'concurrency' | 'rows' | 'memory';
+export type Section = 'scenarios' | 'logging' | 'concurrency' | 'rows' | 'memory' | 'replicas';
 
 export interface Cell {
   readonly section: Section;
@@ -69,6 +70,7 @@ function fullCells(): Cell[] {
   }
   cells.push(cell('memory', 'direct', rowsScenario(10_000), 'anon', 1, ['pesquel', 'b1']));
   cells.push(cell('memory', 'embedded', rowsScenario(10_000), 'anon', 1, ['pesquel', 'b4']));
+  cells.push(replicaCell(KEY_ROUNDS));
   return cells;
 }
 
@@ -89,6 +91,7 @@ function quickCells(): Cell[] {
     cell('concurrency', 'direct', scenario('get-10'), 'anon', 1000, ['pesquel', 'b1']),
     cell('rows', 'direct', rowsScenario(1000), 'anon', 10, ['pesquel', 'b1']),
     cell('memory', 'direct', rowsScenario(10_000), 'anon', 1, ['pesquel', 'b1']),
+    replicaCell(1),
   ];
 }
 

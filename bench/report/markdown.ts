@@ -4,6 +4,7 @@ import type { RunResult, SuiteResult } from '../suite.js';
 import type { Target } from '../servers/fleet.js';
 import { cells, cpuRoundRatios, find, fmt, medianOf, ratio, type CellKey } from './compare.js';
 import { checkTargets } from './targets.js';
+import { replicaTable } from '../replica.js';
 
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -149,6 +150,13 @@ loop also counts garbage that V8 has not collected yet; a lone request shows the
 a response holds at once (the target uses its median).
 
 ${rowsTable(suite, 'memory')}
+
+## Read replicas
+
+GET 10 rows through PeSquel reading from the primary (\`pesquel\`) and from a streaming replica of it
+(\`pr\`, db-replica-uris) on the same machine (bench/README.md, Read replicas).
+
+${replicaTable(suite)}
 
 ## Idle RSS of each server process (MB, after start)
 

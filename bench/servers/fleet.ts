@@ -5,14 +5,16 @@ import type { ServerStack } from '../stack.js';
 import type { ChildServer } from './child.js';
 import { startChild } from './child.js';
 import { PESQUEL_ENTRY } from '../build.js';
+import { withReplica } from '../replica.js';
 
 export type Backend = 'direct' | 'pgbouncer' | 'embedded';
 /**
  * pesquel (its default settings, as users run it: request lines logged at level info); pq the same
  * with --log-level error (the cost of the default logging, `logging` cells); b1 one round trip; b2
- * one round trip per statement; b3 pgbench; b4 PGlite in-process.
+ * one round trip per statement; b3 pgbench; b4 PGlite in-process; pr PeSquel reading from a streaming
+ * replica (db-replica-uris, `replicas` cells: bench/replica.ts).
  */
-export type Target = 'pesquel' | 'pq' | 'b1' | 'b2' | 'b3' | 'b4';
+export type Target = 'pesquel' | 'pq' | 'b1' | 'b2' | 'b3' | 'b4' | 'pr';
 
 export const JWT_SECRET = 'pesquel-bench-jwt-secret-0123456789abcdef';
 
@@ -23,6 +25,7 @@ export interface PesquelDb {
   readonly dbUri?: string;
   readonly listenUri?: string;
   readonly dataDir?: string;
+  readonly replicaUris?: string;
 }
 
 export interface PesquelRun {
@@ -51,6 +54,7 @@ export function startPesquel(name: string, db: PesquelDb, poolSize: number, run:
   if (run.logLevel) args.push('--log-level', run.logLevel);
   if (db.dbUri) args.push('--db-uri', db.dbUri, '--db-init', 'false');
   if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
+  if (db.replicaUris) args.push('--db-replica-uris', db.replicaUris);
   if (db.dataDir) args.push('--data-dir', db.dataDir);
   const nodeArgs = run.profileDir ? ['--cpu-prof', '--cpu-prof-dir', run.profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
   const entry = run.fromSource ? { script: 'src/cli/entry.ts' } : { script: PESQUEL_ENTRY, compiled: true };
@@ -77,6 +81,7 @@ export async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: rea
     'pesquel-pgbouncer': () => startPesquel('pesquel-pgbouncer', { dbUri: stack.bouncerUri, listenUri: stack.directUri }, pool, pesquel),
     'pesquel-embedded': () => startPesquel('pesquel-embedded', { dataDir: pgliteDirs[0] as string }, pool, pesquel),
     'pq-direct': () => startPesquel('pq-direct', { dbUri: stack.directUri }, pool, { ...pesquel, logLevel: 'error' }),
+    'pr-direct': () => withReplica(stack, (uri) => startPesquel('pr-direct', { dbUri: stack.directUri, replicaUris: uri }, pool, pesquel)),
     'b1-direct': () => startBaselinePg('b1-direct', stack.directUri, pool, 'single', scripts),
     'b2-direct': () => startBaselinePg('b2-direct', stack.directUri, pool, 'multi', scripts),
     'b1-pgbouncer': () => startBaselinePg('b1-pgbouncer', stack.bouncerUri, pool, 'single', scripts),
