@@ -18,6 +18,8 @@ import { credentialLines, summaryLines } from '../stack/report.js';
 import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
 import { tlsSettings } from '../stack/tls.js';
 import { prepareHttps } from '../stack/tls-setup.js';
+import { pitrSettings } from '../stack/pitr.js';
+import { PITR_USAGE, pitrStackSteps, preparePitr } from '../stack/pitr-setup.js';
 import { chooseScale, connectionWarning, countOption, MAX_API_INSTANCES, MAX_PG_REPLICAS, readScale } from '../stack/scale.js';
 import { prepareScale, REPLICATION_HOOK } from '../stack/scale-setup.js';
 
@@ -44,6 +46,7 @@ Options:
                          (a local CA and certificate in ./certificates, made once; setup prints
                          how to trust the CA).
   --https-port <port>    Host port of HTTPS (default 443).
+${PITR_USAGE}
   --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432).
   --api-instances <n>    Run n PeSquel containers behind Traefik (1-${MAX_API_INSTANCES}, default 1; remembered).
   --pg-replicas <m>      Add m streaming replicas of PostgreSQL for reads (0-${MAX_PG_REPLICAS}, default 0;
@@ -73,6 +76,9 @@ function parse(args: string[]) {
       'acme-staging': { type: 'boolean' },
       'acme-challenge': { type: 'string' },
       'https-port': { type: 'string' },
+      pitr: { type: 'boolean' },
+      'pitr-s3': { type: 'string' },
+      'no-pitr': { type: 'boolean' },
       'postgres-port': { type: 'string' },
       'api-instances': { type: 'string' },
       'pg-replicas': { type: 'string' },
@@ -149,13 +155,15 @@ export async function run(args: string[]): Promise<number> {
 
   const https = await prepareHttps({ stackDir, domain, tls, httpsPort: httpsPort ?? 443, env: process.env, apiInstances: scale.apiInstances });
   for (const line of https.lines) console.log(line);
+  const pitr = preparePitr(stackDir, dir, pitrSettings(o, stackDir));
+  for (const line of pitr.lines) console.log(line);
 
   const settings: StackSettings = { stackDir, domain, apiDb, httpPort, httpsPort, postgresPort, owner: secretsOwner(dir, docker.rootless), scale };
   const stack: Stack = {
     composeFile: composeFilePath(),
-    overlays: [...https.overlays, ...scaled.overlays, ...overlayPaths({ monitoring: o.monitoring, backups: o.backups })],
+    overlays: [...https.overlays, ...pitr.overlays, ...scaled.overlays, ...overlayPaths({ monitoring: o.monitoring, backups: o.backups })],
     profiles: [...(o.pgadmin ? ['pgadmin'] : []), ...(o.monitoring ? ['monitoring'] : [])],
-    env: { ...process.env, ...stackVariables(settings) },
+    env: { ...process.env, ...stackVariables(settings), ...pitr.variables },
   };
   console.log(`Docker network '${NETWORK}': ${await ensureNetwork(stack.env)}.`);
 
@@ -169,6 +177,7 @@ export async function run(args: string[]): Promise<number> {
   await waitHealthy(list, ['postgres'], wait);
   // Also converges a database created with older secrets (e.g. after `teardown --secrets`).
   await composeStep(stack, ['exec', '-T', 'postgres', 'sh', PASSWORD_HOOK], 'Setting the database passwords');
+  for (const [args, what] of pitrStackSteps(pitr)) await composeStep(stack, args, what);
   if (scale.pgReplicas > 0) await composeStep(stack, ['exec', '-T', 'postgres', 'sh', REPLICATION_HOOK], 'Setting up the replication role');
   const restart = servicesToRestart([...secrets.created, ...derived, ...scaled.changedFiles], running, [scaled.consumers]);
   if ((https.restartTraefik || scaled.restartTraefik) && running.includes('traefik') && !restart.includes('traefik')) restart.push('traefik');
