@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -20,10 +20,12 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { ve
 
 const allUses = (w: Workflow) => Object.values(w.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.uses).filter((u): u is string => u !== undefined));
 
-function versionCheck(tag: string): Promise<{ code: number; out: string; output: string }> {
+function versionCheck(tag: string, versionTs = readFileSync(join(root, 'src', 'version.ts'), 'utf8')): Promise<{ code: number; out: string; output: string }> {
   const step = release.jobs.version?.steps?.find((s) => s.id === 'check');
   const dir = mkdtempSync(join(tmpdir(), 'pesquel-release-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pesquel', version: pkg.version }));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'version.ts'), versionTs);
   const output = join(dir, 'github_output');
   writeFileSync(output, '');
   return new Promise((resolve) => {
@@ -70,7 +72,7 @@ describe("PeSquel's own workflows", () => {
     for (const u of uses) assert.match(u, /^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/, u);
   });
 
-  it("the release's version check accepts the tag of package.json's version and refuses another", async () => {
+  it("the release's version check accepts the tag of package.json's version, refuses another tag or a stale src/version.ts", async () => {
     const ok = await versionCheck(`v${pkg.version}`);
     assert.equal(ok.code, 0, ok.out);
     assert.equal(ok.output, `version=${pkg.version}\n`);
@@ -78,5 +80,8 @@ describe("PeSquel's own workflows", () => {
     assert.equal(bad.code, 1);
     assert.match(bad.out, new RegExp(`^::error::tag v99\\.0\\.0 does not match package\\.json's version ${pkg.version.replace(/\./g, '\\.')} \\(expected v`));
     assert.equal(bad.output, '');
+    const stale = await versionCheck(`v${pkg.version}`, "export const version = '0.0.1';\n");
+    assert.equal(stale.code, 1);
+    assert.match(stale.out, /^::error::src\/version\.ts does not hold version/);
   });
 });
