@@ -1,11 +1,11 @@
 // `pesquel start --workers 2` on PostgreSQL, as a user runs it: both workers serve (their counters
-// in the primary's /metrics), a schema reload (SIGUSR1 to the primary, NOTIFY) reaches both, a
+// in the primary's /metrics), a schema reload (SIGUSR1 to the primary, pesquel migrate) reaches both, a
 // worker killed with SIGKILL is replaced without losing a request that was not on it, the per-address
 // auth limit holds across workers, and SIGTERM lets an in-flight request finish before the exit.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -104,7 +104,15 @@ describe('pesquel start --workers 2 (postgres)', { skip: !pgBinariesAvailable() 
     assert.ok(total >= perWorker - 2 && total > 0, `requests ${total}, per worker ${perWorker}`);
   });
 
-  it('reloads the schema cache of every worker on SIGUSR1 to the primary and on NOTIFY', async () => {
+  it('refuses a second start on the same ports at once, naming the port and the option', async () => {
+    const port = new URL(api).port;
+    const r = await pesquel(['start', '--workers', '2', '--db-url', server.url('authenticator', password), '--port', port,
+      '--admin-server-port', '0', '--admin-ui-port', '0', '--db-init', 'false'], { cwd });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^pesquel start: port ${port} on 127\\.0\\.0\\.1 is already in use \\(server-port\\); choose another with --port N\\n$`));
+  });
+
+  it('reloads the schema cache of every worker on SIGUSR1 to the primary and after pesquel migrate (NOTIFY)', async () => {
     await superSql(`CREATE TABLE api.by_signal (id int); GRANT SELECT ON api.by_signal TO api_anon`);
     cli.child.kill('SIGUSR1');
     await until('the new table on both workers', async () => {
@@ -112,12 +120,15 @@ describe('pesquel start --workers 2 (postgres)', { skip: !pgBinariesAvailable() 
       return answers.every((a) => a.status === 200) ? true : undefined;
     });
     await bothServe('/by_signal');
-    await superSql(`CREATE TABLE api.by_notify (id int); GRANT SELECT ON api.by_notify TO api_anon; NOTIFY pgrst`);
-    await until('the NOTIFY-loaded table on both workers', async () => {
-      const answers = await Promise.all(Array.from({ length: 6 }, () => call(`${api}/by_notify`)));
+    mkdirSync(join(cwd, 'migrations'));
+    writeFileSync(join(cwd, 'migrations', '20260101120000_by_migrate.sql'), 'CREATE TABLE api.by_migrate (id int);\nGRANT SELECT ON api.by_migrate TO api_anon;\n');
+    const migrated = await pesquel(['migrate', '--db-url', server.superUrl], { cwd });
+    assert.equal(migrated.code, 0, migrated.stderr);
+    await until('the migrated table on both workers', async () => {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => call(`${api}/by_migrate`)));
       return answers.every((a) => a.status === 200) ? true : undefined;
     });
-    await bothServe('/by_notify');
+    await bothServe('/by_migrate');
   });
 
   it('shares the per-address auth limit between workers (429 past auth-rate-limit-ip)', async () => {
@@ -190,6 +201,29 @@ describe('pesquel start --workers 2 (postgres)', { skip: !pgBinariesAvailable() 
     assert.equal(answer.status, 200, answer.body);
     const done = await cli.done;
     assert.equal(done.code, 0, done.stderr);
+    assert.doesNotMatch(done.stdout, /connection-budget/);
+  });
+
+  it('warns at start when workers × db-pool exceeds the connections the server has free', async () => {
+    const max = Number((await (async () => {
+      const c = new pg.Client({ connectionString: server.superUrl });
+      await c.connect();
+      try { return (await c.query<{ max_connections: string }>('SHOW max_connections')).rows[0]?.max_connections; } finally { await c.end(); }
+    })()));
+    const pool = String(max); // 2 × (max + 1) can never fit
+    const second = startPesquelCli(['start', '--workers', '2', '--db-url', server.url('authenticator', password), '--port', '0',
+      '--admin-server-port', '0', '--admin-ui-port', '0', '--db-init', 'false', '--db-pool', pool], { cwd });
+    try {
+      const line = await until('the budget warning', async () => {
+        if (second.child.exitCode !== null) throw new Error('exited');
+        return /.*"event":"connection-budget".*/.exec(second.stdout())?.[0];
+      });
+      assert.match(line, new RegExp(`2 workers × \\(db-pool ${pool} \\+ 1 LISTEN\\) = ${2 * (max + 1)} connections, but the server has \\d+ free \\(max_connections ${max}\\)`));
+      assert.doesNotMatch(line, new RegExp(password));
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.done;
+    }
   });
 });
 

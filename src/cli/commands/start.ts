@@ -128,20 +128,24 @@ export async function run(args: string[]): Promise<number> {
 
 /** `pesquel start --workers N` (N > 1): the primary process, until SIGINT/SIGTERM. */
 async function runPrimary(config: Config, logger: Logger, workers: number): Promise<number> {
+  // Installed first: a SIGTERM while the workers start stops them once they have, not as orphans.
+  let signalled: string | null = null;
+  let onSignal = (signal: string) => { signalled = signal; };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   let supervisor: Supervisor;
   try {
     supervisor = await startWorkers(config, logger, workers);
   } catch (err) {
     throw new CliError(err instanceof WorkerStartError ? err.message : explainStartError(err, config));
   }
-  process.stderr.write(banner(config, { ...supervisor, psql: null, initialized: false }).join('\n') + '\n');
+  if (signalled === null) process.stderr.write(banner(config, { ...supervisor, psql: null, initialized: false }).join('\n') + '\n');
   return new Promise<number>((resolveExit) => {
-    const stop = (signal: string) => {
+    onSignal = (signal: string) => {
       logger.info({ signal }, `stopping: ${workers} workers finish their in-flight requests`);
       void supervisor.stop().then((code) => { logger.info('stopped'); resolveExit(code); });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    if (signalled !== null) onSignal(signalled);
     process.on('SIGUSR1', () => {
       logger.info({ workers }, 'SIGUSR1: reloading the schema cache of every worker');
       supervisor.reload();

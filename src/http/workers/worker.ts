@@ -60,5 +60,6 @@ export async function runWorker(config: Config, logger: Logger, slot: number): P
     process.on('SIGUSR1', reload);
     // The primary died (SIGKILL): no one would stop or replace us, and the ports would stay taken.
     process.once('disconnect', () => stop('the primary process is gone'));
+    if (!process.connected) stop('the primary process is gone');
   });
 }
