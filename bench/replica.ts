@@ -5,7 +5,7 @@ import type { SuiteResult, RunResult } from './suite.js';
 import { scenario } from './scenarios.js';
 import type { ChildServer } from './servers/child.js';
 import { cells, cpuRoundRatios, find, fmt, medianOf } from './report/compare.js';
-import { startReplica } from '../test/helpers/postgres-server.js';
+import { startReplica, type PgReplica } from '../test/helpers/postgres-server.js';
 import type { ServerStack } from './stack.js';
 
 /**
@@ -20,12 +20,12 @@ export const replicaCell = (rounds: number): Cell => ({
  * Starts a streaming replica of the stack's server (pg_basebackup -R, caught up), then `start` with
  * its URI (as the authenticator); the server's stop() also stops the replica.
  */
-export async function withReplica(stack: ServerStack, start: (replicaUri: string) => Promise<ChildServer>): Promise<ChildServer> {
+export async function withReplica(stack: ServerStack, start: (replicaUri: string, replica: PgReplica) => Promise<ChildServer>): Promise<ChildServer> {
   const replica = await startReplica(stack.pg);
   try {
     await replica.catchUp();
     const { username, password } = new URL(stack.directUri);
-    const server = await start(replica.url(decodeURIComponent(username), decodeURIComponent(password)));
+    const server = await start(replica.url(decodeURIComponent(username), decodeURIComponent(password)), replica);
     return {
       ...server,
       stop: async () => {
