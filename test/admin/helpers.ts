@@ -81,8 +81,8 @@ export async function accountClient(f: AdminFixture, email: string, role: 'owner
   return signInAs(f.ui.url, email, password);
 }
 
-export async function startAdmin(kind: BackendKind, fixtures: string[] = []): Promise<AdminFixture> {
-  const api = await startTestApi(kind, { fixtures, options: { 'admin-password': adminPassword } });
+export async function startAdmin(kind: BackendKind, fixtures: string[] = [], options: Readonly<Record<string, string>> = {}): Promise<AdminFixture> {
+  const api = await startTestApi(kind, { fixtures, options: { 'admin-password': adminPassword, ...options } });
   const config = kind === 'pglite' ? api.config : { ...api.config, adminDbUri: await superuserUri(api) };
   const ui = await startAdminUi({
     config, db: api.running.db, apiUrl: api.url, logger: createLogger('error'), reloadSchema: () => api.reload(), port: 0, host: '127.0.0.1',

@@ -14,6 +14,7 @@ import { backupPglite } from '../../backup/pglite.js';
 import { backupPostgres } from '../../backup/postgres.js';
 import { checkBackup } from '../../backup/check.js';
 import { openBackup, restoreBackup } from '../../backup/restore.js';
+import { keepingAudit } from '../audit/survive-restore.js';
 import { BackupJobs, partialBytes, type Job } from './backup-jobs.js';
 
 /** The compose stack's backup healthcheck turns unhealthy after 49 h (PESQUEL_BACKUP_STALE_AFTER): so does the home page. */
@@ -44,7 +45,9 @@ export function backupRoutes(d: AdminDeps): Route[] {
     return summary((await backupPostgres(pgUri, target)).manifest);
   };
 
-  const restoreNow = async (file: string) => {
+  const restoreNow = (file: string) => keepingAudit(d.adb, known(file).createdAt, () => restoreFile(file));
+
+  const restoreFile = async (file: string) => {
     const b = await openBackup(join(dir, file));
     const channel = d.config.dbChannelEnabled ? d.config.dbChannel : null;
     let check;
