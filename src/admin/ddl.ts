@@ -1,5 +1,6 @@
 // Rebuilds an object's DDL from its catalog details (pg_get_*def pieces glued together), as the
-// object browser's "DDL" view: readable and close to what pg_dump would print for the object.
+// object browser's "DDL" view: readable and close to what pg_dump would print for the object,
+// its policies (with their roles) and GRANTs included.
 import { ident, qualified, quoteLiteral, renderInline, type Sql } from '../sql/sql.js';
 import { policyStatement, type PolicySpec } from './policy-sql.js';
 
@@ -49,6 +50,26 @@ export function tableDdl(t: TableDdlInput): string {
 
 export function viewDdl(schema: string, name: string, materialized: boolean, definition: string): string {
   return `CREATE ${materialized ? 'MATERIALIZED VIEW' : 'OR REPLACE VIEW'} ${q(schema, name)} AS\n${definition.trimEnd().replace(/;$/, '')};\n`;
+}
+
+export interface GrantInfo { readonly grantee?: string | null; readonly privileges?: string | null }
+
+/**
+ * The object's privileges as GRANT statements, as pg_dump prints them after the object; the
+ * owner's own privileges are implied by ownership and left out.
+ *   { grantee: 'api_anon', privileges: 'INSERT, SELECT' } → GRANT INSERT, SELECT ON TABLE "api"."todos" TO "api_anon";
+ */
+export function grantsDdl(schema: string, name: string, relkind: string, owner: string | null, grants: readonly GrantInfo[]): string {
+  const on = relkind === 'S' ? 'SEQUENCE' : 'TABLE';
+  const lines: string[] = [];
+  for (const g of grants) {
+    if (!g.grantee || !g.privileges || g.grantee === owner) continue;
+    // Privilege names come from aclexplode (a closed set of keywords); anything else is not pasted.
+    if (!/^[A-Z]+(?: [A-Z]+)*(?:, [A-Z]+(?: [A-Z]+)*)*$/.test(g.privileges)) continue;
+    const to = g.grantee === 'PUBLIC' ? 'PUBLIC' : text(ident(g.grantee));
+    lines.push(`GRANT ${g.privileges} ON ${on} ${q(schema, name)} TO ${to};`);
+  }
+  return lines.length ? '\n' + lines.join('\n') + '\n' : '';
 }
 
 export interface SequenceInfo { type: string; start_value: string; min_value: string; max_value: string; increment_by: string; cycle: string; cache_size: string }

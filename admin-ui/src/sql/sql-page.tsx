@@ -86,6 +86,7 @@ export function SqlPage({ session }: { session: SessionInfo }) {
       } else {
         const r = await post<{ plan?: Explained[]; error?: ErrorBody }>('/api/sql/explain', { runId: id, sql: text, runAs: runAsBody(runAs) });
         setOutputs({ ...outputs, [tab.id]: r.error ? { kind: 'error', error: r.error, base } : { kind: 'plan', plan: r.plan![0]! } });
+        if (history) setHistory(await get<HistoryEntry[]>('/api/sql/history?limit=100'));
       }
     } catch (err) {
       setOutputs({ ...outputs, [tab.id]: { kind: 'error', error: errorOf(err), base } });

@@ -8,7 +8,7 @@ import { completionSql, extensionsSql, objectsSql, schemasSql } from '../catalog
 import {
   columnsSql, constraintsSql, functionSql, grantsSql, indexesSql, policiesSql, relationSql, sequenceSql, triggersSql,
 } from '../catalog/relation.sql.js';
-import { sequenceDdl, tableDdl, viewDdl, type ColumnInfo, type IndexInfo, type NamedDef, type SequenceInfo } from '../ddl.js';
+import { grantsDdl, sequenceDdl, tableDdl, viewDdl, type ColumnInfo, type IndexInfo, type NamedDef, type SequenceInfo } from '../ddl.js';
 import type { PolicyCommand, PolicySpec } from '../policy-sql.js';
 
 const oidParam = (url: URL) => {
@@ -46,6 +46,7 @@ export async function relationDetails(c: AdminConn, oid: string) {
       indexes: indexes.map((i) => ({ ...i, from_constraint: bool(i.from_constraint) })) as unknown as IndexInfo[],
     });
   }
+  ddl += grantsDdl(schema, name, rel.relkind ?? 'r', rel.owner ?? null, grants);
   return {
     relation: { ...rel, rls_enabled: bool(rel.rls_enabled), rls_forced: bool(rel.rls_forced), primary_key: JSON.parse(rel.primary_key ?? '[]') as string[] },
     columns: cols, constraints, indexes, triggers, policies, grants, sequence, ddl,

@@ -2,6 +2,7 @@
 // statement (rolled back, so a plan never changes data), and the tabs and history kept server-side.
 import { AdminError, pgErrorBody } from '../errors.js';
 import type { AdminDeps } from '../deps.js';
+import type { AdminConn } from '../db/admin-db.js';
 import { field, intParam, type Route } from '../http-kit.js';
 import { changesSchema, runScript } from '../sql-runner.js';
 import { runAsSettings, type RunAs } from '../run-as.js';
@@ -55,23 +56,31 @@ export function sqlRoutes(d: AdminDeps): Route[] {
         if (statements.length !== 1) throw new AdminError(400, 'one-statement', 'EXPLAIN ANALYZE takes exactly one statement: select it or put the cursor in it');
         const stmt = statements[0]!;
         const settings = runAsSettings(body.runAs, d.config);
+        const explain = async (c: AdminConn) => {
+          await c.query(ctx.session?.user.role === 'viewer' ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN');
+          try {
+            for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
+            const r = await c.query(explainPrefix + stmt.text, []);
+            const plan = JSON.parse(Object.values(r.rows[0] ?? {})[0] ?? '[]') as unknown;
+            return { plan, statement: stmt.text };
+          } catch (err) {
+            // Point the error into the editor's text, past the EXPLAIN prefix.
+            const e = pgErrorBody(err);
+            if (e?.position) return { error: { ...e, position: Math.max(1, e.position - explainPrefix.length + stmt.offset) } };
+            if (e) return { error: e };
+            throw err;
+          } finally {
+            await c.query('ROLLBACK').catch(() => undefined);
+          }
+        };
         return {
           json: await d.adb.run(body.runId ?? '', async (c) => {
-            await c.query(ctx.session?.user.role === 'viewer' ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN');
-            try {
-              for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
-              const r = await c.query(explainPrefix + stmt.text, []);
-              const plan = JSON.parse(Object.values(r.rows[0] ?? {})[0] ?? '[]') as unknown;
-              return { plan, statement: stmt.text };
-            } catch (err) {
-              // Point the error into the editor's text, past the EXPLAIN prefix.
-              const e = pgErrorBody(err);
-              if (e?.position) return { error: { ...e, position: Math.max(1, e.position - explainPrefix.length + stmt.offset) } };
-              if (e) return { error: e };
-              throw err;
-            } finally {
-              await c.query('ROLLBACK').catch(() => undefined);
-            }
+            const t0 = performance.now();
+            const out = await explain(c);
+            // Kept in the history like a run, after the ROLLBACK so the entry stays.
+            const error = 'error' in out && out.error ? out.error.message : null;
+            if (d.store.available) await d.store.addHistory(c, { sql: `EXPLAIN ANALYZE ${stmt.text}`, ms: performance.now() - t0, ok: !error, summary: error ?? 'plan' }).catch(() => undefined);
+            return out;
           }),
         };
       },
