@@ -58,6 +58,7 @@ describe('GitHub workflows validate with action-validator', () => {
       const r = validateWorkflowText(file.text, 'pesquel.yml');
       assert.equal(r.status, 0, r.output);
       assert.deepEqual(parse(file.text), file.object, 'the YAML reads back as the generated object');
+      for (const line of file.text.split('\n').filter((l) => l.startsWith('#'))) assert.ok(line.length <= 100, line);
     });
   }
 

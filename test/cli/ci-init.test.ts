@@ -82,6 +82,7 @@ describe('pesquel ci init', () => {
     const help = await ci(['--help'], work);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: pesquel ci init github\|gitlab/);
+    for (const line of help.stdout.split('\n')) assert.ok(line.length <= 100, line);
     const all = await runCli(['--help'], { cwd: work, path: PATH });
     assert.match(all.stdout, /^ {2}ci {9}Write a CI\/CD pipeline/m);
   });

@@ -19,14 +19,22 @@ const PURPOSE = [
   'migrations applied to it (`pesquel migrate`), `npm test`, and the migrations applied on top of the',
   'previous commit\'s schema. On the default branch: deploy over SSH (`pesquel migrate`, then',
   '`pesquel setup`, which runs `docker compose up -d` for the stack) in DEPLOY_PATH on the server,',
-  'where `npx pesquel setup` ran once and keeps secrets/. See docs/deployment.md, "CI/CD".',
+  'where `npx pesquel setup` ran once and keeps secrets/.',
+  'Guide: docs/deployment.md of PeSquel, section "CI/CD".',
 ];
 
-const NOTES: Record<Provider, string> = {
-  github: `Repository secrets: ${GITHUB_SECRETS.join(', ')} (the private key, \`ssh-keyscan HOST\` output,
-the server and the account). Variables: ${GITHUB_VARIABLES.join(', ')} (DEPLOY_PATH required).`,
-  gitlab: `CI/CD variables, protected: ${GITLAB_MASKED_VARIABLES.join(', ')} (masked: \`base64 -w0 KEY\`),
-${GITLAB_VARIABLES.join(', ')} (the first four required).`,
+/** What to put in the secret store, as header lines (each under 100 characters). */
+const NOTES: Record<Provider, readonly string[]> = {
+  github: [
+    `Repository secrets: ${GITHUB_SECRETS.join(', ')}`,
+    '(private key, `ssh-keyscan HOST` output, server, account).',
+    `Variables: ${GITHUB_VARIABLES[0]} (required), ${GITHUB_VARIABLES.slice(1).join(', ')}.`,
+  ],
+  gitlab: [
+    `CI/CD variables, all protected: ${GITLAB_MASKED_VARIABLES.join(', ')} (masked; \`base64 -w0 KEY\`),`,
+    `${GITLAB_VARIABLES.slice(0, 4).join(', ')} (required),`,
+    `${GITLAB_VARIABLES.slice(4).join(', ')} (optional).`,
+  ],
 };
 
 function build(s: CiSettings): { path: string; object: Record<string, unknown> } {
@@ -37,7 +45,7 @@ function build(s: CiSettings): { path: string; object: Record<string, unknown> }
 
 export function renderPipeline(s: CiSettings): PipelineFile {
   const { path, object } = build(s);
-  const header = [...PURPOSE, ...NOTES[s.provider].split('\n')].map((line) => `# ${line}`).join('\n');
+  const header = [...PURPOSE, ...NOTES[s.provider]].map((line) => `# ${line}`).join('\n');
   const body = stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
-  return { path, object, text: `${header}\n${body}`, secretsNote: NOTES[s.provider].replace(/\n/g, ' ') };
+  return { path, object, text: `${header}\n${body}`, secretsNote: NOTES[s.provider].join(' ') };
 }

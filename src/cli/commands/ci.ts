@@ -13,11 +13,12 @@ export const summary = 'Write a CI/CD pipeline (GitHub Actions or GitLab CI) for
 
 export const help = `Usage: pesquel ci init github|gitlab [options]
 
-Writes .github/workflows/pesquel.yml (github) or .gitlab-ci.yml (gitlab). On every push and pull or
-merge request the pipeline starts PostgreSQL 17 as a service, applies the migrations to it (pesquel
-migrate), runs npm test, and applies this commit's migrations on top of the previous commit's schema.
-On the default branch it then deploys over SSH: pesquel migrate and pesquel setup (docker compose up)
-on the server, with the key and host taken from the CI system's secret store (see the file's header).
+Writes .github/workflows/pesquel.yml (github) or .gitlab-ci.yml (gitlab). On every push and
+pull or merge request the pipeline starts PostgreSQL 17 as a service, applies the migrations to it
+(pesquel migrate), runs npm test, and applies this commit's migrations on top of the previous
+commit's schema. On the default branch it then deploys over SSH: pesquel migrate and pesquel setup
+(docker compose up) on the server, with the key and host from the CI system's secret store (the
+file's header lists them; docs/deployment.md, "CI/CD").
 
   --dir DIR          Project root (default: the current folder)
   --migrations DIR   Migrations folder, relative to the project root (default: ${DEFAULT_MIGRATIONS_DIR})
