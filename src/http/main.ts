@@ -84,7 +84,9 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   const claims = portClaims(config);
   const claim = (option: string) => claims.find((c) => c.option === option);
   let onReconnect = () => undefined as void;
-  let observe: Observe = () => undefined;
+  // Events before the logger is wired (a read replica found down or up at open) are kept, then reported.
+  const early: Parameters<Observe>[0][] = [];
+  let observe: Observe = (e) => void early.push(e);
   let db: Db;
   try {
     await checkPortsFree(claims);
@@ -101,7 +103,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   // What has been opened, closed in reverse order when a later step fails.
   const opened: (() => Promise<unknown>)[] = [() => db.close()];
   try {
-    return await serve(config, opts, db, opened, claim, (o) => { observe = o; }, (r) => { onReconnect = r; });
+    return await serve(config, opts, db, opened, claim, (o) => { observe = o; for (const e of early.splice(0)) o(e); }, (r) => { onReconnect = r; });
   } catch (err) {
     for (const close of opened.reverse()) await close().catch(() => undefined);
     throw err;
