@@ -22,7 +22,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await r.text();
   const json = text ? (JSON.parse(text) as unknown) : null;
   if (!r.ok) {
-    if (r.status === 401 && path !== '/api/login') onSignedOut();
+    if (r.status === 401 && !path.startsWith('/api/login')) onSignedOut();
     const err = (json as { error?: ErrorBody } | null)?.error ?? { code: String(r.status), message: r.statusText };
     throw new ApiFailure(r.status, err);
   }
@@ -44,6 +44,19 @@ export interface SessionInfo {
   anonRole?: string | null;
   schemas?: string[];
   jwtSecretSet?: boolean;
+  /** The signed-in account and its role (owner, editor, viewer). */
+  account?: { email: string; role: Role };
+  /** False when the admin store is unavailable: one password, no accounts. */
+  accounts?: boolean;
+  /** A JWT of the API's issuer can sign in (admin-jwt-claim is set). */
+  jwtSignIn?: boolean;
 }
+
+export type Role = 'owner' | 'editor' | 'viewer';
+const rank: Record<Role, number> = { viewer: 0, editor: 1, owner: 2 };
+let role: Role = 'viewer';
+/** Set by the shell from the session: what the UI shows (the server enforces it anyway). */
+export const setRole = (r: Role | undefined) => { role = r ?? 'viewer'; };
+export const hasRole = (need: Role) => rank[role] >= rank[need];
 
 export const q = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();

@@ -55,8 +55,8 @@ export function ActivityPage({ session }: { session: SessionInfo }) {
                 <td class="actions">
                   {!embedded && !s.admin && s.backend_type === 'client backend' && (
                     <>
-                      <button class="link" onClick={() => void signal(String(s.pid), 'cancel')}>Cancel</button>{' '}
-                      <button class="link danger" onClick={() => void signal(String(s.pid), 'terminate')}>Terminate</button>
+                      <button class="link needs-editor" onClick={() => void signal(String(s.pid), 'cancel')}>Cancel</button>{' '}
+                      <button class="link danger needs-editor" onClick={() => void signal(String(s.pid), 'terminate')}>Terminate</button>
                     </>
                   )}
                 </td>

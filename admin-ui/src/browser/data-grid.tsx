@@ -1,7 +1,7 @@
 // A table's rows: server-side paging, sorting (click a header) and filters; insert, edit and
 // delete by primary key, each showing the SQL first and running it only on confirmation; CSV.
 import { useEffect, useState } from 'preact/hooks';
-import { post, q } from '../api';
+import { hasRole, post, q } from '../api';
 import { ErrorBox, errorOf } from '../ui/widgets';
 import { RowEditor, type RowChange } from './row-editor';
 
@@ -57,7 +57,7 @@ export function DataGrid({ schema, table, editable }: { schema: string; table: s
   };
 
   const cols = page?.columns ?? [];
-  const canEdit = editable && (page?.primaryKey.length ?? 0) > 0;
+  const canEdit = editable && hasRole('editor') && (page?.primaryKey.length ?? 0) > 0;
   const exportHref = `/api/data/export?${q({ schema, table, q: JSON.stringify({ sort, filters }) })}`;
   return (
     <div class="data-grid">
@@ -80,7 +80,7 @@ export function DataGrid({ schema, table, editable }: { schema: string; table: s
         <span class="spacer" />
         {canEdit && <button type="button" onClick={() => setEditing({ row: null })}>Insert row</button>}
         <a class="button" href={exportHref} download>Export CSV</a>
-        {editable && (
+        {editable && hasRole('editor') && (
           <label class="button">Import CSV<input type="file" accept=".csv,text/csv" hidden onChange={(e) => void importCsv(e.currentTarget.files?.[0])} /></label>
         )}
       </form>

@@ -34,7 +34,7 @@ export function ApiConsole({ session }: { session: SessionInfo }) {
         </select>
         <input class="path" aria-label="path" value={path} onInput={(e) => setPath(e.currentTarget.value)} />
         <RunAsPicker value={runAs} onChange={setRunAs} adminLabel={`anonymous (${session.anonRole ?? 'no role'})`} />
-        <button type="submit" class="primary">Send</button>
+        <button type="submit" class="primary needs-editor">Send</button>
       </form>
       {method !== 'GET' && <textarea class="body" aria-label="request body" rows={3} placeholder='{"title": "…"}' value={body} onInput={(e) => setBody(e.currentTarget.value)} />}
       <ErrorBox error={error ? errorOf(error) : null} />

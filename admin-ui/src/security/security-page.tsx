@@ -1,7 +1,7 @@
 // Roles and security: roles with their memberships, each table's RLS switches and policies (with
 // create / edit / drop), and the API console to try a request as another role.
 import { useEffect, useState } from 'preact/hooks';
-import { get, post, q, type SessionInfo } from '../api';
+import { get, hasRole, post, q, type SessionInfo } from '../api';
 import { ErrorBox, ObjectTable, errorOf } from '../ui/widgets';
 import { PolicyEditor, type Policy } from './policy-editor';
 import { ApiConsole } from './api-console';
@@ -62,8 +62,8 @@ export function SecurityPage({ session }: { session: SessionInfo }) {
               {tables.map((t) => (
                 <tr key={t.oid} class={selected?.oid === t.oid ? 'selected' : ''}>
                   <td><button class="link" onClick={() => setSelected(t)}>{t.name}</button></td>
-                  <td><input type="checkbox" aria-label={`RLS on ${t.name}`} checked={t.rls_enabled === 't'} onChange={(e) => void rls(t, e.currentTarget.checked, t.rls_forced === 't')} /></td>
-                  <td><input type="checkbox" aria-label={`force RLS on ${t.name}`} checked={t.rls_forced === 't'} onChange={(e) => void rls(t, t.rls_enabled === 't', e.currentTarget.checked)} /></td>
+                  <td><input type="checkbox" disabled={!hasRole('editor')} aria-label={`RLS on ${t.name}`} checked={t.rls_enabled === 't'} onChange={(e) => void rls(t, e.currentTarget.checked, t.rls_forced === 't')} /></td>
+                  <td><input type="checkbox" disabled={!hasRole('editor')} aria-label={`force RLS on ${t.name}`} checked={t.rls_forced === 't'} onChange={(e) => void rls(t, t.rls_enabled === 't', e.currentTarget.checked)} /></td>
                   <td>{t.policies}</td>
                 </tr>
               ))}
@@ -73,7 +73,7 @@ export function SecurityPage({ session }: { session: SessionInfo }) {
       </div>
       {selected && details && (
         <section class="policies">
-          <h3>Policies on {schema}.{selected.name} <button onClick={() => setEditing({ policy: null })}>New policy</button></h3>
+          <h3>Policies on {schema}.{selected.name} <button class="needs-editor" onClick={() => setEditing({ policy: null })}>New policy</button></h3>
           {details.relation.rls_enabled ? null : <p class="warn small">RLS is off on this table: policies have no effect until it is enabled.</p>}
           <table class="grid">
             <thead><tr><th>name</th><th>command</th><th>kind</th><th>roles</th><th>using</th><th>with check</th><th /></tr></thead>
@@ -82,7 +82,7 @@ export function SecurityPage({ session }: { session: SessionInfo }) {
                 <tr key={p.name}>
                   <td>{p.name}</td><td>{p.command}</td><td>{p.permissive ? 'permissive' : 'restrictive'}</td><td>{p.roles.join(', ')}</td>
                   <td><code>{p.using}</code></td><td><code>{p.check}</code></td>
-                  <td class="actions"><button class="link" onClick={() => setEditing({ policy: p })}>Edit</button> <button class="link danger" onClick={() => void drop(p)}>Drop</button></td>
+                  <td class="actions needs-editor"><button class="link" onClick={() => setEditing({ policy: p })}>Edit</button> <button class="link danger" onClick={() => void drop(p)}>Drop</button></td>
                 </tr>
               ))}
             </tbody>

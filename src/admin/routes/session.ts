@@ -37,7 +37,7 @@ export async function gated<T>(d: AdminDeps, ctx: Ctx, attempt: () => Promise<T 
   const addr = clientAddr(ctx);
   if (!(await d.limiter.reserve(addr))) throw new AdminError(429, 'too-many-attempts', 'too many failed sign-ins: wait a minute');
   const ok = await attempt();
-  if (ok === null) throw new AdminError(401, 'bad-password', 'wrong account or password');
+  if (ok === null) throw new AdminError(401, 'bad-password', 'wrong password (or no such account)');
   await d.limiter.succeed(addr);
   return ok;
 }
