@@ -6,7 +6,9 @@ import { runPgbench } from './pgbench.js';
 import { requestsFor, scriptId, sendOne, type Auth } from './requests.js';
 import type { Scenario } from './scenarios.js';
 import type { Captured } from './capture-scripts.js';
-import { cpuSecondsOf, memoryOf, resetPeak, type ChildServer } from './servers/child.js';
+import { memoryOf, resetPeak, type ChildServer } from './servers/child.js';
+// A primary and its workers (pw) count together; a one-process server is its own tree.
+import { processTreeCpuSeconds as cpuSecondsOf } from './workers.js';
 import { serverKey, type Backend, type Target } from './servers/fleet.js';
 import type { ServerStack } from './stack.js';
 

@@ -5,8 +5,9 @@ import type { Auth } from './requests.js';
 import { rowsScenario, scenario, scenarios, type Scenario, type ScenarioName } from './scenarios.js';
 import type { Backend, Target } from './servers/fleet.js';
 import { replicaCell } from './replica.js';
+import { workersCell } from './workers.js';
 
-export type Section = 'scenarios' | 'logging' | 'concurrency' | 'rows' | 'memory' | 'replicas';
+export type Section = 'scenarios' | 'logging' | 'concurrency' | 'rows' | 'memory' | 'replicas' | 'workers';
 
 export interface Cell {
   readonly section: Section;
@@ -71,6 +72,7 @@ function fullCells(): Cell[] {
   cells.push(cell('memory', 'direct', rowsScenario(10_000), 'anon', 1, ['pesquel', 'b1']));
   cells.push(cell('memory', 'embedded', rowsScenario(10_000), 'anon', 1, ['pesquel', 'b4']));
   cells.push(replicaCell(KEY_ROUNDS));
+  cells.push(workersCell(KEY_ROUNDS));
   return cells;
 }
 
@@ -92,6 +94,7 @@ function quickCells(): Cell[] {
     cell('rows', 'direct', rowsScenario(1000), 'anon', 10, ['pesquel', 'b1']),
     cell('memory', 'direct', rowsScenario(10_000), 'anon', 1, ['pesquel', 'b1']),
     replicaCell(1),
+    workersCell(1),
   ];
 }
 
@@ -103,6 +106,7 @@ function tinyCells(): Cell[] {
     cell('scenarios', 'embedded', scenario('get-10'), 'anon', 4, ['pesquel', 'b4']),
     cell('memory', 'direct', rowsScenario(100), 'anon', 1, ['pesquel']),
     replicaCell(1),
+    workersCell(1),
   ];
 }
 

@@ -5,6 +5,7 @@ import type { Target } from '../servers/fleet.js';
 import { cells, cpuRoundRatios, find, fmt, medianOf, ratio, type CellKey } from './compare.js';
 import { checkTargets } from './targets.js';
 import { replicaTable } from '../replica.js';
+import { workersTable } from '../workers.js';
 
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -157,6 +158,14 @@ GET 10 rows through PeSquel reading from the primary (\`pesquel\`) and from a st
 (\`pr\`, db-replica-uris) on the same machine (bench/README.md, Read replicas).
 
 ${replicaTable(suite)}
+
+## Workers on one host
+
+GET 10 rows through one PeSquel process (\`pesquel\`) and through \`--workers 2\` (\`pw\`); CPU per
+request counts every PeSquel process (primary and workers). On 2 cores shared with PostgreSQL and the
+load generator, req/s cannot double (bench/README.md, Workers on one host).
+
+${workersTable(suite)}
 
 ## Idle RSS of each server process (MB, after start)
 

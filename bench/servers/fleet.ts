@@ -12,9 +12,10 @@ export type Backend = 'direct' | 'pgbouncer' | 'embedded';
  * pesquel (its default settings, as users run it: request lines logged at level info); pq the same
  * with --log-level error (the cost of the default logging, `logging` cells); b1 one round trip; b2
  * one round trip per statement; b3 pgbench; b4 PGlite in-process; pr PeSquel reading from a streaming
- * replica (db-replica-uris, `replicas` cells: bench/replica.ts).
+ * replica (db-replica-uris, `replicas` cells: bench/replica.ts); pw PeSquel with --workers 2 (`workers`
+ * cells: bench/workers.ts).
  */
-export type Target = 'pesquel' | 'pq' | 'b1' | 'b2' | 'b3' | 'b4' | 'pr';
+export type Target = 'pesquel' | 'pq' | 'b1' | 'b2' | 'b3' | 'b4' | 'pr' | 'pw';
 
 export const JWT_SECRET = 'pesquel-bench-jwt-secret-0123456789abcdef';
 
@@ -40,6 +41,8 @@ export interface PesquelRun {
   readonly fromSource?: boolean;
   /** Only for the `pq` target: everything else runs PeSquel at its default log level. */
   readonly logLevel?: 'error';
+  /** Only for the `pw` target (bench/workers.ts): server-workers. */
+  readonly workers?: number;
 }
 
 /**
@@ -52,6 +55,7 @@ export function startPesquel(name: string, db: PesquelDb, poolSize: number, run:
     '--embedded-psql-port', '0', '--db-pool', String(poolSize), '--jwt-secret', JWT_SECRET,
   ];
   if (run.logLevel) args.push('--log-level', run.logLevel);
+  if (run.workers) args.push('--workers', String(run.workers));
   if (db.dbUri) args.push('--db-uri', db.dbUri, '--db-init', 'false');
   if (db.listenUri) args.push('--db-listen-uri', db.listenUri);
   if (db.replicaUris) args.push('--db-replica-uris', db.replicaUris);
@@ -81,6 +85,7 @@ export async function startFleet(mode: Mode, stack: ServerStack, pgliteDirs: rea
     'pesquel-pgbouncer': () => startPesquel('pesquel-pgbouncer', { dbUri: stack.bouncerUri, listenUri: stack.directUri }, pool, pesquel),
     'pesquel-embedded': () => startPesquel('pesquel-embedded', { dataDir: pgliteDirs[0] as string }, pool, pesquel),
     'pq-direct': () => startPesquel('pq-direct', { dbUri: stack.directUri }, pool, { ...pesquel, logLevel: 'error' }),
+    'pw-direct': () => startPesquel('pw-direct', { dbUri: stack.directUri }, pool, { ...pesquel, workers: 2 }),
     'pr-direct': () => withReplica(stack, (uri) => startPesquel('pr-direct', { dbUri: stack.directUri, replicaUris: uri }, pool, pesquel)),
     'b1-direct': () => startBaselinePg('b1-direct', stack.directUri, pool, 'single', scripts),
     'b2-direct': () => startBaselinePg('b2-direct', stack.directUri, pool, 'multi', scripts),
