@@ -3,7 +3,7 @@
 // `pesquel migrate` is real, against the harness's PostgreSQL through the stack's own secret file.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -11,6 +11,7 @@ import pg from 'pg';
 import { githubWorkflow, type Job } from '../../src/cli/ci/github.js';
 import { gitlabPipeline, type GitlabJob } from '../../src/cli/ci/gitlab.js';
 import type { CiSettings } from '../../src/cli/ci/settings.js';
+import { git, runShell } from './ci-init-shell.js';
 import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -20,7 +21,6 @@ const deployStep = deploy.steps.find((s) => s.name === 'Migrate and deploy over 
 const agentStep = deploy.steps.find((s) => s.name === 'Load the deploy key into ssh-agent');
 const gitlabDeploy = (gitlabPipeline(settings('gitlab')) as Record<string, GitlabJob>).deploy as GitlabJob & { before_script: string[] };
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 const KNOWN_HOSTS = 'deploy.example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeHostKeyForTestsOnly0000000000000000000';
 
 // ssh [-o X]… [-p N] user@host command…: runs `command` with sh from the fake server's home, stdin passed on.
@@ -39,17 +39,11 @@ printf 'npx %s\\n' "$*" >> "$STUB_LOG"
 if [ "$1 $2" = "pesquel migrate" ]; then shift; exec node "$PESQUEL_BIN" "$@"; fi
 `;
 
-type Run = { code: number; out: string };
 let server: PgServer;
 let work: string;
 let runs = 0;
 
-function bash(script: string, cwd: string, env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env: env as NodeJS.ProcessEnv },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }));
-  });
-}
+const bash = runShell;
 
 /** A committed project, a fake server home with the stack's secret pointing at a fresh database, stubs. */
 async function scene(opts: { secrets?: boolean } = {}) {
@@ -61,10 +55,9 @@ async function scene(opts: { secrets?: boolean } = {}) {
   for (const d of [join(projectDir, 'db', 'migrations'), home, stubs, tmp]) mkdirSync(d, { recursive: true });
   writeFileSync(join(projectDir, 'package.json'), '{"name":"shop","private":true}\n');
   writeFileSync(join(projectDir, 'db', 'migrations', '20260101000000_items.sql'), 'create table api.items (id int);\ninsert into api.items values (1), (2);\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: projectDir, env: { ...process.env, ...GIT_ENV } });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'shop');
+  git(projectDir, 'init', '-q', '-b', 'main');
+  git(projectDir, 'add', '-A');
+  git(projectDir, 'commit', '-q', '-m', 'shop');
   for (const [name, text] of [['ssh', SSH_STUB], ['npm', NPM_STUB], ['npx', NPX_STUB]] as const) {
     writeFileSync(join(stubs, name), text);
     chmodSync(join(stubs, name), 0o755);

@@ -3,7 +3,6 @@
 // check on the previous commit's schema, which must fail for an edited or out-of-order migration.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { githubWorkflow, type Job } from '../../src/cli/ci/github.js';
 import { gitlabPipeline, type GitlabJob } from '../../src/cli/ci/gitlab.js';
 import { INSTALL_COMMAND } from '../../src/cli/ci/scripts.js';
 import type { CiSettings } from '../../src/cli/ci/settings.js';
+import { git, GIT_ENV, runShell, type Run } from './ci-init-shell.js';
 import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -35,13 +35,10 @@ console.log('items:', rows[0].n);
 process.exit(rows[0].n === 2 ? 0 : 1);
 `;
 
-type Run = { code: number; out: string };
 let server: PgServer;
 let work: string;
 let databases = 0;
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' }).trim();
 
 /** A project folder as CI checks it out, with PeSquel and pg installed (linked to this repository). */
 function project(name: string, files: Record<string, string> = FILES): string {
@@ -78,13 +75,9 @@ async function freshDatabase(): Promise<string> {
   return server.url(server.superUser, server.superPassword, name);
 }
 
-/** One command the way the runner runs it: GitHub's `bash -eo pipefail`, GitLab's bash with errexit. */
+/** One command as the runner runs it, with the job's environment over this process's. */
 function sh(script: string, cwd: string, env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-      cwd, env: { ...process.env, npm_config_update_notifier: 'false', ...GIT_ENV, ...env }, maxBuffer: 16 * 1024 * 1024,
-    }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }));
-  });
+  return runShell(script, cwd, { ...process.env, npm_config_update_notifier: 'false', ...GIT_ENV, ...env });
 }
 
 async function runSteps(scripts: string[], cwd: string, env: Record<string, string | undefined>): Promise<Run> {
