@@ -16,7 +16,7 @@ const text = `# Configuration reference
 Generated from \`src/config/options.ts\` by \`npx tsx scripts/gen-config-doc.ts\`.
 
 Sources, highest precedence first: command-line flags (\`--<option> value\`, plus the shortcuts
-\`--db-url\`, \`--port\`, \`--host\`), the config file (\`--config FILE\`, \`PESQUEL_CONFIG\`, or
+\`--db-url\`, \`--port\`, \`--host\`, \`--workers\`), the config file (\`--config FILE\`, \`PESQUEL_CONFIG\`, or
 \`./pesquel.conf\`; PostgREST's \`key = "value"\` lines), \`PESQUEL_<OPTION>\` environment variables,
 \`PGRST_<OPTION>\` environment variables (PostgREST's names), defaults.
 \`pesquel start\` takes every option as a flag; the other commands take only the options they read
