@@ -60,7 +60,17 @@ const decode = (s: string) => {
   const plus = s.replace(/\+/g, ' ');
   try { return decodeURIComponent(plus); } catch { return plus; }
 };
-/** Letters, digits and `-_.~` stay; every other UTF-8 byte becomes %XX (upper case). */
-const encode = (s: string) => [...Buffer.from(s, 'utf8')]
-  .map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) && b < 128 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
-  .join('');
+/**
+ * Letters, digits and `-_.~` stay; every other UTF-8 byte becomes %XX (upper case): what
+ * encodeURIComponent does, except that it keeps `!'()*` (and throws on a lone surrogate).
+ */
+const encode = (s: string): string => {
+  if (/^[A-Za-z0-9\-_.~]*$/.test(s)) return s;
+  try {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  } catch {
+    return [...Buffer.from(s, 'utf8')]
+      .map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) && b < 128 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+      .join('');
+  }
+};
