@@ -90,7 +90,9 @@ export class ReplicaHealth {
     const timeout = this.opts.timeoutMs ?? 2000;
     const client = new pg.Client({
       connectionString: this.opts.uri, application_name: 'pesquel-replica-health',
-      connectionTimeoutMillis: timeout, query_timeout: timeout, statement_timeout: timeout,
+      // query_timeout is the client's own: a statement_timeout startup parameter would be refused
+      // by pgBouncer in front of a replica (unsupported startup parameter).
+      connectionTimeoutMillis: timeout, query_timeout: timeout,
     });
     // The 'error' that follows a lost session fails the next check, which reconnects.
     guardClient(client, () => undefined);

@@ -9,7 +9,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { initScripts } from '../../src/db/init.js';
 import { startPesquel, type Running } from '../../src/http/main.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { pgBinariesAvailable, startPostgres, startReplica, type PgReplica, type PgServer } from '../helpers/postgres-server.js';
+import {
+  pgBinariesAvailable, pgBouncerAvailable, startPgBouncer, startPostgres, startReplica, type PgBouncerServer, type PgReplica, type PgServer,
+} from '../helpers/postgres-server.js';
 import { until } from '../helpers/until.js';
 import { freePort } from '../ops/free-port.js';
 import { metricValue, parseMetrics } from '../ops/metrics-text.js';
@@ -168,6 +170,31 @@ describe('read replicas (primary + streaming replica)', { skip: !pgBinariesAvail
       await until('GET on the replica again', async () => ((await call('GET')).inRecovery ? true : undefined), 15_000, 100);
     });
     assert.deepEqual(failures, []);
+  });
+
+  describe('a replica behind pgBouncer (transaction mode)', { skip: !pgBouncerAvailable() && 'no pgbouncer' }, () => {
+    let bouncer: PgBouncerServer;
+    let pooled: Running;
+    before(async () => {
+      bouncer = await startPgBouncer(replica, { users: [{ name: 'authenticator', password }], poolSize: 2 });
+      pooled = await startPesquel(loadConfig({ flags: {
+        'db-uri': primary.url('authenticator', password), 'db-replica-uris': bouncer.url('authenticator', password),
+        'db-prepared-statements': 'false', 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0', 'admin-ui-port': '0', 'log-level': 'crit',
+      } }), { logger: createLogger('crit') });
+    });
+    after(async () => {
+      await pooled?.close();
+      await bouncer?.stop();
+    });
+
+    it('checks its health and reads from it through the pooler', async () => {
+      await until('the pooled replica in rotation', async () => {
+        const r = await fetch(`${pooled.apiUrl}/rpc/in_recovery`);
+        return (await r.json()) === true ? true : undefined;
+      }, 15_000, 100);
+      const w = await fetch(`${pooled.apiUrl}/rpc/in_recovery`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      assert.equal(await w.json(), false);
+    });
   });
 
   it('never logs a credential of the primary or the replica', () => {
