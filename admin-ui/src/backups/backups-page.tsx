@@ -27,7 +27,7 @@ function useJob(onEnd: () => void): [Job | null, (j: Job) => void] {
 function Counts({ r }: { r: CountResult }) {
   return (
     <div class="counts">
-      <p class={r.ok ? 'ok' : 't-error'} role="status">{r.ok ? `Row counts match: ${r.tables} tables, ${r.rows} rows.` : `Row counts differ in ${r.differences.length} tables.`}</p>
+      <p class={r.ok ? 'ok' : 't-error'}>{r.ok ? `Row counts match: ${r.tables} tables, ${r.rows} rows.` : `Row counts differ in ${r.differences.length} tables.`}</p>
       {r.differences.map((d) => <div key={d} class="t-error small">{d}</div>)}
       <table class="grid small">
         <thead><tr><th>table</th><th>rows in the backup</th><th>restored</th></tr></thead>
