@@ -1,6 +1,7 @@
 // `pesquel backup`: a consistent, compressed, timestamped backup in backup-dir, then retention.
 // Embedded: a SQL dump taken by the running server (or directly when none runs). PostgreSQL:
-// pg_dump custom format. `--list` shows the backups; `--every 24h` keeps running (compose service).
+// pg_dump custom format. `--list` shows the backups; `--every 24h` keeps running (compose service);
+// `--to s3://bucket/prefix` uploads to S3-compatible storage with the same retention.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +11,10 @@ import { listBackups } from '../../backup/manifest.js';
 import { backupPglite } from '../../backup/pglite.js';
 import { backupPostgres } from '../../backup/postgres.js';
 import type { BackupResult, BackupTarget } from '../../backup/write.js';
+import type { Manifest } from '../../backup/manifest.js';
+import { backupToS3, s3FromFlags, S3_FLAGS } from '../../backup/s3-backup.js';
+import { S3ConfigError, s3Url } from '../../backup/s3-location.js';
+import { listS3Backups } from '../../backup/s3-store.js';
 import { CliError } from '../cli-error.js';
 import type { OptionName } from '../../config/options.js';
 import { configHelp, configFrom, parseFlags } from '../flags.js';
@@ -36,13 +41,22 @@ On PostgreSQL, pg_dump must be as new as the server; else the compose stack's co
                        (a healthcheck for scheduled backups)
   --every DURATION     Back up now and then every DURATION (e.g. 30m, 6h, 1d) until stopped
   --docker             Run pg_dump inside the compose stack's postgres container
+  --to s3://BUCKET/PREFIX  Upload the backup (and its manifest) to S3-compatible storage instead;
+                       retention (--keep, --max-age-days) applies to the backups under PREFIX
+  --from s3://BUCKET/PREFIX  With --list: list the backups there (--to works too)
+  --s3-endpoint URL    S3-compatible endpoint (e.g. https://minio.example.com:9000; default: AWS,
+                       or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL); path-style requests
+  --s3-region REGION   Region (default AWS_REGION, else us-east-1)
+  --s3-secrets DIR     Read endpoint, region and keys from DIR/pitr_s3_endpoint.txt, pitr_s3_region.txt,
+                       pitr_s3_key.txt, pitr_s3_key_secret.txt (the files of setup --pitr-s3);
+                       else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or their _FILE forms)
 
 On PostgreSQL, connect as the database owner or a superuser (--db-url): the API's authenticator
 role cannot read the tables.
 
 ${configHelp(options)}`;
 
-const valueFlags = ['dir', 'keep', 'max-age-days', 'every', 'stale-after'];
+const valueFlags = ['dir', 'keep', 'max-age-days', 'every', 'stale-after', 'to', 'from', ...S3_FLAGS];
 
 function intFlag(v: string | boolean | undefined, name: string, fallback: number): number {
   if (v === undefined) return fallback;
@@ -69,10 +83,18 @@ async function backupOnce(config: Config, target: BackupTarget, docker: boolean)
   }
 }
 
-function list(dir: string, staleAfterMs: number | null): number {
-  const all = listBackups(dir);
+function s3Of(o: Record<string, string | boolean>, url: string) {
+  try {
+    return s3FromFlags(o, url);
+  } catch (err) {
+    if (err instanceof S3ConfigError) throw new CliError(err.message, 2);
+    throw err;
+  }
+}
+
+function list(where: string, all: readonly Manifest[], staleAfterMs: number | null): number {
   if (all.length === 0) {
-    console.log(`No backups in ${dir}.`);
+    console.log(`No backups in ${where}.`);
     return staleAfterMs === null ? 0 : 1;
   }
   for (const m of all) {
@@ -92,7 +114,20 @@ export async function run(args: string[]): Promise<number> {
   const config = configFrom(flags);
   const o = flags.other;
   const dir = resolve(typeof o.dir === 'string' ? o.dir : config.backupDir);
-  if (o.list === true) return list(dir, o['stale-after'] === undefined ? null : parseDuration(String(o['stale-after']), 'stale-after'));
+  if (o.to !== undefined && o.from !== undefined) throw new CliError('use --to (write, or list with --list) or --from (list), not both', 2);
+  const remote = o.to ?? o.from;
+  if (remote !== undefined && typeof remote !== 'string') throw new CliError('--to / --from expect s3://bucket/prefix', 2);
+  if (o.from !== undefined && o.list !== true) throw new CliError('--from goes with --list (backups are written with --to)', 2);
+  const s3 = remote === undefined ? null : s3Of(o, remote);
+  if (o.list === true) {
+    const stale = o['stale-after'] === undefined ? null : parseDuration(String(o['stale-after']), 'stale-after');
+    if (s3 === null) return list(dir, listBackups(dir), stale);
+    try {
+      return list(s3Url(s3.location), await listS3Backups(s3.client, s3.location), stale);
+    } catch (err) {
+      throw new CliError(`listing ${s3Url(s3.location)} failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
   const target: BackupTarget = {
     dir,
     keep: Math.max(1, intFlag(o.keep, 'keep', config.backupKeep)),
@@ -101,7 +136,8 @@ export async function run(args: string[]): Promise<number> {
   const docker = o.docker === true;
   const once = async () => {
     const t0 = performance.now();
-    const r = await backupOnce(config, target, docker);
+    const r = s3 === null ? await backupOnce(config, target, docker)
+      : await backupToS3({ ...s3, keep: target.keep, maxAgeDays: target.maxAgeDays }, (local) => backupOnce(config, local, docker));
     const rows = Object.values(r.manifest.rowCounts).reduce((a, b) => a + b, 0);
     console.log(`Backup written: ${r.path} (${(r.manifest.bytes / 1024).toFixed(1)} KiB, ${Object.keys(r.manifest.rowCounts).length} tables, ${rows} rows, ${Math.round(performance.now() - t0)} ms)`);
     for (const f of r.deleted) console.log(`Removed old backup ${f}`);
@@ -118,7 +154,7 @@ export async function run(args: string[]): Promise<number> {
   let stop = false;
   const abort = new AbortController();
   for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { stop = true; abort.abort(); });
-  console.log(`Backing up every ${String(o.every)} into ${dir}.`);
+  console.log(`Backing up every ${String(o.every)} into ${s3 === null ? dir : s3Url(s3.location)}.`);
   while (!stop) {
     // A failed run is reported and retried at the next tick: the schedule keeps going.
     await once().catch((err: unknown) => console.error(`backup failed: ${(err as Error).message.split('\n')[0]}`));
