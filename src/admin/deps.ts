@@ -11,6 +11,7 @@ import type { Accounts } from './users/accounts.js';
 import type { Invites } from './users/invites.js';
 import type { OwnerBootstrap } from './users/bootstrap.js';
 import type { AuditLog } from './audit/audit-log.js';
+import type { TokenAccount } from './auth/jwt-sign-in.js';
 
 export interface AdminDeps {
   readonly config: Config;
@@ -31,5 +32,7 @@ export interface AdminDeps {
   /** The single password, used only without an admin store. */
   readonly password: PasswordCheck | null;
   readonly audit: AuditLog;
+  /** Sign-in with a JWT of the API's issuer (admin-jwt-claim), or null when off. */
+  readonly tokenAccount: TokenAccount | null;
   readonly logger: Logger;
 }

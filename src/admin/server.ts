@@ -12,6 +12,7 @@ import { PgAdminDb } from './db/pg-admin.js';
 import { AdminStore } from './store.js';
 import { passwordCheck } from './auth/password.js';
 import { guard } from './auth/guard.js';
+import { tokenSignIn } from './auth/jwt-sign-in.js';
 import { Accounts } from './users/accounts.js';
 import { Invites } from './users/invites.js';
 import { bootstrapOwner, resetOwnerPassword, type OwnerBootstrap } from './users/bootstrap.js';
@@ -176,6 +177,7 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
       config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
       sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), logger: o.logger,
       accounts, invites: accounts ? new Invites(adb, accounts) : null, owner, password, audit: new AuditLog(adb, () => store.available, o.logger),
+      tokenAccount: tokenSignIn(o.config, (message) => o.logger.warn({ event: 'admin-jwks-error', message }, 'admin UI: token keys unavailable')),
     };
     const server: Server = createServer(createHandler(deps, adminRoutes(deps), staticFiles(o.clientDir ?? defaultClientDir)));
     const host = o.host ?? o.config.adminServerHost;

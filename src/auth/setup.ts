@@ -38,7 +38,8 @@ export interface AuthSetupDeps {
   readonly onDecision?: (e: { type: 'auth'; outcome: 'success' | 'failure'; method: string; reason?: string }) => void;
 }
 
-function configuredSources(config: Config, warn: (m: string) => void): KeySource[] {
+/** The keys of jwt-secret (a secret, JWK(S) or JWKS URL): also what the admin UI's token sign-in trusts. */
+export function configuredSources(config: Config, warn: (m: string) => void): KeySource[] {
   const secret = config.jwtSecret;
   if (secret === null) return [];
   if (/^https?:\/\//i.test(secret)) {

@@ -79,6 +79,7 @@ export interface Config {
   readonly adminUiPort: number;
   readonly adminPassword: string | null;
   readonly adminDbUri: string | null;
+  readonly adminJwtClaim: string | null;
   readonly openapiMode: 'follow-privileges' | 'ignore-privileges' | 'disabled';
   readonly openapiServerProxyUri: string | null;
   readonly migrationsDir: string;

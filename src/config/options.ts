@@ -73,6 +73,7 @@ export const optionSpecs = {
   'admin-server-port': { type: 'int', default: 3001, min: 0, doc: 'Port of /live, /ready and /metrics (0: off).' },
   'admin-ui-port': { type: 'int', default: 3002, min: 0, doc: 'Port of the web admin UI (0: off).' },
   'admin-password': { type: 'string', default: null, doc: 'Admin UI password (embedded mode generates one at first start).' },
+  'admin-jwt-claim': { type: 'string', default: null, doc: 'JSPath of the claim (e.g. .email) naming the admin UI account of a JWT verified with jwt-secret: enables sign-in with a token of that issuer (off when unset).' },
   'admin-db-uri': { type: 'string', default: null, doc: 'Admin UI connection URI (a role that may manage the database); defaults to db-listen-uri, then db-uri. Server mode only.' },
   'openapi-mode': { type: { enum: ['follow-privileges', 'ignore-privileges', 'disabled'] }, default: 'follow-privileges', doc: 'OpenAPI at GET /.' },
   'openapi-server-proxy-uri': { type: 'string', default: null, doc: 'Public base URL used in the OpenAPI document.' },

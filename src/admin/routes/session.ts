@@ -48,13 +48,26 @@ export function sessionRoutes(d: AdminDeps): Route[] {
       method: 'GET', path: '/api/session', public: true,
       handler: async (ctx) => ctx.session && (await refreshUser(d, ctx.session, true))
         ? { json: await info(d, ctx.session) }
-        : { json: { signedIn: false, accounts: d.accounts !== null } },
+        : { json: { signedIn: false, accounts: d.accounts !== null, jwtSignIn: d.tokenAccount !== null && d.accounts !== null } },
     },
     {
       method: 'POST', path: '/api/login', public: true,
       handler: async (ctx) => {
         const { email, password } = await ctx.json<{ email?: unknown; password?: unknown }>();
         return startSession(d, ctx, await gated(d, ctx, () => authenticate(d, email, password)));
+      },
+    },
+    {
+      method: 'POST', path: '/api/login/jwt', public: true,
+      handler: async (ctx) => {
+        const { token } = await ctx.json<{ token?: unknown }>();
+        const user = await gated(d, ctx, async () => {
+          if (!d.tokenAccount || !d.accounts) throw new AdminError(404, 'no-token-sign-in', 'sign-in with a token is off (set admin-jwt-claim)');
+          if (typeof token !== 'string' || token.length > 16_384) return null;
+          const account = await d.accounts.find(await d.tokenAccount(token));
+          return account ? { id: account.id, email: account.email, role: account.role } : null;
+        });
+        return startSession(d, ctx, user);
       },
     },
     {
