@@ -1,9 +1,11 @@
 # Sourced as root by the pitr scripts: exports pgBackRest's settings from the overlay's environment and
 # from /run/secrets (owner-only files only root can read), before dropping to the postgres user. Values go
 # into the environment, never onto a command line (`ps`) or into a file others can read.
+# PESQUEL_PITR_SECRETS_DIR: only for the tests of this script.
+secrets_dir=${PESQUEL_PITR_SECRETS_DIR:-/run/secrets}
 read_secret() {
-  if [ ! -s "/run/secrets/$1" ]; then echo "pesquel: /run/secrets/$1 is missing or empty" >&2; exit 1; fi
-  tr -d '\r\n' < "/run/secrets/$1"
+  if [ ! -s "$secrets_dir/$1" ]; then echo "pesquel: $secrets_dir/$1 is missing or empty" >&2; exit 1; fi
+  tr -d '\r\n' < "$secrets_dir/$1"
 }
 PGBACKREST_STANZA=pesquel
 PGBACKREST_REPO1_CIPHER_PASS=$(read_secret pitr_cipher_pass)
