@@ -63,6 +63,8 @@ function banner(config: Config, running: Started): string[] {
   } else {
     lines.push(`  Database:      ${redactUri(config.dbUri)}${running.initialized ? ' (initialised now)' : ''}`);
     lines.push(`  psql:          psql "${withoutPassword(config.dbUri)}"`);
+    const replicas = config.dbReplicaUris ?? [];
+    if (replicas.length > 0) lines.push(`  Replicas:      ${replicas.map(redactUri).join(', ')}  (GET reads; Prefer: read=primary for the primary)`);
   }
   lines.push('Press Ctrl-C to stop.');
   return lines;
