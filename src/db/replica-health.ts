@@ -36,6 +36,8 @@ export class ReplicaHealth {
   private client: pg.Client | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The first result is reported whatever it is: a replica down at start is worth a log line too. */
+  private reported = false;
   /** Settles after the first check (pesquel start waits for it, so reads use replicas at once). */
   readonly firstCheck: Promise<void>;
 
@@ -57,7 +59,8 @@ export class ReplicaHealth {
 
   private set(healthy: boolean, lag: number | null, reason: string): void {
     this.lagSeconds = lag;
-    if (healthy === this.healthy) return;
+    if (healthy === this.healthy && this.reported) return;
+    this.reported = true;
     this.healthy = healthy;
     if (!this.closed) this.opts.onChange(healthy, { lagSeconds: lag, reason });
   }

@@ -172,15 +172,20 @@ describe('read replicas (primary + streaming replica)', { skip: !pgBinariesAvail
     assert.deepEqual(failures, []);
   });
 
-  describe('a replica behind pgBouncer (transaction mode)', { skip: !pgBouncerAvailable() && 'no pgbouncer' }, () => {
+  describe('a replica behind pgBouncer (transaction mode), and one that is down at start', { skip: !pgBouncerAvailable() && 'no pgbouncer' }, () => {
     let bouncer: PgBouncerServer;
     let pooled: Running;
+    let pooledLog = '';
     before(async () => {
       bouncer = await startPgBouncer(replica, { users: [{ name: 'authenticator', password }], poolSize: 2 });
+      const nobody = await freePort(); // nothing listens there
+      const logs = new PassThrough();
+      logs.on('data', (d: Buffer) => { pooledLog += d.toString(); });
       pooled = await startPesquel(loadConfig({ flags: {
-        'db-uri': primary.url('authenticator', password), 'db-replica-uris': bouncer.url('authenticator', password),
-        'db-prepared-statements': 'false', 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0', 'admin-ui-port': '0', 'log-level': 'crit',
-      } }), { logger: createLogger('crit') });
+        'db-uri': primary.url('authenticator', password),
+        'db-replica-uris': `${bouncer.url('authenticator', password)},postgres://authenticator:${password}@127.0.0.1:${nobody}/pesquel`,
+        'db-prepared-statements': 'false', 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0', 'admin-ui-port': '0', 'log-level': 'info',
+      } }), { logger: createLogger('info', logs, 'json') });
     });
     after(async () => {
       await pooled?.close();
@@ -194,6 +199,15 @@ describe('read replicas (primary + streaming replica)', { skip: !pgBinariesAvail
       }, 15_000, 100);
       const w = await fetch(`${pooled.apiUrl}/rpc/in_recovery`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       assert.equal(await w.json(), false);
+    });
+
+    it('reports a replica that is down at start and leaves it out of the rotation', async () => {
+      assert.match(pooledLog, /"event":"replica-down","backend":"replica-2","reason":"/);
+      assert.ok(!pooledLog.includes(password), 'a password reached the log');
+      for (let i = 0; i < 6; i++) {
+        const r = await fetch(`${pooled.apiUrl}/rpc/in_recovery`);
+        assert.equal(await r.json(), true, `call ${i + 1} did not run on the healthy replica`);
+      }
     });
   });
 
