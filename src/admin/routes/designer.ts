@@ -69,6 +69,7 @@ export function designerRoutes(d: AdminDeps): Route[] {
           return s;
         });
         await d.reloadSchema();
+        await d.audit.record(ctx, { action: 'designer.apply', sql: texts(done).join('\n'), detail: `${ch.table.schema}.${ch.table.name}` });
         return { json: { sql: texts(done) } };
       },
     },
@@ -81,6 +82,7 @@ export function designerRoutes(d: AdminDeps): Route[] {
         const s = texts(await d.adb.use((c) => statements(c, ch)));
         try {
           const file = saveMigration(d.config.migrationsDir, name, s);
+          await d.audit.record(ctx, { action: 'designer.migration', sql: s.join('\n'), detail: file });
           return { json: { file: join(d.config.migrationsDir, file), sql: s } };
         } catch (err) {
           if (err instanceof MigrationError) throw new AdminError(400, 'bad-migration', err.message);
