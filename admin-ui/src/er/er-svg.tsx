@@ -1,6 +1,7 @@
 // The ER diagram as SVG: boxes with the table name and its first columns (key columns marked),
 // foreign keys as paths with an arrow (edges to other schemas are counted, not drawn). Colours and fonts are attributes, not CSS, so the exported
 // file looks the same on its own.
+import { useMemo } from 'preact/hooks';
 import type { ErLayout, PlacedNode } from './layout';
 import { lineHeight, shownColumns } from './layout';
 
@@ -27,8 +28,14 @@ function Box({ p }: { p: PlacedNode }) {
 }
 
 export function ErSvg({ layout, transform }: { layout: ErLayout; transform: string }) {
+  // The same element while the layout stays: panning and zooming change one attribute, not 1,000 boxes.
+  const content = useMemo(() => <Content layout={layout} />, [layout]);
+  return <g transform={transform}>{content}</g>;
+}
+
+function Content({ layout }: { layout: ErLayout }) {
   return (
-    <g transform={transform}>
+    <>
       <defs>
         <marker id="er-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#6b7c8f" />
@@ -41,6 +48,6 @@ export function ErSvg({ layout, transform }: { layout: ErLayout; transform: stri
         </path>
       ))}
       {layout.nodes.map((p) => <Box key={p.node.oid} p={p} />)}
-    </g>
+    </>
   );
 }
