@@ -77,8 +77,9 @@ export async function run(args: string[]): Promise<number> {
   const config = configFrom(parseFlags(args));
   const logger = createLogger(config.logLevel);
   if (slot > 0) {
+    const log = logger.child({ worker: slot });
     try {
-      return await runWorker(config, logger, slot);
+      return await runWorker(config, log, slot);
     } catch (err) {
       throw new CliError(explainStartError(err, config));
     } finally {
