@@ -1,7 +1,7 @@
 // Where a read's CPU goes with and without a read replica: PeSquel, the primary and the replica, per
 // request, for GET 10 rows read from the primary and from a streaming replica, in alternating rounds.
 // Usage: npx tsx bench/replica-cpu.ts [--rounds 5] [--duration 3000] [--prewarm 5000] [--connections 50] [--todos 10000]
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './load/http-load.js';
 import { requestsFor } from './requests.js';
@@ -10,39 +10,12 @@ import { scenario } from './scenarios.js';
 import { cpuSecondsOf, type ChildServer } from './servers/child.js';
 import { startPesquel } from './servers/fleet.js';
 import { startServerStack } from './stack.js';
+import { processTreeCpuSeconds as treeCpuSeconds } from './workers.js';
 
 const flag = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-
-/** CPU seconds of a process tree: the root's own and its reaped children's, plus each live descendant's. */
-function treeCpuSeconds(root: number): number {
-  const stat = (pid: number) => {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  };
-  const parents = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      parents.set(Number(name), Number(stat(Number(name))[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const f = stat(root);
-  let ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) {
-    for (const [pid, ppid] of parents) {
-      if (ppid !== tree[i]) continue;
-      tree.push(pid);
-      try { ticks += cpuSecondsOf(pid) * 100; } catch { /* exited meanwhile */ }
-    }
-  }
-  return ticks / 100;
-}
 
 const postmaster = (dataDir: string) => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
