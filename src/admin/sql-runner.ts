@@ -30,34 +30,46 @@ export interface ScriptResult {
 
 const commandOf = (text: string) => /^[\s(]*([a-z]+)/i.exec(text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, ''))?.[1]?.toUpperCase() ?? '';
 
-export async function runScript(c: AdminConn, script: string, settings: readonly (readonly [string, string])[], readOnly = false): Promise<ScriptResult> {
-  const statements = splitStatements(script);
-  if (readOnly) return readOnlyScript(c, statements, settings);
+type Statements = ReturnType<typeof splitStatements>;
+
+/**
+ * Runs statements one by one until the first error (or one `refuse` names: not run at all).
+ * `values: []` sends each through the extended protocol, which takes exactly one statement.
+ */
+async function runStatements(c: AdminConn, statements: Statements, o: { values?: []; refuse?: (command: string) => string | null } = {}) {
   const results: StatementResult[] = [];
-  const notices: string[] = [];
-  const t0 = performance.now();
-  let error: ScriptResult['error'] = null;
-  const wrapped = settings.length > 0;
-  if (wrapped) {
-    await c.query('BEGIN');
-    for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
-  }
   for (const [index, s] of statements.entries()) {
+    const command = commandOf(s.text);
+    const refused = o.refuse?.(command);
+    if (refused) return { results, error: { code: '25006', message: refused, statementIndex: index } };
     const start = performance.now();
     try {
-      const r = await c.query(s.text);
+      const r = await c.query(s.text, o.values);
       results.push({
-        statement: s.text, offset: s.offset, command: commandOf(s.text), columns: r.fields,
+        statement: s.text, offset: s.offset, command, columns: r.fields,
         rows: r.rows.slice(0, maxRows).map((row) => r.fields.map((f) => row[f.name] ?? null)),
         rowCount: r.rowCount, truncated: r.rows.length > maxRows, ms: performance.now() - start,
       });
     } catch (err) {
       const body = pgErrorBody(err);
       if (!body) throw err;
-      error = { ...body, ...(body.position ? { position: body.position + s.offset } : {}), statementIndex: index };
-      break;
+      return { results, error: { ...body, ...(body.position ? { position: body.position + s.offset } : {}), statementIndex: index } };
     }
   }
+  return { results, error: null };
+}
+
+export async function runScript(c: AdminConn, script: string, settings: readonly (readonly [string, string])[], readOnly = false): Promise<ScriptResult> {
+  const statements = splitStatements(script);
+  if (readOnly) return readOnlyScript(c, statements, settings);
+  const notices: string[] = [];
+  const t0 = performance.now();
+  const wrapped = settings.length > 0;
+  if (wrapped) {
+    await c.query('BEGIN');
+    for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
+  }
+  const { results, error } = await runStatements(c, statements);
   if (wrapped) {
     await c.query(error ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
     notices.push(error ? 'run as: the transaction was rolled back' : 'run as: the transaction was committed');
@@ -76,35 +88,13 @@ export const changesSchema = (script: string) =>
  * extended protocol), then ROLLBACK, so not even a session SET outlives it. Statements that would
  * end the transaction (COMMIT, ROLLBACK, BEGIN, …) or write files (COPY) are refused before running.
  */
-async function readOnlyScript(c: AdminConn, statements: ReturnType<typeof splitStatements>, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
-  const results: StatementResult[] = [];
+async function readOnlyScript(c: AdminConn, statements: Statements, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
   const t0 = performance.now();
-  let error: ScriptResult['error'] = null;
   await readOnlyStart(c, settings);
   try {
-    for (const [index, s] of statements.entries()) {
-      const refused = refusedReadOnly(commandOf(s.text));
-      if (refused) {
-        error = { code: '25006', message: refused, statementIndex: index };
-        break;
-      }
-      const start = performance.now();
-      try {
-        const r = await c.query(s.text, []);
-        results.push({
-          statement: s.text, offset: s.offset, command: commandOf(s.text), columns: r.fields,
-          rows: r.rows.slice(0, maxRows).map((row) => r.fields.map((f) => row[f.name] ?? null)),
-          rowCount: r.rowCount, truncated: r.rows.length > maxRows, ms: performance.now() - start,
-        });
-      } catch (err) {
-        const body = pgErrorBody(err);
-        if (!body) throw err;
-        error = { ...body, ...(body.position ? { position: body.position + s.offset } : {}), statementIndex: index };
-        break;
-      }
-    }
+    const { results, error } = await runStatements(c, statements, { values: [], refuse: refusedReadOnly });
+    return { results, error, notices: ['read-only: your role (viewer) runs SQL in a read-only transaction, rolled back at the end'], ms: performance.now() - t0 };
   } finally {
     await c.query('ROLLBACK').catch(() => undefined);
   }
-  return { results, error, notices: ['read-only: your role (viewer) runs SQL in a read-only transaction, rolled back at the end'], ms: performance.now() - t0 };
 }

@@ -16,7 +16,8 @@ describe('a generated admin password (embedded)', () => {
     config: { ...api.config, adminPassword: null },
     db: api.running.db, apiUrl: api.url, logger: createLogger('error'), reloadSchema: async () => undefined, port: 0, host: '127.0.0.1',
   });
-  const storedHash = async () => (await api.sql("SELECT value FROM pesquel_admin.settings WHERE key = 'password_hash'"))[0]?.value ?? null;
+  // The generated password becomes the owner account admin's, hashed (argon2id).
+  const storedHash = async () => (await api.sql("SELECT password_hash AS value FROM pesquel_admin.users WHERE email = 'admin' AND role = 'owner'"))[0]?.value ?? null;
 
   it('is not stored until keepGeneratedPassword(), and works meanwhile', async () => {
     const unseen = await start();
@@ -31,7 +32,7 @@ describe('a generated admin password (embedded)', () => {
     try {
       assert.ok(shown.generatedPassword && shown.generatedPassword !== unseen.generatedPassword, 'a new password is generated');
       await shown.keepGeneratedPassword();
-      assert.match(String(await storedHash()), /^scrypt\$/);
+      assert.match(String(await storedHash()), /^\$argon2id\$/);
     } finally {
       await shown.close();
     }
