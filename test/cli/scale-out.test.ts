@@ -108,14 +108,27 @@ describe('pesquel setup --api-instances / --pg-replicas', { skip: !posix && 'the
     assert.ok(!calls.some((c) => c.args.startsWith('restart')), calls.map((c) => c.args).join('\n'));
   });
 
-  it('--api-db pgbouncer points the replica URIs at pgbouncer-replicas and restarts PeSquel to read them', async () => {
+  it('generates pgbouncer-replicas\' databases: one per replica, world-readable, no secret', () => {
+    const path = join(stack, 'pgbouncer', 'pgbouncer-replicas.ini');
+    const ini = readFileSync(path, 'utf8');
+    assert.equal(statSync(path).mode & 0o777, 0o644);
+    const lines = ini.split('\n').filter((l) => l !== '' && !l.startsWith(';'));
+    assert.deepEqual(lines, [
+      '%include /etc/pgbouncer/pgbouncer.ini', '[databases]', '* = host=postgres-replica port=5432',
+      "replica-1 = host=pesquel-postgres-replica-1 port=5432 dbname='pesquel'",
+      "replica-2 = host=pesquel-postgres-replica-2 port=5432 dbname='pesquel'",
+    ]);
+  });
+
+  it('--api-db pgbouncer points each replica URI at its own pgbouncer-replicas pool and restarts PeSquel to read them', async () => {
     fake.script(RUNNING);
     fake.clear();
     const r = await runCli(['setup', '--api-db', 'pgbouncer'], { cwd: stack, path: [fake.dir] });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(secret('pesquel_db_replica_uris.txt'), `postgres://authenticator:${secret('authenticator_password.txt')}@pgbouncer-replicas:6432/pesquel`);
+    const auth = secret('authenticator_password.txt');
+    assert.equal(secret('pesquel_db_replica_uris.txt'), [1, 2].map((i) => `postgres://authenticator:${auth}@pgbouncer-replicas:6432/replica-${i}`).join(','));
     assert.ok(composeCalls(fake).some((c) => c.args === 'restart pesquel'));
-    assert.match(r.stdout, /read through the pgbouncer-replicas pool/);
+    assert.match(r.stdout, /read through pgbouncer-replicas \(a pool per replica\)/);
   });
 
   it('scales back to one container and no replicas: no overlay, no scale variables, the choice recorded', async () => {

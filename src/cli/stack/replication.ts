@@ -30,13 +30,15 @@ export function replicaHost(index: number): string {
 }
 
 /**
- * db-replica-uris: each replica directly, or pgBouncer's replica pool (one entry: pgBouncer spreads
- * the server connections over the replicas and keeps them apart from the primary's pool).
+ * db-replica-uris: each replica, directly or through its own pool of pgbouncer-replicas (database
+ * replica-<i>, pgbouncer-replicas.ts), so that PeSquel checks and balances every replica by itself.
  * Example: 2 replicas, direct → 'postgres://authenticator:…@pesquel-postgres-replica-1:5432/pesquel,…-2:5432/pesquel'
+ *          through pgBouncer → 'postgres://authenticator:…@pgbouncer-replicas:6432/replica-1,…/replica-2'
  */
 export function replicaUris(v: PrimaryValues, replicas: number, apiDb: ApiDbRoute): string {
-  if (apiDb === 'pgbouncer') return dbUri(v, 'pgbouncer-replicas', 6432);
-  return Array.from({ length: replicas }, (_, i) => dbUri(v, replicaHost(i + 1), 5432)).join(',');
+  return Array.from({ length: replicas }, (_, i) => apiDb === 'pgbouncer'
+    ? dbUri({ ...v, postgresDb: `replica-${i + 1}` }, 'pgbouncer-replicas', 6432)
+    : dbUri(v, replicaHost(i + 1), 5432)).join(',');
 }
 
 /** A libpq passfile line: `:` and `\` escaped. Only the replication connection to `postgres` matches. */
