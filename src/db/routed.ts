@@ -33,8 +33,9 @@ type ReplicaBackend = Backend & { readonly health: ReplicaHealthView };
 const connectionFailed = (err: unknown) => err instanceof ApiError && err.code === 'PGRST000';
 /** A standby cancelled the read to replay WAL it conflicted with: the same read runs on the primary. */
 const recoveryConflict = (err: unknown) => !(err instanceof ApiError) && (err as { code?: unknown } | null)?.code === '40001';
+const poolTimeout = (err: unknown) => err instanceof ApiError && err.code === 'PGRST003';
 /** Failures of the server rather than of the request (SQL errors of the request itself are not counted). */
-const backendFault = (err: unknown) => connectionFailed(err) || recoveryConflict(err) || (err instanceof ApiError && err.code === 'PGRST003');
+const backendFault = (err: unknown) => connectionFailed(err) || recoveryConflict(err) || poolTimeout(err);
 
 export class RoutedDb implements Db {
   readonly kind = 'postgres' as const;
@@ -64,7 +65,10 @@ export class RoutedDb implements Db {
     try {
       return await this.run(replica, tx);
     } catch (err) {
-      if (!(connectionFailed(err) || recoveryConflict(err)) || tx.clientGone?.gone === true) throw err;
+      // A pool timeout is retried only once the health check has taken the replica out (a host that
+      // drops packets: connections neither open nor fail); on a healthy one it means it is busy.
+      const elsewhere = connectionFailed(err) || recoveryConflict(err) || (poolTimeout(err) && !replica.health.healthy);
+      if (!elsewhere || tx.clientGone?.gone === true) throw err;
       if (connectionFailed(err)) replica.health.markDown('a request lost its connection or could not connect');
       return this.read(tx, [...tried, replica]);
     }

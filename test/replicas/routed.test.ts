@@ -85,6 +85,12 @@ describe('RoutedDb', () => {
     const timeout = routed([() => errors.poolTimeout()]);
     await assert.rejects(timeout.db.request(tx(true)), (e: unknown) => e instanceof ApiError && e.code === 'PGRST003');
     assert.equal(timeout.db.backends()[1]?.errors, 1);
+    // …unless the health check took the replica out meanwhile (a host that drops packets).
+    const dropped = routed([() => {
+      (dropped.replicas[0]?.health as { healthy: boolean }).healthy = false; // its check timed out while we waited
+      return errors.poolTimeout();
+    }, () => undefined]);
+    assert.equal(await server(dropped.db.request(tx(true))), 'replica-2');
     const gone = routed([() => errors.dbConnection()]);
     await assert.rejects(gone.db.request(tx(true, { clientGone: { gone: true, whenGone: () => () => undefined } })), (e: unknown) => e instanceof ApiError && e.code === 'PGRST000');
     assert.equal(gone.primary.calls, 0);
