@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { adminKinds, startAdmin, type AdminFixture } from './helpers.js';
 
+// What the functions run in the page see (this file is type-checked without DOM types).
+declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+declare const location: { hash: string };
+
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, 'test-output', 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

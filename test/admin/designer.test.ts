@@ -47,6 +47,8 @@ for (const kind of adminKinds()) {
       const r = await fetch(`${f.api.url}/tags`);
       assert.equal(r.status, 200);
       assert.deepEqual(await r.json(), []);
+      const audit = await f.client.call<{ entries: Array<{ action: string; sql: string }> }>('GET', '/api/audit?action=designer.apply');
+      assert.equal(audit.entries[0]?.sql, preview.sql.join('\n'));
     });
 
     it('rolls the whole change back when one statement fails', async () => {

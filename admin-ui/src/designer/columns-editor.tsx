@@ -1,29 +1,28 @@
 // The designer's column rows: name, type (picked from the database's types, `[]` for arrays),
-// nullable, primary key, default / identity / generated expression, and removal.
+// nullable, primary key, default / identity / generated expression, and removal. Every edit is a
+// function of the latest table, so quick successive edits never work on a stale copy.
 import type { Column, TableSpec } from './model';
 import { blankColumn, removeColumn, renameColumn, toggle } from './model';
 
 type Kind = 'none' | 'default' | 'always' | 'by-default' | 'generated';
 const kindOf = (c: Column): Kind => (c.identity ?? (c.generated !== null ? 'generated' : c.default !== null ? 'default' : 'none'));
 
-export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; types: string[]; onChange: (t: TableSpec) => void }) {
-  const names = table.columns.map((c) => c.name);
-  const set = (i: number, patch: Partial<Column>) => {
+export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; types: string[]; onChange: (edit: (t: TableSpec) => TableSpec) => void }) {
+  const set = (i: number, patch: Partial<Column>) => onChange((table) => {
     const old = table.columns[i]!;
-    let t: TableSpec = { ...table, columns: table.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) };
-    if (patch.name !== undefined && old.name) t = renameColumn(t, old.name, patch.name);
-    onChange(t);
-  };
+    const t: TableSpec = { ...table, columns: table.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) };
+    return patch.name !== undefined && old.name ? renameColumn(t, old.name, patch.name) : t;
+  });
   const setKind = (i: number, k: Kind, expr: string) => set(i, {
     identity: k === 'always' || k === 'by-default' ? k : null,
     default: k === 'default' ? expr : null, generated: k === 'generated' ? expr : null,
     ...(k === 'always' || k === 'by-default' ? { nullable: false } : {}),
   });
   const pk = table.primaryKey?.columns ?? [];
-  const setPk = (c: string) => {
-    const cols = toggle(pk, c, names);
-    onChange({ ...table, primaryKey: cols.length ? { name: table.primaryKey?.name ?? null, columns: cols } : null });
-  };
+  const setPk = (c: string) => onChange((table) => {
+    const cols = toggle(table.primaryKey?.columns ?? [], c, table.columns.map((x) => x.name));
+    return { ...table, primaryKey: cols.length ? { name: table.primaryKey?.name ?? null, columns: cols } : null };
+  });
   return (
     <section class="designer-section">
       <h3>Columns</h3>
@@ -52,13 +51,13 @@ export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; ty
                       onChange={(e) => setKind(i, kind, e.currentTarget.value)} />
                   )}
                 </td>
-                <td><button type="button" class="link" aria-label={`remove column ${i + 1}`} onClick={() => onChange(removeColumn(table, i))}>×</button></td>
+                <td><button type="button" class="link" aria-label={`remove column ${i + 1}`} onClick={() => onChange((t) => removeColumn(t, i))}>×</button></td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      <button type="button" onClick={() => onChange({ ...table, columns: [...table.columns, blankColumn()] })}>Add column</button>
+      <button type="button" onClick={() => onChange((t) => ({ ...t, columns: [...t.columns, blankColumn()] }))}>Add column</button>
     </section>
   );
 }

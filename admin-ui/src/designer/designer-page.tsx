@@ -60,7 +60,8 @@ export function DesignerPage({ defaultSchema }: { defaultSchema: string }) {
   }, [place.schema, place.table]);
 
   const change = () => ({ base: place.table ? { schema: place.schema, name: place.table } : null, table: spec });
-  const edit = (t: TableSpec) => { setSpec(t); setPreview(null); setDone(null); };
+  // Edits are functions of the latest table: two quick edits never start from the same stale copy.
+  const edit = (fn: (t: TableSpec) => TableSpec) => { setSpec((t) => (t ? fn(t) : t)); setPreview(null); setDone(null); };
   const run = async (what: () => Promise<void>) => {
     setError(null);
     try { await what(); } catch (e) { setError(e); }
@@ -93,7 +94,7 @@ export function DesignerPage({ defaultSchema }: { defaultSchema: string }) {
       {!spec ? <p class="muted">Loading…</p> : (
         <form class="designer-form" onSubmit={(e) => { e.preventDefault(); void showDdl(); }}>
           <label class="field"><span>Table name</span>
-            <input aria-label="table name" value={spec.name} onChange={(e) => edit({ ...spec, name: e.currentTarget.value })} />
+            <input aria-label="table name" value={spec.name} onChange={(e) => { const name = e.currentTarget.value; edit((t) => ({ ...t, name })); }} />
           </label>
           <ColumnsEditor table={spec} types={types} onChange={edit} />
           <ConstraintsEditor table={spec} targets={targets} onChange={edit} />

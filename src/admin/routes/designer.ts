@@ -1,6 +1,7 @@
 // The table designer's API: the type picker's types, an existing table as a description, and a
 // create or alter previewed as its exact DDL, applied in one transaction (then the API's schema
-// is reloaded) or saved as a migration file instead.
+// is reloaded) or saved as a migration file instead; both are audited. Editors and owners change,
+// viewers may preview.
 import { join } from 'node:path';
 import { render, renderInline, type Sql } from '../../sql/sql.js';
 import { MigrationError } from '../../migrate/files.js';
@@ -48,7 +49,8 @@ export function designerRoutes(d: AdminDeps): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/designer/preview',
+      // A preview changes nothing: viewers may read what a change would run.
+      method: 'POST', path: '/api/designer/preview', role: 'viewer',
       handler: async (ctx) => {
         const ch = await change(ctx);
         return { json: { sql: texts(await d.adb.use((c) => statements(c, ch))) } };
