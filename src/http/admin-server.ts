@@ -45,7 +45,7 @@ export function createAdminServer(deps: AdminDeps): Server {
 }
 
 /** `{"primary":{"address":…,"healthy":true},"replicas":[{"name":"replica-1","address":…,"healthy":true,"lag_seconds":0}]}` */
-function readyBody(primaryUp: boolean, backends: readonly BackendState[]) {
+export function readyBody(primaryUp: boolean, backends: readonly BackendState[]) {
   const [primary, ...replicas] = backends;
   return {
     primary: { address: primary?.address ?? null, healthy: primaryUp },

@@ -6,8 +6,8 @@ import type { PrimaryMetrics } from '../../observability/metrics.js';
 
 export interface WorkersAdminDeps {
   readonly metrics: PrimaryMetrics;
-  /** True when every configured worker is serving and says it is ready. */
-  readonly ready: () => Promise<boolean>;
+  /** Whether every configured worker is serving and says it is ready; with read replicas, worker 1's /ready body. */
+  readonly ready: () => Promise<{ readonly ok: boolean; readonly body?: unknown }>;
 }
 
 export function createWorkersAdminServer(deps: WorkersAdminDeps): Server {
@@ -18,7 +18,11 @@ export function createWorkersAdminServer(deps: WorkersAdminDeps): Server {
     } else if (path === '/live') {
       res.writeHead(200).end();
     } else if (path === '/ready') {
-      deps.ready().then((ok) => res.writeHead(ok ? 200 : 503).end(), () => res.writeHead(503).end());
+      deps.ready().then(
+        ({ ok, body }) => (body === undefined ? res.writeHead(ok ? 200 : 503).end()
+          : res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))),
+        () => res.writeHead(503).end(),
+      );
     } else if (path === '/metrics') {
       deps.metrics.text().then(
         (text) => res.writeHead(200, { 'Content-Type': deps.metrics.contentType }).end(text),

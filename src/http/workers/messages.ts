@@ -15,6 +15,8 @@ export interface WorkerReadiness {
   readonly type: 'pesquel:readiness';
   readonly id: number;
   readonly ready: boolean;
+  /** With read replicas, the body of a one-process /ready (their health as this worker sees it). */
+  readonly body?: unknown;
 }
 
 /** Primary → worker. */

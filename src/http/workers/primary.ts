@@ -12,7 +12,7 @@ import { listen, shutdownGraceMs, urlOf } from '../main.js';
 import { checkPortsFree, portClaims } from '../ports.js';
 import { createWorkersAdminServer } from './admin.js';
 import { budgetWarning, connectionBudget } from './budget.js';
-import { isFromWorker, slotVariable, type ToWorker, type WorkerStarted } from './messages.js';
+import { isFromWorker, slotVariable, type ToWorker, type WorkerReadiness, type WorkerStarted } from './messages.js';
 import { readyTimeoutMs } from './worker.js';
 import { restartDelay } from './backoff.js';
 
@@ -66,15 +66,18 @@ export async function startWorkers(config: Config, log: Logger, count: number): 
   let allStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve, reject) => { allStarted = resolve; failStart = reject; });
 
-  const questions = new Map<number, (ready: boolean) => void>();
+  const questions = new Map<number, (answer: WorkerReadiness) => void>();
   let nextQuestion = 0;
-  const ask = (w: Worker) => new Promise<boolean>((resolve) => {
+  const ask = (w: Worker) => new Promise<WorkerReadiness | null>((resolve) => {
     const id = nextQuestion++;
-    const timer = setTimeout(() => { questions.delete(id); resolve(false); }, readyTimeoutMs + 1000);
-    questions.set(id, (ready) => { clearTimeout(timer); questions.delete(id); resolve(ready); });
+    const timer = setTimeout(() => { questions.delete(id); resolve(null); }, readyTimeoutMs + 1000);
+    questions.set(id, (answer) => { clearTimeout(timer); questions.delete(id); resolve(answer); });
     tell(w, { type: 'pesquel:ready?', id });
   });
-  const ready = async () => live().length === count && (await Promise.all(slots.map((s) => (s.worker ? ask(s.worker) : false)))).every(Boolean);
+  const ready = async () => {
+    const answers = await Promise.all(slots.map((s) => (s.worker ? ask(s.worker) : null)));
+    return { ok: live().length === count && answers.every((a) => a?.ready === true), body: answers.find((a) => a?.body !== undefined)?.body };
+  };
 
   const fork = (slot: Slot) => {
     slot.timer = null;
@@ -85,7 +88,7 @@ export async function startWorkers(config: Config, log: Logger, count: number): 
     w.on('error', (err) => log.warn({ event: 'worker-ipc-error', worker: slot.n, message: err.message }, 'worker channel error'));
     w.on('message', (m: unknown) => {
       if (!isFromWorker(m)) return;
-      if (m.type === 'pesquel:readiness') return questions.get(m.id)?.(m.ready);
+      if (m.type === 'pesquel:readiness') return questions.get(m.id)?.(m);
       slot.started = m;
       if (!starting) log.info({ event: 'worker-replaced', worker: slot.n, pid: w.process.pid }, `worker ${slot.n} is serving again (pid ${w.process.pid})`);
       else if (slots.every((s) => s.started !== null)) allStarted();
@@ -112,10 +115,12 @@ export async function startWorkers(config: Config, log: Logger, count: number): 
       if (s.timer) clearTimeout(s.timer);
       const w = s.worker;
       if (!w) return Promise.resolve();
+      const serving = s.started !== null;
       return new Promise<void>((resolve) => {
-        w.once('exit', (c, sig) => { if (c !== 0 || sig !== null) code = 1; resolve(); });
-        // A worker still starting has no handler yet: SIGTERM ends it; a serving one drains.
-        if (s.started) tell(w, { type: 'pesquel:stop' });
+        // A serving worker drains and exits 0 (else the primary's exit code says it did not).
+        w.once('exit', (c, sig) => { if (serving && (c !== 0 || sig !== null)) code = 1; resolve(); });
+        // A worker still starting has no handler yet: SIGTERM ends it.
+        if (serving) tell(w, { type: 'pesquel:stop' });
         else w.process.kill('SIGTERM');
       });
     });

@@ -4,6 +4,7 @@
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../observability/logger.js';
 import { shareMetricsWithPrimary } from '../../observability/metrics.js';
+import { readyBody } from '../admin-server.js';
 import { startPesquel, type Running } from '../main.js';
 import { isToWorker, type FromWorker } from './messages.js';
 
@@ -48,8 +49,9 @@ export async function runWorker(config: Config, logger: Logger, slot: number): P
       else if (m.type === 'pesquel:reload') reload();
       else {
         const id = m.id;
-        running.db.ping(readyTimeoutMs).then(
-          (up) => send({ type: 'pesquel:readiness', id, ready: up && running.schema.current() !== null }),
+        const db = running.db;
+        db.ping(readyTimeoutMs).then(
+          (up) => send({ type: 'pesquel:readiness', id, ready: up && running.schema.current() !== null, ...(db.backends ? { body: readyBody(up, db.backends()) } : {}) }),
           () => send({ type: 'pesquel:readiness', id, ready: false }),
         );
       }
