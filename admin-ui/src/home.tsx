@@ -2,7 +2,7 @@
 // newest backup's age, with a warning past the scheduled backups' staleness threshold (49 h, as
 // the compose stack's backup healthcheck) or when there is none.
 import { useEffect, useState } from 'preact/hooks';
-import { get, type SessionInfo } from './api';
+import { get, post, type SessionInfo } from './api';
 import { ErrorBox, errorOf } from './ui/widgets';
 
 interface Status { dir: string; count: number; newest: { file: string; createdAt: string } | null; ageSeconds: number | null; staleAfterHours: number; stale: boolean }
@@ -28,7 +28,40 @@ export function HomePage({ session }: { session: SessionInfo }) {
         </div>
       </div>
       <ErrorBox error={error ? errorOf(error) : null} />
+      {session.accounts && <PasswordChange />}
       <p class="muted small">Backups are read from <code>{status?.dir}</code> (<code>backup-dir</code>). PeSquel does not know the schedule itself; it warns when the newest backup is older than {status?.staleAfterHours ?? 49} hours.</p>
     </div>
+  );
+}
+
+/** Changes the signed-in account's own password (the current one is asked again). */
+function PasswordChange() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await post('/api/account/password', { current, password: next });
+      setDone(true);
+      setCurrent('');
+      setNext('');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <details class="password-change">
+      <summary>Change your password</summary>
+      <form class="inline-form" onSubmit={submit}>
+        <input type="password" aria-label="Current password" placeholder="current password" autoComplete="current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+        <input type="password" aria-label="New password" placeholder="new password" autoComplete="new-password" value={next} onInput={(e) => setNext(e.currentTarget.value)} />
+        <button type="submit" disabled={current === '' || next === ''}>Change</button>
+        {done && <span class="small" role="status">Changed.</span>}
+      </form>
+      <ErrorBox error={error ? errorOf(error) : null} />
+    </details>
   );
 }

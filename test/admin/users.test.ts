@@ -12,6 +12,7 @@ import { accountClient, adminKinds, signInAs, startAdmin, type AdminClient, type
 const viewerPosts = [
   'POST /api/logout', 'POST /api/data/rows', 'POST /api/data/preview', 'POST /api/sql/run', 'POST /api/sql/cancel',
   'POST /api/sql/explain', 'PUT /api/sql/tabs', 'DELETE /api/sql/tabs', 'POST /api/security/preview', 'POST /api/account/password',
+  'POST /api/designer/preview',
 ];
 
 type SqlRun = { results: { rows: (string | null)[][] }[]; error: { code: string; message: string } | null };
@@ -113,6 +114,18 @@ for (const kind of adminKinds()) {
       await signInAs(f.ui.url, 'gen@example.com', r.generatedPassword);
       const again = await f.client.fetch('/api/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'gen@example.com', role: 'viewer' }) });
       assert.equal(again.status, 409);
+    });
+
+    it("changes one's own password only with the current one", async () => {
+      const me = await accountClient(f, 'self@example.com', 'viewer', 'self-password-1');
+      const change = (current: string) => me.fetch('/api/account/password', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ current, password: 'self-password-2' }),
+      });
+      assert.equal((await change('wrong-password-1')).status, 403);
+      assert.equal((await change('self-password-1')).status, 200);
+      await signInAs(f.ui.url, 'self@example.com', 'self-password-2');
+      const old = await fetch(f.ui.url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'self@example.com', password: 'self-password-1' }) });
+      assert.equal(old.status, 401);
     });
 
     it('invites: a one-time link that creates the account with its role, then is spent; expired ones fail', async () => {
