@@ -1,5 +1,5 @@
-// The shell: asks the server for the session, shows sign-in or the four screens (hash routes, so a
-// reload returns to the same screen), and signs out.
+// The shell: asks the server for the session, shows sign-in (or an invitation) or the screens the
+// account's role may use (hash routes, so a reload returns to the same screen), and signs out.
 import { useEffect, useState } from 'preact/hooks';
 import { get, hasRole, post, setCsrf, setRole, whenSignedOut, type Role, type SessionInfo } from './api';
 import { HomePage } from './home';

@@ -1,5 +1,6 @@
 // The admin's own state, kept in the database so it survives reloads, restarts and container
-// rebuilds: the SQL editor's tabs and history and the generated password's hash, in the
+// rebuilds: the SQL editor's tabs and history and recent failed sign-ins (accounts and the audit
+// log: sql/internal/0005-admin-users.sql), in the
 // `pesquel_admin` schema (never exposed by the API: it is not in db-schemas, PUBLIC has no access).
 import type { AdminConn, AdminDb } from './db/admin-db.js';
 import { AdminError, pgErrorBody } from './errors.js';
