@@ -1,6 +1,6 @@
 // Test support for pgBackRest against a harness PostgreSQL server: a posix repository and config in a
 // temp folder owned by the server's OS user, WAL archiving switched on, and pg_ctl / pgbackrest run as that user.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,22 @@ import type { PgServer } from '../helpers/postgres-server.js';
 
 export const STANZA = 'pitrtest';
 
-export type PitrFixture = { dir: string; config: string; repo: string; cipherPass: string; run(args: string[]): string; pgCtl(args: string[]): void; cleanup(): void };
+export type PitrFixture = { dir: string; config: string; cipherPass: string; run(args: string[]): Promise<string>; pgCtl(args: string[]): Promise<void>; cleanup(): void };
+
+/** The repository: a folder (posix) by default, or these `repo1-*` lines (e.g. an S3 store). */
+export type PitrRepoLines = (dir: string) => string;
+const posixRepo: PitrRepoLines = (dir) => `repo1-path=${join(dir, 'repo')}`;
+
+/** Async on purpose: a test may serve the repository (S3) from its own event loop. */
+function exec(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(file, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, ...opts }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${stderr}${stdout}`, { cause: err }));
+      else resolve(stdout);
+    });
+    child.stdin?.end();
+  });
+}
 
 function pgCtlPath(major: number): string {
   const debian = `/usr/lib/postgresql/${major}/bin/pg_ctl`;
@@ -18,7 +33,7 @@ function pgCtlPath(major: number): string {
 }
 
 /** Sets up the repository and config for `pg`, switches archiving on (ALTER SYSTEM + restart), creates the stanza. */
-export async function pitrFixture(server: PgServer): Promise<PitrFixture> {
+export async function pitrFixture(server: PgServer, repoLines: PitrRepoLines = posixRepo): Promise<PitrFixture> {
   const owner = statSync(server.dataDir);
   const as: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : {};
   const dir = mkdtempSync(join(tmpdir(), 'pesquel-pitr-'));
@@ -28,7 +43,7 @@ export async function pitrFixture(server: PgServer): Promise<PitrFixture> {
   const cipherPass = randomBytes(24).toString('hex');
   for (const d of [repo, join(dir, 'lock'), join(dir, 'log')]) mkdirSync(d, { mode: 0o750 });
   writeFileSync(config, `[global]
-repo1-path=${repo}
+${repoLines(dir)}
 repo1-retention-full=2
 repo1-cipher-type=aes-256-cbc
 repo1-cipher-pass=${cipherPass}
@@ -47,17 +62,8 @@ pg1-user=${server.superUser}
 `, { mode: 0o600 });
   if (as.uid !== undefined && as.gid !== undefined) for (const p of [dir, repo, join(dir, 'lock'), join(dir, 'log'), config]) chownSync(p, as.uid, as.gid);
   const env = { ...process.env, PGPASSWORD: server.superPassword };
-  const run = (args: string[]): string => {
-    const r = spawnSync('pgbackrest', [`--config=${config}`, `--stanza=${STANZA}`, ...args], { encoding: 'utf8', env, ...as });
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`pgbackrest ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
-  const pgCtl = (args: string[]): void => {
-    const r = spawnSync(pgCtlPath(server.majorVersion), [...args, '-D', server.dataDir, '-s'], { encoding: 'utf8', cwd: dir, ...as });
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`pg_ctl ${args.join(' ')} failed: ${r.stderr}`);
-  };
+  const run = (args: string[]) => exec('pgbackrest', [`--config=${config}`, `--stanza=${STANZA}`, ...args], { env, ...as });
+  const pgCtl = async (args: string[]) => { await exec(pgCtlPath(server.majorVersion), [...args, '-D', server.dataDir, '-s'], { cwd: dir, ...as }); };
   const client = new pg.Client({ connectionString: server.superUrl });
   client.on('error', () => undefined);
   await client.connect();
@@ -68,6 +74,6 @@ pg1-user=${server.superUser}
     await client.end();
   }
   await server.restart();
-  run(['stanza-create']);
-  return { dir, config, repo, cipherPass, run, pgCtl, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  await run(['stanza-create']);
+  return { dir, config, cipherPass, run, pgCtl, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
