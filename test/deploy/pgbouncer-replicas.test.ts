@@ -4,8 +4,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,19 +11,9 @@ import pg from 'pg';
 import { pgbouncerReplicasIni } from '../../src/cli/stack/pgbouncer-replicas.js';
 import { which } from '../cli/helpers/which.js';
 import { until } from '../helpers/until.js';
+import { freePort } from '../ops/free-port.js';
 
 const binary = which('pgbouncer', ['/usr/sbin', '/usr/local/sbin']);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('generated pgbouncer-replicas.ini in a real pgBouncer', { skip: !binary && 'pgbouncer is not installed' }, () => {
   let dir: string;

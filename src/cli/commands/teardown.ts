@@ -10,7 +10,8 @@ import { parseOrExplain, stackDirOption } from '../stack/options.js';
 import { composeFilePath, replicasOverlayPath, secretsDir } from '../stack/paths.js';
 import { createAsker } from '../stack/prompt.js';
 import { deleteSecretFiles, removeNetwork } from '../stack/remove.js';
-import { readScale } from '../stack/scale.js';
+import { DEFAULT_SCALE, readScale } from '../stack/scale.js';
+import type { Scale } from '../stack/scale.js';
 import { certificatesDir } from '../stack/tls.js';
 import { deleteLocalCertificates, removeAcmeVolume } from '../stack/tls-remove.js';
 
@@ -68,6 +69,16 @@ async function answers(o: ReturnType<typeof parse>, dir: string): Promise<Answer
   }
 }
 
+/** A damaged scale.json must not keep the stack from stopping: `down --remove-orphans` finds every container anyway. */
+function recordedScale(dir: string): Scale {
+  try {
+    return readScale(dir);
+  } catch (err) {
+    console.log(`${(err as Error).message} Stopping without it.`);
+    return DEFAULT_SCALE;
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const o = parse(args);
   if (o.help) {
@@ -81,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
 
   // The recorded scale: with replicas, their overlay is part of the project, so that `down` knows
   // them (and --volumes deletes their data too).
-  const scale = readScale(dir);
+  const scale = recordedScale(dir);
   const vars = stackVariables({ stackDir, domain: DEFAULT_DOMAIN, apiDb: 'pgbouncer', httpPort: 80, postgresPort: 5432, scale });
   // Every profile, so that pgAdmin stops too when it was started with --pgadmin.
   const overlays = scale.pgReplicas > 0 ? [replicasOverlayPath()] : [];
