@@ -212,4 +212,14 @@ describe('pesquel teardown of a scaled stack', { skip: !posix && 'the docker sta
       assert.throws(() => statSync(join(stack, 'secrets', f)), /ENOENT/, `${f} deleted`);
     }
   });
+
+  it('a damaged scale.json does not keep the stack from stopping', async () => {
+    mkdirSync(join(stack, 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(stack, 'secrets', 'scale.json'), 'garbage');
+    fake.clear();
+    const r = await runCli(['teardown'], { cwd: stack, path: [fake.dir], stdin: '' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /scale\.json is not valid.*Stopping without it\./);
+    assert.ok(composeCalls(fake).some((c) => c.args === '--profile pgadmin down --remove-orphans'));
+  });
 });
