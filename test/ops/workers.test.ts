@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -112,6 +112,16 @@ describe('pesquel start --workers 2 (postgres)', { skip: !pgBinariesAvailable() 
     assert.match(r.stderr, new RegExp(`^pesquel start: port ${port} on 127\\.0\\.0\\.1 is already in use \\(server-port\\); choose another with --port N\\n$`));
   });
 
+  it('exits non-zero with the worker\'s own error when the workers cannot start', async () => {
+    // As a superuser every worker refuses to start (row-level security could be bypassed).
+    const r = await pesquel(['start', '--workers', '2', '--db-url', server.superUrl, '--port', '0',
+      '--admin-server-port', '0', '--admin-ui-port', '0', '--db-init', 'false'], { cwd });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /pesquel start: PeSquel refuses to start: PeSquel connects as "postgres", a superuser/);
+    assert.match(r.stderr, /pesquel start: worker [12] could not start \(exit code 1\); its error is above\n$/);
+    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(server.superPassword));
+  });
+
   it('reloads the schema cache of every worker on SIGUSR1 to the primary and after pesquel migrate (NOTIFY)', async () => {
     await superSql(`CREATE TABLE api.by_signal (id int); GRANT SELECT ON api.by_signal TO api_anon`);
     cli.child.kill('SIGUSR1');
@@ -202,6 +212,21 @@ describe('pesquel start --workers 2 (postgres)', { skip: !pgBinariesAvailable() 
     const done = await cli.done;
     assert.equal(done.code, 0, done.stderr);
     assert.doesNotMatch(done.stdout, /connection-budget/);
+  });
+
+  it('leaves no worker behind when the primary is killed with SIGKILL', async () => {
+    const third = startPesquelCli(['start', '--workers', '2', '--db-url', server.url('authenticator', password), '--port', '0',
+      '--admin-server-port', '0', '--admin-ui-port', '0', '--db-init', 'false'], { cwd });
+    const primary = third.child.pid as number;
+    const workers = await until('two workers serving', async () => {
+      if (third.child.exitCode !== null) throw new Error('exited');
+      const loaded = third.stdout().match(/"event":"schema-loaded"/g)?.length ?? 0;
+      return loaded >= 2 ? children(primary) : undefined;
+    }, 60_000);
+    assert.equal(workers.length, 2);
+    third.child.kill('SIGKILL');
+    await third.done;
+    await until('the workers to exit', async () => (workers.every((pid) => !existsSync(`/proc/${pid}`)) ? true : undefined));
   });
 
   it('warns at start when workers × db-pool exceeds the connections the server has free', async () => {

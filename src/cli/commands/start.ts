@@ -83,8 +83,9 @@ export async function run(args: string[]): Promise<number> {
     } catch (err) {
       throw new CliError(explainStartError(err, config));
     } finally {
-      // The IPC channel would keep this process alive after its servers and pool have closed.
-      if (process.connected) process.disconnect();
+      // The IPC channel would keep this process alive after its servers and pool have closed. The
+      // cluster's own disconnect: a bare one counts as "primary gone" and exits 0 at once.
+      if (cluster.worker?.isConnected()) cluster.worker.disconnect();
     }
   }
   // PGRST_*/PESQUEL_* variables that name no option (typos, PostgREST options PeSquel lacks).

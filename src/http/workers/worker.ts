@@ -1,6 +1,7 @@
 // One API worker of several (server-workers > 1), in a cluster worker process: serves the API on
 // the port it shares with its siblings, answers the primary's readiness questions and schema reload
-// requests, and drains on 'stop', SIGTERM or SIGINT, or when the primary is gone.
+// requests, and drains on 'stop', SIGTERM or SIGINT. (A worker whose primary is gone is ended by
+// Node's cluster module itself, so none outlives a primary killed with SIGKILL.)
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../observability/logger.js';
 import { shareMetricsWithPrimary } from '../../observability/metrics.js';
@@ -60,8 +61,5 @@ export async function runWorker(config: Config, logger: Logger, slot: number): P
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGUSR1', reload);
-    // The primary died (SIGKILL): no one would stop or replace us, and the ports would stay taken.
-    process.once('disconnect', () => stop('the primary process is gone'));
-    if (!process.connected) stop('the primary process is gone');
   });
 }
