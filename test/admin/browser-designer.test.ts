@@ -5,55 +5,36 @@
 // Screenshots go to test-output/screenshots/ (git-ignored), referenced by docs/admin-ui.md.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { adminKinds, startAdmin, type AdminFixture } from './helpers.js';
+import { ensureClientBuilt, launchChromium, noChromium, shots, type Chromium } from './browser-kit.js';
 
 // What the functions run in the page see (this file is type-checked without DOM types).
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 declare const location: { hash: string };
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const shots = join(root, 'test-output', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const noChromium = !existsSync(chromiumPath) && `no Chromium at ${chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`;
 const kind = adminKinds().includes('postgres') ? 'postgres' : 'pglite';
-
-function ensureClientBuilt(): void {
-  if (existsSync(join(root, 'admin-ui', 'dist', 'index.html'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-admin-ui.mjs')], { cwd: root, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'building admin-ui failed');
-}
 
 describe(`table designer and ER diagram in Chromium (${kind})`, { skip: noChromium }, () => {
   let f: AdminFixture;
-  let browser: BrowserContext;
+  let browser: Chromium;
   let page: Page;
-  let profile: string;
 
   before(async () => {
     ensureClientBuilt();
-    mkdirSync(shots, { recursive: true });
     f = await startAdmin(kind);
-    profile = mkdtempSync(join(tmpdir(), 'pesquel-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath, headless: true, viewport: { width: 1360, height: 900 }, acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     // The session of the signed-in API client (sign-in itself is browser.test.ts's subject).
     const [name, value] = f.client.cookie.split('=') as [string, string];
-    await browser.addCookies([{ name, value, url: f.ui.url }]);
-    page = browser.pages()[0] ?? await browser.newPage();
+    await browser.context.addCookies([{ name, value, url: f.ui.url }]);
+    page = browser.context.pages()[0] ?? await browser.context.newPage();
     page.setDefaultTimeout(20_000);
   });
   after(async () => {
     await browser?.close();
     await f?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -66,7 +47,8 @@ describe(`table designer and ER diagram in Chromium (${kind})`, { skip: noChromi
   /** Waits for `what`, failing at once with the page's error message if one shows instead. */
   const shown = async (what: ReturnType<Page['locator']>) => {
     const failed = page.locator('.error').first();
-    await Promise.race([what.waitFor(), failed.waitFor().then(async () => { throw new Error(`the page shows: ${await failed.innerText()}`); })]);
+    await what.or(failed).first().waitFor();
+    if (!(await what.isVisible()) && (await failed.isVisible())) throw new Error(`the page shows: ${await failed.innerText()}`);
   };
   const pick = (group: string, label: string) => page.getByRole('group', { name: group, exact: true }).getByLabel(label, { exact: true }).check();
 

@@ -1,6 +1,7 @@
 // The designer's column rows: name, type (picked from the database's types, `[]` for arrays),
 // nullable, primary key, default / identity / generated expression, and removal. Every edit is a
 // function of the latest table, so quick successive edits never work on a stale copy.
+import { useRef } from 'preact/hooks';
 import type { Column, TableSpec } from './model';
 import { blankColumn, removeColumn, renameColumn, toggle } from './model';
 
@@ -8,11 +9,10 @@ type Kind = 'none' | 'default' | 'always' | 'by-default' | 'generated';
 const kindOf = (c: Column): Kind => (c.identity ?? (c.generated !== null ? 'generated' : c.default !== null ? 'default' : 'none'));
 
 export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; types: string[]; onChange: (edit: (t: TableSpec) => TableSpec) => void }) {
-  const set = (i: number, patch: Partial<Column>) => onChange((table) => {
-    const old = table.columns[i]!;
-    const t: TableSpec = { ...table, columns: table.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) };
-    return patch.name !== undefined && old.name ? renameColumn(t, old.name, patch.name) : t;
-  });
+  const set = (i: number, patch: Partial<Column>) => onChange((t) => ({ ...t, columns: t.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
+  // A name typed into a column follows into keys, indexes and FKs once the field is left.
+  const editing = useRef('');
+  const follow = (from: string, to: string) => { if (from && from !== to) onChange((t) => renameColumn(t, from, to)); };
   const setKind = (i: number, k: Kind, expr: string) => set(i, {
     identity: k === 'always' || k === 'by-default' ? k : null,
     default: k === 'default' ? expr : null, generated: k === 'generated' ? expr : null,
@@ -34,8 +34,9 @@ export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; ty
             const kind = kindOf(c);
             return (
               <tr key={i} data-column={c.name}>
-                <td><input aria-label={`column ${i + 1} name`} value={c.name} onChange={(e) => set(i, { name: e.currentTarget.value })} /></td>
-                <td><input aria-label={`column ${i + 1} type`} list="designer-types" value={c.type} onChange={(e) => set(i, { type: e.currentTarget.value })} /></td>
+                <td><input aria-label={`column ${i + 1} name`} value={c.name} onFocus={() => { editing.current = c.name; }}
+                  onInput={(e) => set(i, { name: e.currentTarget.value })} onChange={(e) => follow(editing.current, e.currentTarget.value)} /></td>
+                <td><input aria-label={`column ${i + 1} type`} list="designer-types" value={c.type} onInput={(e) => set(i, { type: e.currentTarget.value })} /></td>
                 <td><input type="checkbox" aria-label={`column ${i + 1} nullable`} checked={c.nullable} onChange={(e) => set(i, { nullable: e.currentTarget.checked })} /></td>
                 <td><input type="checkbox" aria-label={`column ${i + 1} primary key`} checked={pk.includes(c.name)} disabled={!c.name} onChange={() => setPk(c.name)} /></td>
                 <td>
@@ -48,7 +49,7 @@ export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; ty
                 <td>
                   {(kind === 'default' || kind === 'generated') && (
                     <input aria-label={`column ${i + 1} expression`} placeholder="SQL expression" value={c.default ?? c.generated ?? ''}
-                      onChange={(e) => setKind(i, kind, e.currentTarget.value)} />
+                      onInput={(e) => setKind(i, kind, e.currentTarget.value)} />
                   )}
                 </td>
                 <td><button type="button" class="link" aria-label={`remove column ${i + 1}`} onClick={() => onChange((t) => removeColumn(t, i))}>×</button></td>

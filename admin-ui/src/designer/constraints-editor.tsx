@@ -29,7 +29,7 @@ export function ConstraintsEditor({ table, targets, onChange }: { table: TableSp
         <h3>Unique constraints</h3>
         {table.uniques.map((u, i) => (
           <div class="designer-item" key={i}>
-            <input aria-label={`unique ${i + 1} name`} placeholder="name (optional)" value={u.name ?? ''} onChange={(e) => { const v = e.currentTarget.value; set((table) => ({ uniques: replace(table.uniques, i, { name: named(v) }) })); }} />
+            <input aria-label={`unique ${i + 1} name`} placeholder="name (optional)" value={u.name ?? ''} onInput={(e) => { const v = e.currentTarget.value; set((table) => ({ uniques: replace(table.uniques, i, { name: named(v) }) })); }} />
             <ColumnChoice label={`unique ${i + 1} columns`} all={cols} chosen={u.columns} onChange={(c) => set((table) => ({ uniques: replace(table.uniques, i, { columns: c }) }))} />
             <button type="button" class="link" onClick={() => set((table) => ({ uniques: without(table.uniques, i) }))}>remove</button>
           </div>
@@ -40,8 +40,8 @@ export function ConstraintsEditor({ table, targets, onChange }: { table: TableSp
         <h3>Check constraints</h3>
         {table.checks.map((c, i) => (
           <div class="designer-item" key={i}>
-            <input aria-label={`check ${i + 1} name`} placeholder="name (optional)" value={c.name ?? ''} onChange={(e) => { const v = e.currentTarget.value; set((table) => ({ checks: replace(table.checks, i, { name: named(v) }) })); }} />
-            <input aria-label={`check ${i + 1} expression`} class="wide" placeholder="SQL expression, e.g. price > 0" value={c.expression} onChange={(e) => { const v = e.currentTarget.value; set((table) => ({ checks: replace(table.checks, i, { expression: v }) })); }} />
+            <input aria-label={`check ${i + 1} name`} placeholder="name (optional)" value={c.name ?? ''} onInput={(e) => { const v = e.currentTarget.value; set((table) => ({ checks: replace(table.checks, i, { name: named(v) }) })); }} />
+            <input aria-label={`check ${i + 1} expression`} class="wide" placeholder="SQL expression, e.g. price > 0" value={c.expression} onInput={(e) => { const v = e.currentTarget.value; set((table) => ({ checks: replace(table.checks, i, { expression: v }) })); }} />
             <button type="button" class="link" onClick={() => set((table) => ({ checks: without(table.checks, i) }))}>remove</button>
           </div>
         ))}
@@ -54,7 +54,7 @@ export function ConstraintsEditor({ table, targets, onChange }: { table: TableSp
           const fk = (patch: Partial<ForeignKey>) => set((table) => ({ foreignKeys: replace(table.foreignKeys, i, patch) }));
           return (
             <div class="designer-item" key={i}>
-              <input aria-label={`foreign key ${i + 1} name`} placeholder="name (optional)" value={f.name ?? ''} onChange={(e) => fk({ name: named(e.currentTarget.value) })} />
+              <input aria-label={`foreign key ${i + 1} name`} placeholder="name (optional)" value={f.name ?? ''} onInput={(e) => fk({ name: named(e.currentTarget.value) })} />
               <ColumnChoice label={`foreign key ${i + 1} columns`} all={cols} chosen={f.columns} onChange={(c) => fk({ columns: c })} />
               <span>→</span>
               <select aria-label={`foreign key ${i + 1} target`} value={`${f.refSchema}.${f.refTable}`} onChange={(e) => {
@@ -79,7 +79,7 @@ export function ConstraintsEditor({ table, targets, onChange }: { table: TableSp
           <div class="designer-item" key={i}>
             {x.definition !== undefined ? <code>{x.definition}</code> : (
               <>
-                <input aria-label={`index ${i + 1} name`} placeholder="name (optional)" value={x.name ?? ''} onChange={(e) => { const v = e.currentTarget.value; set((table) => ({ indexes: replace(table.indexes, i, { name: named(v) }) })); }} />
+                <input aria-label={`index ${i + 1} name`} placeholder="name (optional)" value={x.name ?? ''} onInput={(e) => { const v = e.currentTarget.value; set((table) => ({ indexes: replace(table.indexes, i, { name: named(v) }) })); }} />
                 <ColumnChoice label={`index ${i + 1} columns`} all={cols} chosen={x.columns} onChange={(c) => set((table) => ({ indexes: replace(table.indexes, i, { columns: c }) }))} />
                 <label><input type="checkbox" aria-label={`index ${i + 1} unique`} checked={x.unique} onChange={(e) => { const v = e.currentTarget.checked; set((table) => ({ indexes: replace(table.indexes, i, { unique: v }) })); }} />unique</label>
                 <select aria-label={`index ${i + 1} method`} value={x.method} onChange={(e) => { const v = e.currentTarget.value; set((table) => ({ indexes: replace(table.indexes, i, { method: v }) })); }}>{indexMethods.map((m) => <option key={m}>{m}</option>)}</select>

@@ -94,7 +94,7 @@ export function DesignerPage({ defaultSchema }: { defaultSchema: string }) {
       {!spec ? <p class="muted">Loading…</p> : (
         <form class="designer-form" onSubmit={(e) => { e.preventDefault(); void showDdl(); }}>
           <label class="field"><span>Table name</span>
-            <input aria-label="table name" value={spec.name} onChange={(e) => { const name = e.currentTarget.value; edit((t) => ({ ...t, name })); }} />
+            <input aria-label="table name" value={spec.name} onInput={(e) => { const name = e.currentTarget.value; edit((t) => ({ ...t, name })); }} />
           </label>
           <ColumnsEditor table={spec} types={types} onChange={edit} />
           <ConstraintsEditor table={spec} targets={targets} onChange={edit} />

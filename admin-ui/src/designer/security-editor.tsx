@@ -17,13 +17,13 @@ export function SecurityEditor({ table, roles, onChange }: { table: TableSpec; r
       <label><input type="checkbox" aria-label="enable row level security" checked={table.rls} onChange={(e) => { const rls = e.currentTarget.checked; onChange((t) => ({ ...t, rls })); }} /> Row-level security enabled</label>
       {!p ? <div><button type="button" onClick={() => onChange((t) => ({ ...t, rls: true, policy: blankPolicy() }))}>Add a policy</button></div> : (
         <div class="designer-item designer-policy">
-          <input aria-label="policy name" placeholder="policy name" value={p.name} onChange={(e) => setPolicy({ name: e.currentTarget.value })} />
+          <input aria-label="policy name" placeholder="policy name" value={p.name} onInput={(e) => setPolicy({ name: e.currentTarget.value })} />
           <select aria-label="policy command" value={p.command} onChange={(e) => setPolicy({ command: e.currentTarget.value })}>{commands.map((c) => <option key={c}>{c}</option>)}</select>
           <span class="designer-choice" role="group" aria-label="policy roles">
             {roles.map((r) => <label key={r}><input type="checkbox" checked={p.roles.includes(r)} onChange={() => onChange((t) => ({ ...t, policy: t.policy && { ...t.policy, roles: toggleIn(t.policy.roles, r) } }))} />{r}</label>)}
           </span>
-          {p.command !== 'INSERT' && <input aria-label="policy using" class="wide" placeholder="USING expression" value={p.using ?? ''} onChange={(e) => setPolicy({ using: e.currentTarget.value || null })} />}
-          {p.command !== 'SELECT' && p.command !== 'DELETE' && <input aria-label="policy check" class="wide" placeholder="WITH CHECK expression" value={p.check ?? ''} onChange={(e) => setPolicy({ check: e.currentTarget.value || null })} />}
+          {p.command !== 'INSERT' && <input aria-label="policy using" class="wide" placeholder="USING expression" value={p.using ?? ''} onInput={(e) => setPolicy({ using: e.currentTarget.value || null })} />}
+          {p.command !== 'SELECT' && p.command !== 'DELETE' && <input aria-label="policy check" class="wide" placeholder="WITH CHECK expression" value={p.check ?? ''} onInput={(e) => setPolicy({ check: e.currentTarget.value || null })} />}
           <button type="button" class="link" onClick={() => onChange((t) => ({ ...t, policy: null }))}>remove</button>
         </div>
       )}
