@@ -36,3 +36,27 @@ export function preparePitr(stackDir: string, secrets: string, s: PitrSettings):
   }
   return { overlays: pitrOverlayPaths(s), variables: pitrVariables(s), lines };
 }
+
+export const PITR_USAGE = `  --pitr                 Point-in-time recovery: pgBackRest archives the WAL and takes scheduled
+                         full/differential backups into an encrypted volume (remembered).
+  --pitr-s3 <bucket/path> The same into S3-compatible storage: endpoint, region and keys in
+                         secrets/pitr_s3_endpoint.txt, pitr_s3_region.txt, pitr_s3_key.txt,
+                         pitr_s3_key_secret.txt (remembered).
+  --no-pitr              Turn point-in-time recovery off again (the repository is kept).`;
+
+/** `check` failing is a warning, not a failed setup: the stack serves, and the pgbackrest service's health shows it. */
+const CHECK = `/usr/local/bin/pesquel-pgbackrest check && echo 'WAL archiving into the pgBackRest repository: checked.' || \
+echo 'WARNING: WAL archiving is not confirmed yet; see docker compose -p pesquel logs postgres pgbackrest, then run setup again.' >&2`;
+
+/**
+ * Compose steps once postgres is healthy: create the stanza (idempotent), then `check`, which makes
+ * PostgreSQL archive a WAL segment and waits until it is in the repository. The scheduler takes the first
+ * full backup as soon as it sees the stanza.
+ */
+export function pitrStackSteps(p: PitrStep): [string[], string][] {
+  if (p.overlays.length === 0) return [];
+  return [
+    [['exec', '-T', 'postgres', '/usr/local/bin/pesquel-pgbackrest', 'stanza-create'], 'Creating the pgBackRest stanza'],
+    [['exec', '-T', 'postgres', 'sh', '-c', CHECK], 'Checking WAL archiving'],
+  ];
+}
