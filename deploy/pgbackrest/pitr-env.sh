@@ -30,6 +30,8 @@ case "${PESQUEL_PITR_REPO:-posix}" in
     PGBACKREST_REPO1_S3_KEY_SECRET=$(read_secret pitr_s3_key_secret)
     export PGBACKREST_REPO1_TYPE PGBACKREST_REPO1_PATH PGBACKREST_REPO1_S3_BUCKET PGBACKREST_REPO1_S3_ENDPOINT
     export PGBACKREST_REPO1_S3_REGION PGBACKREST_REPO1_S3_KEY PGBACKREST_REPO1_S3_KEY_SECRET
+    # n: a store with a self-made certificate (PESQUEL_PITR_S3_VERIFY_TLS in the overlay).
+    export PGBACKREST_REPO1_STORAGE_VERIFY_TLS="${PESQUEL_PITR_S3_VERIFY_TLS:-y}"
     # host:port endpoints (MinIO and the like); pgBackRest always speaks HTTPS.
     case "$endpoint" in *:*) export PGBACKREST_REPO1_STORAGE_PORT="${endpoint##*:}" ;; esac
     # Virtual-host style is AWS's; other S3-compatible stores usually want bucket names in the path.
