@@ -12,8 +12,8 @@ import { listen, shutdownGraceMs, urlOf } from '../main.js';
 import { checkPortsFree, portClaims } from '../ports.js';
 import { createWorkersAdminServer } from './admin.js';
 import { budgetWarning, connectionBudget } from './budget.js';
-import { isFromWorker, slotVariable, type ToWorker, type WorkerReadiness, type WorkerStarted } from './messages.js';
-import { readyTimeoutMs } from './worker.js';
+import { isFromWorker, slotVariable, type ToWorker, type WorkerStarted } from './messages.js';
+import { readinessQuestions } from './readiness.js';
 import { restartDelay } from './backoff.js';
 
 interface Slot {
@@ -66,16 +66,9 @@ export async function startWorkers(config: Config, log: Logger, count: number): 
   let allStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve, reject) => { allStarted = resolve; failStart = reject; });
 
-  const questions = new Map<number, (answer: WorkerReadiness) => void>();
-  let nextQuestion = 0;
-  const ask = (w: Worker) => new Promise<WorkerReadiness | null>((resolve) => {
-    const id = nextQuestion++;
-    const timer = setTimeout(() => { questions.delete(id); resolve(null); }, readyTimeoutMs + 1000);
-    questions.set(id, (answer) => { clearTimeout(timer); questions.delete(id); resolve(answer); });
-    tell(w, { type: 'pesquel:ready?', id });
-  });
+  const readiness = readinessQuestions(tell);
   const ready = async () => {
-    const answers = await Promise.all(slots.map((s) => (s.worker ? ask(s.worker) : null)));
+    const answers = await Promise.all(slots.map((s) => (s.worker ? readiness.ask(s.worker) : null)));
     return { ok: live().length === count && answers.every((a) => a?.ready === true), body: answers.find((a) => a?.body !== undefined)?.body };
   };
 
@@ -88,7 +81,7 @@ export async function startWorkers(config: Config, log: Logger, count: number): 
     w.on('error', (err) => log.warn({ event: 'worker-ipc-error', worker: slot.n, message: err.message }, 'worker channel error'));
     w.on('message', (m: unknown) => {
       if (!isFromWorker(m)) return;
-      if (m.type === 'pesquel:readiness') return questions.get(m.id)?.(m);
+      if (m.type === 'pesquel:readiness') return readiness.answered(m);
       slot.started = m;
       if (!starting) log.info({ event: 'worker-replaced', worker: slot.n, pid: w.process.pid }, `worker ${slot.n} is serving again (pid ${w.process.pid})`);
       else if (slots.every((s) => s.started !== null)) allStarted();
