@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { adminKinds, adminPassword, startAdmin, type AdminFixture } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { adminKinds, adminPassword, openChromium, startAdmin, type AdminFixture } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, 'test-output', 'screenshots');
@@ -22,9 +22,8 @@ const accounts = { viewer: ['vera@example.com', 'viewer-password-1'], editor: ['
 
 describe(`admin accounts, audit and backups in Chromium (${kind})`, { skip: noChromium }, () => {
   let f: AdminFixture;
-  let browser: BrowserContext;
+  let chromium: Awaited<ReturnType<typeof openChromium>> | undefined;
   let page: Page;
-  let profile: string;
   const backupDir = mkdtempSync(join(tmpdir(), 'pesquel-ui-backups-'));
 
   before(async () => {
@@ -35,19 +34,13 @@ describe(`admin accounts, audit and backups in Chromium (${kind})`, { skip: noCh
     f = await startAdmin(kind, [], { 'backup-dir': backupDir });
     await f.api.sql("INSERT INTO api.todos (title) VALUES ('Feed the cat'), ('Call mum')");
     for (const [role, [email, password]] of Object.entries(accounts)) await f.client.call('POST', '/api/users', { email, role, password });
-    profile = mkdtempSync(join(tmpdir(), 'pesquel-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath, headless: true, viewport: { width: 1360, height: 860 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-    page = browser.pages()[0] ?? await browser.newPage();
+    chromium = await openChromium(chromiumPath);
+    page = chromium.page;
     page.setDefaultTimeout(20_000);
   });
   after(async () => {
-    await browser?.close();
+    await chromium?.close();
     await f?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     rmSync(backupDir, { recursive: true, force: true });
   });
 

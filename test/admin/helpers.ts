@@ -5,6 +5,10 @@ import { backendKinds, startTestApi, type BackendKind, type TestApi } from '../h
 import { startAdminUi, type AdminUi } from '../../src/admin/server.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Config } from '../../src/config/config.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const adminPassword = 'admin-test-password-123';
 
@@ -105,4 +109,26 @@ export async function activeQuery(f: AdminFixture, query: string, timeoutMs = 15
     if (Date.now() > deadline) throw new Error(`"${query}" did not start within ${timeoutMs} ms`);
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/**
+ * Headless Chromium (Debian's, driven by playwright-core) with a fresh profile and one page;
+ * close() ends it and removes the profile. playwright-core loads only here, for browser tests.
+ */
+export async function openChromium(executablePath: string): Promise<{ browser: BrowserContext; page: Page; close(): Promise<void> }> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'pesquel-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true, viewport: { width: 1360, height: 860 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const page = browser.pages()[0] ?? await browser.newPage();
+  return {
+    browser, page,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -2,6 +2,7 @@
 // pesquel_admin.audit_log. Routes call record(ctx, …) after the change; list() and the export read it.
 import type { AdminConn, AdminDb } from '../db/admin-db.js';
 import type { Logger } from '../../observability/logger.js';
+import { AdminError } from '../errors.js';
 
 export interface AuditChange {
   /** What was done: `grid.update`, `sql.run`, `user.add`, `backup.restore`, `designer.apply`, … */
@@ -65,7 +66,12 @@ export class AuditLog {
     }
   }
 
+  private check(): void {
+    if (!this.available()) throw new AdminError(503, 'no-store', 'the audit log needs the admin store: set admin-db-uri to a role that owns the database');
+  }
+
   async list(f: AuditFilter): Promise<{ entries: AuditEntry[]; total: number }> {
+    this.check();
     const where = [f.actor || null, f.from || null, f.to || null, f.action || null];
     return this.db.use(async (c) => {
       const rows = await c.rows<Row>(listSql, [...where, String(f.limit), String(f.offset)]);
@@ -82,6 +88,7 @@ export class AuditLog {
 
   /** The distinct actors, for the filter's picker. */
   async actors(): Promise<string[]> {
+    this.check();
     const rows = await this.db.use((c) => c.rows<{ actor: string }>('SELECT DISTINCT actor FROM pesquel_admin.audit_log ORDER BY actor'));
     return rows.map((r) => r.actor);
   }

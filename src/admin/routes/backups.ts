@@ -74,7 +74,7 @@ export function backupRoutes(d: AdminDeps): Route[] {
   return [
     {
       method: 'GET', path: '/api/backups',
-      handler: async () => ({ json: { dir, backups: listBackups(dir).map(summary), job: jobs.current, canRestore: true } }),
+      handler: async () => ({ json: { dir, backups: listBackups(dir).map(summary), job: jobs.current } }),
     },
     {
       method: 'GET', path: '/api/backups/status',
