@@ -44,7 +44,13 @@ export const PITR_USAGE = `  --pitr                 Point-in-time recovery: pgBa
                          pitr_s3_key_secret.txt (remembered).
   --no-pitr              Turn point-in-time recovery off again (the repository is kept).`;
 
-/** `check` failing is a warning, not a failed setup: the stack serves, and the pgbackrest service's health shows it. */
+/**
+ * Neither step fails setup: on a new machine the repository holds the lost cluster's backups (a stanza of
+ * another system id) until `pesquel restore --to-latest` brings that cluster back; and an unconfirmed
+ * archive shows in the pgbackrest service's health.
+ */
+const STANZA_CREATE = `/usr/local/bin/pesquel-pgbackrest stanza-create || \
+echo 'WARNING: the pgBackRest stanza does not match this cluster. If the repository holds the backups of a lost server, recover it now: pesquel restore --to-latest' >&2`;
 const CHECK = `/usr/local/bin/pesquel-pgbackrest check && echo 'WAL archiving into the pgBackRest repository: checked.' || \
 echo 'WARNING: WAL archiving is not confirmed yet; see docker compose -p pesquel logs postgres pgbackrest, then run setup again.' >&2`;
 
@@ -56,7 +62,7 @@ echo 'WARNING: WAL archiving is not confirmed yet; see docker compose -p pesquel
 export function pitrStackSteps(p: PitrStep): [string[], string][] {
   if (p.overlays.length === 0) return [];
   return [
-    [['exec', '-T', 'postgres', '/usr/local/bin/pesquel-pgbackrest', 'stanza-create'], 'Creating the pgBackRest stanza'],
+    [['exec', '-T', 'postgres', 'sh', '-c', STANZA_CREATE], 'Creating the pgBackRest stanza'],
     [['exec', '-T', 'postgres', 'sh', '-c', CHECK], 'Checking WAL archiving'],
   ];
 }
