@@ -15,7 +15,7 @@ import { guard } from './auth/guard.js';
 import { tokenSignIn } from './auth/jwt-sign-in.js';
 import { Accounts } from './users/accounts.js';
 import { Invites } from './users/invites.js';
-import { bootstrapOwner, resetOwnerPassword, type OwnerBootstrap } from './users/bootstrap.js';
+import { bootstrapOwner, openAccounts, resetOwnerPassword } from './users/bootstrap.js';
 import { AuditLog } from './audit/audit-log.js';
 import { accountAction, type AccountReply, type AccountRequest } from './users/account-actions.js';
 import { userRoutes } from './routes/users.js';
@@ -169,14 +169,13 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
     const store = new AdminStore(adb);
     const storeProblem = await store.setup();
     if (storeProblem) o.logger.warn({ event: 'admin-store-unavailable' }, `admin UI: tabs and history won't be kept: ${storeProblem}`);
-    const accounts = store.available ? new Accounts(adb) : null;
-    await accounts?.setup();
-    const owner: OwnerBootstrap = accounts ? await bootstrapOwner(o.config.adminPassword, store, accounts) : { generated: null, pendingHash: () => null, keep: async () => undefined };
+    const { accounts, owner } = await openAccounts(adb, store, o.config.adminPassword,
+      (why) => o.logger.warn({ event: 'admin-accounts-unavailable' }, `admin UI: no accounts, only the admin password signs in: ${why}`));
     const password = accounts ? null : await passwordCheck(o.config.adminPassword, store);
     const deps: AdminDeps = {
       config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
       sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), logger: o.logger,
-      accounts, invites: accounts ? new Invites(adb, accounts) : null, owner, password, audit: new AuditLog(adb, () => store.available, o.logger),
+      accounts, invites: accounts ? new Invites(adb, accounts) : null, owner, password, audit: new AuditLog(adb, () => accounts !== null, o.logger),
       tokenAccount: tokenSignIn(o.config, (message) => o.logger.warn({ event: 'admin-jwks-error', message }, 'admin UI: token keys unavailable')),
     };
     const server: Server = createServer(createHandler(deps, adminRoutes(deps), staticFiles(o.clientDir ?? defaultClientDir)));

@@ -3,6 +3,7 @@
 import { internalMigrations } from '../../db/init.js';
 import type { AdminConn, AdminDb } from '../db/admin-db.js';
 import { AdminError } from '../errors.js';
+import { splitStatements } from '../sql-split.js';
 import type { AdminRole } from '../auth/roles.js';
 
 export interface Account { readonly id: string; readonly email: string; readonly role: AdminRole }
@@ -31,7 +32,7 @@ export class Accounts {
       if (found) return;
       const m = internalMigrations().find((x) => x.version === 5);
       if (!m) throw new Error('sql/internal/0005-admin-users.sql is missing');
-      await c.query(m.sql);
+      for (const s of splitStatements(m.sql)) await c.query(s.text);
     });
   }
 

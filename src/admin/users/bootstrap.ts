@@ -6,8 +6,9 @@ import { hashPassword as argon2Hash } from '../../auth/service/passwords.js';
 import { generatePassword, hashPassword as scryptHash } from '../auth/password.js';
 import type { AdminStore } from '../store.js';
 import { checkPassword } from '../auth/hashes.js';
-import { legacyOwner, type Accounts } from './accounts.js';
-import { AdminError } from '../errors.js';
+import { Accounts, legacyOwner } from './accounts.js';
+import { AdminError, pgErrorBody } from '../errors.js';
+import type { AdminDb } from '../db/admin-db.js';
 
 export interface OwnerBootstrap {
   /** The password generated at this start (to be shown once), else null. */
@@ -19,6 +20,25 @@ export interface OwnerBootstrap {
 }
 
 const none: OwnerBootstrap = { generated: null, pendingHash: () => null, keep: async () => undefined };
+
+/**
+ * The accounts at start: their tables (created when missing) and the first owner. A database that
+ * refuses the admin's role (tables made by another role, no store) leaves accounts off — the UI
+ * then signs in with the admin password alone, as before accounts — and says why through `warn`.
+ */
+export async function openAccounts(db: AdminDb, store: AdminStore, configured: string | null, warn: (why: string) => void): Promise<{ accounts: Accounts | null; owner: OwnerBootstrap }> {
+  if (!store.available) return { accounts: null, owner: none };
+  const accounts = new Accounts(db);
+  try {
+    await accounts.setup();
+    return { accounts, owner: await bootstrapOwner(configured, store, accounts) };
+  } catch (err) {
+    const pg = pgErrorBody(err);
+    if (!pg) throw err;
+    warn(`${pg.message}: set admin-db-uri to the role that owns schema pesquel_admin`);
+    return { accounts: null, owner: none };
+  }
+}
 
 /** The setting the single password's hash was kept in before accounts. */
 const legacyHashKey = 'password_hash';
