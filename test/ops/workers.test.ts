@@ -176,6 +176,9 @@ describe('pesquel start --workers 2 (postgres)', { skip: !pgBinariesAvailable() 
     })();
     await until('some requests before the kill', async () => (answered >= 5 ? true : undefined));
     process.kill(victim, 'SIGKILL');
+    // Starting a replacement takes seconds (a new Node process, its pool, the schema cache): meanwhile
+    // the other worker serves, and /ready says not every worker is ready.
+    await until('/ready to answer 503 while a worker is missing', async () => ((await fetch(`${admin}/ready`)).status === 503 ? true : undefined));
     await until('a replacement worker', async () => {
       const now = children(primary);
       return now.length === 2 && !now.includes(victim) && (await fetch(`${admin}/ready`)).status === 200 ? true : undefined;
