@@ -1,9 +1,11 @@
 // The compose replicas' shell scripts against a real PostgreSQL: deploy/postgres/20-pesquel-replication.sh
 // creates the replication role (from its SCRAM secret), its pg_hba line and wal_keep_size, idempotently;
 // deploy/postgres/replica-entrypoint.sh copies the primary with pg_basebackup through the passfile,
-// and the copy's primary_conninfo names the passfile, never the password.
+// the copy's primary_conninfo names the passfile, never the password, and it streams as a hot standby.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,8 @@ import { scramSecret } from '../../src/cli/stack/scram.js';
 import { pgBinariesAvailable, startPostgres } from '../helpers/postgres-server.js';
 import type { PgServer } from '../helpers/postgres-server.js';
 import { which } from '../cli/helpers/which.js';
+import { until } from '../helpers/until.js';
+import { freePort } from '../ops/free-port.js';
 
 const tools = pgBinariesAvailable() && which('pg_basebackup') !== undefined && which('psql') !== undefined;
 const HOOK = join(deployDir(), 'postgres', '20-pesquel-replication.sh');
@@ -30,6 +34,7 @@ function osUser(): { uid: number; gid: number } | undefined {
 describe('compose replica scripts on a real PostgreSQL', { skip: !tools && 'PostgreSQL server binaries, psql or pg_basebackup not installed' }, () => {
   let server: PgServer;
   let work: string;
+  let standby: ChildProcess | undefined;
   const password = randomAlphanumeric(32);
   const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
     const c = new pg.Client({ connectionString: server.superUrl });
@@ -57,6 +62,11 @@ describe('compose replica scripts on a real PostgreSQL', { skip: !tools && 'Post
     if (owner) chownSync(work, owner.uid, owner.gid);
   });
   after(async () => {
+    if (standby && standby.exitCode === null) {
+      const exited = once(standby, 'exit');
+      standby.kill('SIGINT');
+      await exited;
+    }
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -107,5 +117,36 @@ describe('compose replica scripts on a real PostgreSQL', { skip: !tools && 'Post
     assert.match(auto, /primary_conninfo = '.*user=replicator.*'/);
     assert.ok(auto.includes(`passfile=''${passfile}''`), auto);
     for (const text of [auto, r.stdout, r.stderr]) assert.ok(!text.includes(password), 'the password stays in the passfile');
+  });
+
+  it('the copy starts as a hot standby that streams through the passfile', async () => {
+    const owner = osUser();
+    const port = await freePort();
+    standby = spawn('postgres', ['-D', join(work, 'data'), '-p', String(port), '-k', work, '-c', 'listen_addresses=127.0.0.1', '-c', 'hot_standby_feedback=on'], {
+      stdio: 'ignore', ...(owner ?? {}), env: { PATH: process.env.PATH },
+    });
+    standby.on('error', () => undefined);
+    const replicaUrl = new URL(server.superUrl);
+    replicaUrl.port = String(port);
+    const onReplica = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
+      const c = new pg.Client({ connectionString: replicaUrl.toString() });
+      c.on('error', () => undefined);
+      await c.connect();
+      try {
+        return (await c.query<T>(sql)).rows;
+      } finally {
+        await c.end();
+      }
+    };
+    const [recovery] = await until('the standby to accept connections', () => onReplica<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'), 60_000);
+    assert.deepEqual(recovery, { r: true });
+    await query('CREATE TABLE streamed (v text); INSERT INTO streamed VALUES (\'after the copy\')');
+    const rows = await until('the row to reach the standby', async () => {
+      const got = await onReplica<{ v: string }>('SELECT v FROM streamed');
+      return got.length > 0 ? got : undefined;
+    }, 60_000);
+    assert.deepEqual(rows, [{ v: 'after the copy' }]);
+    const [receiver] = await onReplica<{ status: string }>('SELECT status FROM pg_stat_wal_receiver');
+    assert.equal(receiver?.status, 'streaming');
   });
 });
