@@ -2,6 +2,8 @@
 // time (after a WAL switch), more writes, stop, `pesquel restore --to-time` (local mode), start, check.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { PgServer } from '../helpers/postgres-server.js';
@@ -43,8 +45,13 @@ export async function pointInTimeDrill(server: PgServer, fx: PitrFixture, label:
     await fx.pgCtl(['stop', '-m', 'fast', '-w', '-t', '60']);
 
     const t0 = performance.now();
+    // Stands in for the API: the restore's last check is that it answers.
+    const api = createServer((_req, res) => res.end('{}')).listen(0, '127.0.0.1');
+    api.unref(); // a failed assertion below must not keep the test process alive
+    await new Promise((resolve, reject) => { api.once('listening', resolve); api.once('error', reject); });
+    const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
     const cli = startPesquelCli(['restore', '--to-time', noted!.t, '--pg-data', server.dataDir, '--stanza', STANZA,
-      '--pgbackrest-config', fx.config, '--db-url', url, '--timeout', '300'], { cwd: fx.dir });
+      '--pgbackrest-config', fx.config, '--db-url', url, '--api-url', apiUrl, '--timeout', '300'], { cwd: fx.dir });
     let exited = false;
     void cli.done.then(() => { exited = true; });
     await until('the restore to wait for the server', async () => (exited || /Start PostgreSQL now/.test(cli.stdout()) ? true : undefined), 300_000, 100);
@@ -54,7 +61,9 @@ export async function pointInTimeDrill(server: PgServer, fx: PitrFixture, label:
     const r = await cli.done;
     const rtoMs = performance.now() - t0;
     assert.equal(r.code, 0, r.stderr + r.stdout);
+    api.close();
     assert.match(r.stdout, /public\.events: 5000 rows/);
+    assert.match(r.stdout, /The API answers \(200\)/);
     console.log(`RTO on the test data (${label}, PostgreSQL ${server.majorVersion}, 1 MB WAL segments, ~1.1 MB table): files restored in ${(filesMs / 1000).toFixed(1)} s, promoted and checked in ${(rtoMs / 1000).toFixed(1)} s`);
 
     const phases = await query<{ phase: string; n: string }>(url, 'SELECT phase, count(*) AS n FROM public.events GROUP BY 1 ORDER BY 1');
