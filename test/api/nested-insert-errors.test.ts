@@ -76,6 +76,16 @@ for (const kind of backendKinds()) {
       await fails(post('/posts', { body: 'p', author_id: null, author: { name: 'x' } }), 400, { code: 'PGRST193', details: 'author_id' });
     });
 
+    it('names and values that attack the SQL are columns that do not exist, or values stored as sent', async () => {
+      const evil = `x"); DROP TABLE api.orders; --`;
+      await fails(post('/orders', { title: 'o', order_lines: [{ sku: 'a', qty: 1, [evil]: 1 }] }), 400, { code: 'PGRST204', details: `order_lines[0].${evil}` });
+      await fails(post('/orders', { title: 'o', [`order_lines!${evil}`]: [{ sku: 'a', qty: 1 }] }), 400, { code: 'PGRST204' });
+      const sku = `it's \\ "quoted" $1 ?& --`;
+      const r = await send('POST', '/orders?select=order_lines(sku)', { title: 'evil values', order_lines: [{ sku, qty: 1 }] });
+      assert.equal(r.status, 201);
+      assert.deepEqual(await r.json(), [{ order_lines: [{ sku }] }]);
+    });
+
     it('PATCH, PUT and upserts with nested keys: 400 PGRST192 naming the key', async () => {
       const [order] = await api.sql(`INSERT INTO api.orders (title) VALUES ('existing') RETURNING id`);
       const id = String(order?.id);
