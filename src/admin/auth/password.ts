@@ -1,6 +1,6 @@
-// The admin password: the configured admin-password, or one generated at first start whose scrypt
-// hash is stored in the database (the embedded data dir) once it has been printed, then never again.
-// `pesquel admin reset-password` replaces a lost one.
+// The single admin password of versions before accounts, kept for two uses: verifying its stored
+// scrypt hash (the upgrade to the owner account admin, users/bootstrap.ts) and signing in without
+// an admin store (the configured admin-password, or one generated per start). Accounts use argon2id.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { AdminStore } from '../store.js';
@@ -63,11 +63,4 @@ export async function passwordCheck(configured: string | null, store: AdminStore
       return verifyPassword(pw, current as string);
     },
   };
-}
-
-/** Replaces the stored password with a new generated one, returned to be shown once (throws without a store). */
-export async function resetStoredPassword(store: AdminStore): Promise<string> {
-  const password = generatePassword();
-  await store.setSetting(hashKey, await hashPassword(password));
-  return password;
 }

@@ -95,8 +95,7 @@ export function userRoutes(d: AdminDeps): Route[] {
         const password = checkNewPassword(b.password, min);
         const token = field(b, 'token');
         const user = await gated(d, ctx, async () => invites().accept(token, await hashPassword(password)));
-        const session = { session: { user: { ...user } } } as const;
-        await d.audit.record(session, { action: 'user.accept', detail: `${user.email} as ${user.role}` });
+        await d.audit.record({ session: { user } }, { action: 'user.accept', detail: `${user.email} as ${user.role}` });
         return startSession(d, ctx, { ...user });
       },
     },
