@@ -11,6 +11,9 @@ import S3rver from 's3rver';
 import type { Manifest } from '../../src/backup/manifest.js';
 import { parseS3Url, s3Settings, splitS3Object } from '../../src/backup/s3-location.js';
 import { doomedBackups } from '../../src/backup/s3-retention.js';
+import { s3Client, uploadBackup } from '../../src/backup/s3-store.js';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
 import { pesquel } from './cli.js';
 
@@ -54,6 +57,37 @@ describe('S3 locations, settings and retention', () => {
     assert.deepEqual(doomedBackups(all, 3, 30, now).map((x) => x.file), ['f40', 'f50']);
     assert.deepEqual(doomedBackups(all, 2, 0, now).map((x) => x.file), ['f2', 'f40', 'f50']);
     assert.deepEqual(doomedBackups([m(90)], 1, 30, now), [], 'the newest stays whatever its age');
+  });
+});
+
+describe('the S3 client as configured for S3-compatible endpoints', () => {
+  it('signs with SigV4 for the key and region, addresses the bucket in the path, and sends plain bodies', async () => {
+    const seen: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => { body += d; });
+      req.on('end', () => { seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body }); res.end(); });
+    });
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'pesquel-s3-sign-'));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = s3Client({ endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI-example' } });
+      writeFileSync(join(dir, 'f.dump'), 'dump-bytes');
+      await uploadBackup(client, { bucket: 'my-bucket', prefix: 'p/' }, join(dir, 'f.dump'), { file: 'f.dump' } as Manifest);
+      client.destroy();
+      assert.deepEqual(seen.map((r) => `${r.method} ${r.url.split('?')[0]}`), ['PUT /my-bucket/p/f.dump', 'PUT /my-bucket/p/f.dump.json']);
+      const auth = String(seen[0]?.headers.authorization);
+      assert.match(auth, /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/s3\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+      assert.ok(!auth.includes('wJalrXUtnFEMI-example'), 'the secret key signs, it is never sent');
+      assert.equal(seen[0]?.body, 'dump-bytes', 'no aws-chunked framing in the stored object');
+      assert.equal(seen[0]?.headers['content-encoding'], undefined);
+      assert.match(String(seen[0]?.headers['x-amz-content-sha256']), /^([0-9a-f]{64}|UNSIGNED-PAYLOAD)$/);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
