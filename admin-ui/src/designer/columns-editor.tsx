@@ -36,7 +36,7 @@ export function ColumnsEditor({ table, types, onChange }: { table: TableSpec; ty
               <tr key={i} data-column={c.name}>
                 <td><input aria-label={`column ${i + 1} name`} value={c.name} onFocus={() => { editing.current = c.name; }}
                   onInput={(e) => set(i, { name: e.currentTarget.value })} onChange={(e) => follow(editing.current, e.currentTarget.value)} /></td>
-                <td><input aria-label={`column ${i + 1} type`} list="designer-types" value={c.type} onInput={(e) => set(i, { type: e.currentTarget.value })} /></td>
+                <td><input aria-label={`column ${i + 1} type`} list="designer-types" title="a type of this database; add [] for an array, (n) or (p,s) for modifiers" value={c.type} onInput={(e) => set(i, { type: e.currentTarget.value })} /></td>
                 <td><input type="checkbox" aria-label={`column ${i + 1} nullable`} checked={c.nullable} onChange={(e) => set(i, { nullable: e.currentTarget.checked })} /></td>
                 <td><input type="checkbox" aria-label={`column ${i + 1} primary key`} checked={pk.includes(c.name)} disabled={!c.name} onChange={() => setPk(c.name)} /></td>
                 <td>
