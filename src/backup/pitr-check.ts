@@ -5,6 +5,9 @@ import pg from 'pg';
 import { rowCounts } from './catalog.js';
 import { clientConn } from './postgres.js';
 
+/** The restored cluster did not come back as expected (the files are restored either way). */
+export class PitrCheckError extends Error {}
+
 export type RestoredCounts = { readonly tables: number; readonly rows: number; readonly counts: Record<string, number> };
 
 async function promotedCounts(url: string): Promise<RestoredCounts | 'recovering'> {
@@ -33,15 +36,21 @@ export async function waitPromoted(url: string, timeoutMs: number, intervalMs = 
     } catch (err) {
       last = (err as Error).message.split('\n')[0] ?? 'not reachable';
     }
-    if (Date.now() >= deadline) throw new Error(`PostgreSQL did not come back promoted within ${Math.round(timeoutMs / 1000)} s: ${last}`);
+    if (Date.now() >= deadline) throw new PitrCheckError(`PostgreSQL did not come back promoted within ${Math.round(timeoutMs / 1000)} s: ${last}`);
     await sleep(intervalMs);
   }
 }
 
 /** GET `url`: the API answers when the status is below 500. Returns the status. */
 export async function apiAnswers(url: string, timeoutMs = 10_000): Promise<number> {
-  const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  await r.arrayBuffer();
-  if (r.status >= 500) throw new Error(`the API at ${url} answered ${r.status}`);
+  let r: Response;
+  try {
+    r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await r.arrayBuffer();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new PitrCheckError(`the API at ${url} does not answer (${cause})`);
+  }
+  if (r.status >= 500) throw new PitrCheckError(`the API at ${url} answered ${r.status}`);
   return r.status;
 }

@@ -1,6 +1,6 @@
 // `pesquel restore --to-time T | --to-latest`: point-in-time recovery from the pgBackRest repository,
 // of the compose stack's cluster (default) or of a local server's data directory (--pg-data).
-import { apiAnswers, waitPromoted, type RestoredCounts } from '../../backup/pitr-check.js';
+import { apiAnswers, PitrCheckError, waitPromoted, type RestoredCounts } from '../../backup/pitr-check.js';
 import { PgbackrestError } from '../../backup/pitr-pgbackrest.js';
 import { restoreLocal } from '../../backup/pitr-restore.js';
 import { parseRecoveryTime, RecoveryTargetError, type RecoveryTarget } from '../../backup/pitr-time.js';
@@ -79,7 +79,7 @@ export async function runPitrRestore(o: Record<string, string | boolean>, config
     for (const f of ['stanza', 'pgbackrest-config'] as const) if (o[f] !== undefined) throw new CliError(`--${f} goes with --pg-data (a local server)`, 2);
     return await restoreCompose({ stackDir: stackDirOption(typeof o.dir === 'string' ? o.dir : undefined), target: t, timeoutMs: wait, describe: describe(t) });
   } catch (err) {
-    if (err instanceof PgbackrestError || (err instanceof Error && /did not come back|API at/.test(err.message))) throw new CliError(err.message);
+    if (err instanceof PgbackrestError || err instanceof PitrCheckError) throw new CliError(err.message);
     throw err;
   }
 }
