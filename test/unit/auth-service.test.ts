@@ -3,9 +3,11 @@
 // start-time safety report, the db-pre-request call and the client address.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
 import { decodeProtectedHeader, jwtVerify, createLocalJWKSet } from 'jose';
-import { RateLimiter } from '../../src/auth/service/rate-limit.js';
+import { addressAttemptsTable, DbAddressGate, RateLimiter } from '../../src/auth/service/rate-limit.js';
+import { until } from '../helpers/until.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../../src/auth/service/passwords.js';
 import { StoredKeys } from '../../src/auth/service/signing-keys.js';
 import { checkSafety, requestRoles } from '../../src/auth/safety.js';
@@ -176,5 +178,29 @@ describe('client address', () => {
     assert.equal(clientAddress(h, '127.0.0.1', true), '10.0.0.7');
     assert.equal(clientAddress({}, '127.0.0.1', true), '127.0.0.1');
     assert.equal(clientAddress({}, undefined, false), 'unknown');
+  });
+});
+
+describe('the per-address limit in the database (DbAddressGate)', () => {
+  let db: PgliteDb;
+  before(async () => {
+    db = await PgliteDb.open(null);
+    await db.query('CREATE SCHEMA auth');
+    await db.query('CREATE ROLE authenticator');
+    const ddl = readFileSync(new URL('../../sql/internal/0004-address-attempts.sql', import.meta.url), 'utf8');
+    await db.withConnection((c) => c.exec(ddl));
+  });
+  after(async () => { await db?.close(); });
+
+  it('counts an address across gates (processes) over one database, per address, and starts a new window', async () => {
+    // Two gates stand for two workers; the window is short so that the test can wait it out.
+    const gates = [new DbAddressGate(db, { perIp: 3, windowMs: 1500 }), new DbAddressGate(db, { perIp: 3, windowMs: 1500 })];
+    const waits = [];
+    for (let i = 0; i < 5; i++) waits.push(await (gates[i % 2] as DbAddressGate).hit('198.51.100.7'));
+    assert.deepEqual(waits.slice(0, 3), [0, 0, 0]);
+    assert.ok(waits.slice(3).every((w) => w >= 1 && w <= 2), `waits ${waits}`);
+    assert.equal(await (gates[1] as DbAddressGate).hit('198.51.100.8'), 0, 'another address has its own window');
+    assert.equal(await addressAttemptsTable(db), true);
+    await until('a new window', async () => ((await (gates[0] as DbAddressGate).hit('198.51.100.7')) === 0 ? true : undefined), 10_000, 200);
   });
 });
