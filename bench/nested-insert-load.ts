@@ -1,7 +1,7 @@
 // The clients of the nested insert cell (bench/nested-insert.ts): N closed-loop clients on keep-alive
-// connections, each creating orders of 10 lines one after the other, either with one nested request
-// or as a client must without nested inserts (the order, its id read back, then each line: 11
-// requests). One client implementation for both, so the comparison is only the API's.
+// connections, each creating orders of 10 lines (the seed's purchases and purchase_items) one after
+// the other, either with one nested request or as a client must without nested inserts (the order,
+// its id read back, then each line: 11 requests). One client implementation for both.
 import { Agent, request } from 'node:http';
 import { percentile } from './load/http-load.js';
 
@@ -49,11 +49,11 @@ async function createOrder(agent: Agent, base: URL, workload: Workload, n: numbe
     return r.text;
   };
   if (workload === 'nested') {
-    ok(await post(agent, base, '/orders?select=id', JSON.stringify({ title: `bench order ${n}`, order_lines: lines(n) }), 'return=representation'));
+    ok(await post(agent, base, '/purchases?select=id', JSON.stringify({ title: `bench order ${n}`, purchase_items: lines(n) }), 'return=representation'));
     return 1;
   }
-  const [order] = JSON.parse(ok(await post(agent, base, '/orders?select=id', JSON.stringify({ title: `bench order ${n}` }), 'return=representation'))) as Array<{ id: number }>;
-  for (const line of lines(n)) ok(await post(agent, base, '/order_lines', JSON.stringify({ order_id: order?.id, ...line }), 'return=minimal'));
+  const [order] = JSON.parse(ok(await post(agent, base, '/purchases?select=id', JSON.stringify({ title: `bench order ${n}` }), 'return=representation'))) as Array<{ id: number }>;
+  for (const line of lines(n)) ok(await post(agent, base, '/purchase_items', JSON.stringify({ purchase_id: order?.id, ...line }), 'return=minimal'));
   return 1 + LINES;
 }
 

@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const log = (l: string) => process.stderr.write(`${l}\n`);
   const fromSource = argv.includes('--from-source');
   if (!fromSource) ensureBuilt(repoRoot, log);
-  log('PostgreSQL + pgBouncer with the seed (api.orders, api.order_lines)');
+  log('PostgreSQL + pgBouncer with the seed (api.purchases, api.purchase_items)');
   const stack = await startServerStack(100, POOL);
   try {
     const server = await startPesquel('pesquel', { dbUri: stack.directUri }, POOL, { fromSource });
@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
             log(`c=${c} round ${round + 1} ${workload}: ${r.ordersPerSecond.toFixed(0)} orders/s, p50 ${r.p50Ms.toFixed(2)} ms${r.firstError ? `, error: ${r.firstError}` : ''}`);
             runs.push(r);
           }
-          await stack.sql('TRUNCATE api.orders CASCADE');
+          await stack.sql('TRUNCATE api.purchases CASCADE');
         }
         cells.push({ connections: c, runs });
       }

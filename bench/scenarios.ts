@@ -27,7 +27,7 @@ export const KEY_COUNT = 64;
 
 const activity = (i: number) => ({ owner_id: 1 + (i % 1000), title: `bench activity ${i}`, done: i % 2 === 0 });
 
-const nestedOrder = { title: 'bench order', order_lines: Array.from({ length: 10 }, (_, j) => ({ sku: `sku-${j}`, qty: 1 + j })) };
+const nestedOrder = { title: 'bench purchase', purchase_items: Array.from({ length: 10 }, (_, j) => ({ sku: `sku-${j}`, qty: 1 + j })) };
 
 export const scenarios: readonly Scenario[] = [
   { name: 'get-1', title: 'GET one row by primary key', method: 'GET', path: '/todos?id=eq.{key}', write: false },
@@ -51,8 +51,8 @@ export const scenarios: readonly Scenario[] = [
     name: 'post-1000', title: 'POST 1000 rows (bulk array)', method: 'POST', path: '/activity', write: true,
     body: JSON.stringify(Array.from({ length: 1000 }, (_, i) => activity(i))),
   },
-  // Issue 18: an order and its 10 lines in one request (bench/nested-insert.ts compares it with 11 requests).
-  { name: 'post-nested', title: 'POST one order with 10 lines (nested insert)', method: 'POST', path: '/orders', body: JSON.stringify(nestedOrder), write: true },
+  // Issue 18: a purchase and its 10 items in one request (bench/nested-insert.ts compares it with 11 requests).
+  { name: 'post-nested', title: 'POST one purchase with 10 items (nested insert)', method: 'POST', path: '/purchases', body: JSON.stringify(nestedOrder), write: true },
   { name: 'patch', title: 'PATCH one row by key', method: 'PATCH', path: '/todos?id=eq.{key}', body: '{"completed":true}', write: true },
   { name: 'rpc', title: 'RPC (POST /rpc/owner_summary)', method: 'POST', path: '/rpc/owner_summary', body: '{"owner":7}', write: false },
 ];
