@@ -29,10 +29,3 @@ export async function restoreLocal(p: PgbackrestLocal, target: RecoveryTarget): 
   if (pid !== null) throw new PgbackrestError(`PostgreSQL (pid ${pid}) is running on ${p.pgData}: stop it before restoring`);
   await runPgbackrest(p, 'restore', [...restoreTypeArgs(target), '--delta']);
 }
-
-/** The newest backup's label and stop time, from `pgbackrest info --output=json` (null: none yet). */
-export async function newestBackup(p: PgbackrestLocal): Promise<{ label: string; stoppedAt: Date } | null> {
-  const info = JSON.parse(await runPgbackrest(p, 'info', ['--output=json'])) as { backup?: { label: string; timestamp: { stop: number } }[] }[];
-  const last = info[0]?.backup?.at(-1);
-  return last ? { label: last.label, stoppedAt: new Date(last.timestamp.stop * 1000) } : null;
-}
