@@ -51,6 +51,16 @@ for (const kind of adminKinds()) {
       assert.equal(audit.entries[0]?.sql, preview.sql.join('\n'));
     });
 
+    it('serves the ER diagram data: tables with key columns, views, and foreign keys', async () => {
+      await f.api.sql('CREATE VIEW api.tag_names AS SELECT name FROM api.tags');
+      const er = await f.client.call<{ nodes: Array<{ name: string; kind: string; columns: Array<[string, string, boolean]> }>; edges: Array<Record<string, unknown>> }>('GET', '/api/er?schema=api');
+      const tags = er.nodes.find((n) => n.name === 'tags');
+      assert.deepEqual(tags?.columns.slice(0, 2), [['id', 'bigint', true], ['name', 'character varying(40)', false]]);
+      assert.equal(er.nodes.find((n) => n.name === 'tag_names')?.kind, 'v');
+      assert.deepEqual(er.edges.filter((e) => e.source === 'tags'), [{ name: 'tags_todo_fkey', source: 'tags', targetSchema: 'api', target: 'todos', columns: ['todo'] }]);
+      await f.api.sql('DROP VIEW api.tag_names');
+    });
+
     it('rolls the whole change back when one statement fails', async () => {
       const bad = { ...tagsSpec, name: 'half', uniques: [], checks: [], indexes: [], policy: null, foreignKeys: [{ columns: ['todo'], refSchema: 'api', refTable: 'no_such_table', refColumns: ['id'] }] };
       const r = await f.client.fetch('/api/designer/apply', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ base: null, table: bad }) });
