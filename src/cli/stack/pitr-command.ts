@@ -79,6 +79,9 @@ export async function runPitrRestore(o: Record<string, string | boolean>, config
     for (const f of ['stanza', 'pgbackrest-config'] as const) if (o[f] !== undefined) throw new CliError(`--${f} goes with --pg-data (a local server)`, 2);
     return await restoreCompose({ stackDir: stackDirOption(typeof o.dir === 'string' ? o.dir : undefined), target: t, timeoutMs: wait, describe: describe(t) });
   } catch (err) {
+    if (err instanceof PgbackrestError && /unable to find backup set with stop time less than/.test(err.message)) {
+      throw new CliError(`${err.message} — the target is earlier than the end of the oldest backup kept (see pgbackrest info); nothing was changed`);
+    }
     if (err instanceof PgbackrestError || err instanceof PitrCheckError) throw new CliError(err.message);
     throw err;
   }
