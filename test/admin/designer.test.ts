@@ -1,15 +1,13 @@
 // The table designer's API on each backend: the previewed DDL runs in one transaction and the
 // REST API serves the new table after the reload; an existing table reads back, alters by diff;
-// a change saved as a migration file is applied by `pesquel migrate`'s code; bad input → 400.
+// a change saved as a migration file is applied by `pesquel migrate`; bad input → 400.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminKinds, startAdmin, type AdminFixture } from './helpers.js';
-import { applyMigrations } from '../../src/migrate/apply.js';
-import { readMigrations } from '../../src/migrate/files.js';
-import { PostgresDb } from '../../src/db/postgres.js';
+import { pesquel } from '../ops/cli.js';
 import { tagsSpec } from './designer-fixture.js';
 
 type Json = Record<string, unknown>;
@@ -98,7 +96,8 @@ for (const kind of adminKinds()) {
     });
 
     it('saves a change as a migration that pesquel migrate applies, never overwriting a file', async () => {
-      const designer = { ...f.adminConfig, migrationsDir: dir };
+      const migrations = join(dir, 'migrations');
+      const designer = { ...f.adminConfig, migrationsDir: migrations };
       const { startAdminUi } = await import('../../src/admin/server.js');
       const { createLogger } = await import('../../src/observability/logger.js');
       const { adminClient, signIn } = await import('./helpers.js');
@@ -113,12 +112,13 @@ for (const kind of adminKinds()) {
         assert.deepEqual(await f.api.sql("SELECT to_regclass('api.labels')::text AS t"), [{ t: null }]);
         const second = await c.call<{ file: string }>('POST', '/api/designer/migration', { base: null, table: { ...table, name: 'labels2' }, migration: 'Add labels' });
         assert.notEqual(second.file, saved.file);
-        assert.equal(readdirSync(dir).length, 2);
-        // What `pesquel migrate` runs, as the owner (the API's own login may not create schemas).
-        const owner = kind === 'pglite' ? f.api.running.db
-          : new PostgresDb({ uri: f.adminConfig.adminDbUri as string, poolSize: 1, acquisitionTimeoutMs: 5000, idleTimeoutMs: 1000 });
-        const applied = await applyMigrations(owner, readMigrations(dir), { channel: null }).finally(() => (owner === f.api.running.db ? undefined : owner.close()));
-        assert.equal(applied.length, 2);
+        assert.equal(readdirSync(migrations).length, 2);
+        // `pesquel migrate` itself, from the project folder (migrations-dir defaults to ./migrations):
+        // through the running server's control endpoint on the embedded database, as the owner on PostgreSQL.
+        const args = kind === 'pglite' ? ['migrate', '--data-dir', f.api.config.dataDir] : ['migrate', '--db-url', f.adminConfig.adminDbUri as string];
+        const run = await pesquel(args, { cwd: dir });
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stdout, /add_labels/);
         assert.deepEqual(await f.api.sql("SELECT to_regclass('api.labels')::text AS t"), [{ t: 'api.labels' }]);
       } finally {
         await ui.close();
