@@ -23,7 +23,7 @@ function newRowSources(levels: readonly NestedLevel[]): Map<string, Sql[]> {
     out.set(k, [...(out.get(k) ?? []), cte]);
   };
   for (const l of levels) {
-    if (l.id === 0 || l.returning) add(l.schema, l.name, cteName('i', l.id));
+    if (l.returning) add(l.schema, l.name, cteName('i', l.id));
     if (l.junction !== null && l.returning) add(l.junction.schema, l.junction.name, cteName('j', l.id));
   }
   return out;

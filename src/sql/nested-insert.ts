@@ -34,7 +34,12 @@ function insertColumns(level: NestedLevel, toOne: readonly NestedLevel[]): strin
 function returningSql(plan: WritePlan, level: NestedLevel): Sql {
   const alias = ident(level.name);
   if (level.id > 0) return level.returning ? sql` RETURNING ${alias}.*` : empty;
-  if (plan.representation !== null) return sql` RETURNING ${alias}.*`;
+  // Only the columns the representation reads (a role may lack SELECT on others), unless an embed
+  // also reads the new rows of this table (they are unioned with the table's rows: every column).
+  if (plan.representation !== null) {
+    const cols = plan.returnColumns ?? null;
+    return cols === null || level.returning ? sql` RETURNING ${alias}.*` : sql` RETURNING ${join(cols.map((c) => sql`${alias}.${ident(c)}`))}`;
+  }
   if (plan.returning === 'pk') return sql` RETURNING ${join(plan.primaryKey.map((c) => sql`${alias}.${ident(c)}`))}`;
   return sql` RETURNING 1 AS pgrst_one`;
 }

@@ -150,6 +150,12 @@ for (const kind of backendKinds()) {
       assert.deepEqual(many.data, [{ title: 'js-film', actors: [{ name: 'js-actor' }] }]);
     });
 
+    it('column privileges: the representation reads only the columns it selects', async () => {
+      const body = await created(await post('/memos?select=title,memo_tags(tag)', { title: 'm', secret: 's', memo_tags: [{ tag: 't' }] }));
+      assert.deepEqual(body, [{ title: 'm', memo_tags: [{ tag: 't' }] }]);
+      assert.deepEqual(await rows(`SELECT secret FROM api.memos`), [{ secret: 's' }]);
+    });
+
     it('requests without nested keys are unchanged', async () => {
       const r = await created(await post('/orders?select=title', { title: 'flat' }));
       assert.deepEqual(r, [{ title: 'flat' }]);
