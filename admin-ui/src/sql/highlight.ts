@@ -1,6 +1,6 @@
 // A small SQL tokenizer for highlighting: keywords, strings, quoted names, numbers, comments,
 // dollar-quoted bodies and parameters. Concatenating the tokens' text gives back the input.
-import { postgresKeywords } from './keywords';
+import { postgresKeywords } from './keywords.js';
 
 export type TokenKind = 'kw' | 'str' | 'ident' | 'num' | 'comment' | 'op' | 'text' | 'param';
 export interface Token { kind: TokenKind; text: string }
