@@ -10,7 +10,14 @@ import type { PgServer } from '../helpers/postgres-server.js';
 
 export const STANZA = 'pitrtest';
 
-export type PitrFixture = { dir: string; config: string; cipherPass: string; run(args: string[]): Promise<string>; pgCtl(args: string[]): Promise<void>; cleanup(): void };
+export type PitrFixture = {
+  dir: string; config: string; cipherPass: string;
+  run(args: string[]): Promise<string>;
+  pgCtl(args: string[]): Promise<void>;
+  /** Runs a program as the server's OS user, with the superuser's password for libpq. */
+  runAsOwner(file: string, args: string[], env: Record<string, string>): Promise<string>;
+  cleanup(): void;
+};
 
 /** The repository: a folder (posix) by default, or these `repo1-*` lines (e.g. an S3 store). */
 export type PitrRepoLines = (dir: string) => string;
@@ -75,5 +82,6 @@ pg1-user=${server.superUser}
   }
   await server.restart();
   await run(['stanza-create']);
-  return { dir, config, cipherPass, run, pgCtl, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const runAsOwner = (file: string, args: string[], extra: Record<string, string>) => exec(file, args, { env: { ...env, ...extra }, cwd: dir, ...as });
+  return { dir, config, cipherPass, run, pgCtl, runAsOwner, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

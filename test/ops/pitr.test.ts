@@ -3,6 +3,9 @@
 // there, the later ones are not. Also measures the restore time (the RTO figure in docs/operations.md).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
 import { pesquel } from './cli.js';
 import { pointInTimeDrill } from './pitr-drill.js';
@@ -38,5 +41,25 @@ describe('pesquel restore --to-time (pgBackRest, local server)', { skip: !pgBina
 
   it('restores to the noted time: the first writes are there, the later ones are not', async () => {
     await pointInTimeDrill(server, fx, 'posix repository');
+  });
+
+  it("the compose stack's scheduler (deploy/pgbackrest/scheduler.sh) backs up when due, and only then", async () => {
+    const script = fileURLToPath(new URL('../../deploy/pgbackrest/scheduler.sh', import.meta.url));
+    const env = {
+      PGBACKREST_CONFIG: fx.config, PGBACKREST_STANZA: STANZA, PGBACKREST_PG1_USER: server.superUser,
+      PGBACKREST_PG1_SOCKET_PATH: dirname(server.dataDir), PGBACKREST_PG1_PORT: String(server.port),
+      PESQUEL_PITR_ONCE: '1', PESQUEL_PITR_OK_FILE: join(fx.dir, 'scheduler-ok'), PESQUEL_PITR_FULL_EVERY_HOURS: '168',
+    };
+    const backups = async () => (JSON.parse(await fx.run(['info', '--output=json'])) as { backup: { type: string }[] }[])[0]!.backup.map((b) => b.type);
+    const before = await backups();
+    assert.equal(before.at(-1), 'full');
+    const due = await fx.runAsOwner('sh', [script], { ...env, PESQUEL_PITR_DIFF_EVERY_HOURS: '0' });
+    assert.match(due, /starting a diff backup/);
+    assert.deepEqual(await backups(), [...before, 'diff'], 'a differential: the full one is less than a week old');
+    const notDue = await fx.runAsOwner('sh', [script], { ...env, PESQUEL_PITR_DIFF_EVERY_HOURS: '24' });
+    assert.doesNotMatch(notDue, /starting/);
+    assert.deepEqual(await backups(), [...before, 'diff']);
+    assert.ok(existsSync(join(fx.dir, 'scheduler-ok')), 'the healthcheck file');
+    assert.ok(!(due + notDue).includes(fx.cipherPass));
   });
 });
