@@ -58,3 +58,39 @@ for (const kind of adminKinds()) {
     });
   });
 }
+
+// A role that may keep the admin's store but not read the accounts (made by another role): the UI
+// still starts, and the admin password signs in as the owner, as before accounts.
+for (const kind of adminKinds().filter((k) => k === 'postgres')) {
+  describe(`accounts the admin's role may not read (${kind})`, () => {
+    let api: TestApi;
+    let ui: AdminUi | null = null;
+    before(async () => { api = await startTestApi(kind); });
+    after(async () => {
+      await ui?.close();
+      await api?.close();
+    });
+
+    it('starts without accounts and signs the admin password in as owner', async () => {
+      await api.sql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'admin_limited') THEN CREATE ROLE admin_limited LOGIN PASSWORD 'limited-pw'; END IF; END $$");
+      const [db] = await api.sql('SELECT current_database() AS name');
+      await api.sql(`GRANT CREATE ON DATABASE "${String(db?.name)}" TO admin_limited`);
+      await api.sql('GRANT USAGE, CREATE ON SCHEMA pesquel_admin TO admin_limited');
+      const uri = new URL(api.config.dbUri as string);
+      uri.username = 'admin_limited';
+      uri.password = 'limited-pw';
+      ui = await startAdminUi({
+        config: { ...api.config, adminDbUri: uri.toString(), adminPassword: oldPassword }, db: api.running.db, apiUrl: api.url,
+        logger: createLogger('error'), reloadSchema: async () => undefined, port: 0, host: '127.0.0.1',
+      });
+      const c = adminClient(ui.url);
+      assert.equal((await signIn(c, oldPassword)).status, 200);
+      const s = await c.call<{ account: { email: string; role: string }; accounts: boolean }>('GET', '/api/session');
+      assert.deepEqual([s.account, s.accounts], [{ email: 'admin', role: 'owner' }, false]);
+      assert.equal((await c.fetch('/api/users')).status, 503);
+      assert.equal((await c.fetch('/api/audit')).status, 503);
+      // The store itself works (its tables are the role's own): only the accounts are off.
+      await c.call('PUT', '/api/sql/tabs', { id: 'limited', title: 'Query', sql: 'select 1', position: 0 });
+    });
+  });
+}
