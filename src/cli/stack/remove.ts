@@ -9,6 +9,11 @@ import { REPLICATION_FILES } from './replication.js';
 import { SCALE_FILE } from './scale.js';
 import { PRIMARY_SECRETS } from './secrets.js';
 
+/**
+ * Not among them: the point-in-time recovery passphrase and S3 keys (pitr.ts). Deleting the
+ * passphrase would make every backup in the repository unreadable, and the repository outlives
+ * the stack (its volume is not part of the main compose file, S3 is elsewhere).
+ */
 export const SETUP_FILES: readonly string[] = [
   ...PRIMARY_SECRETS.map((s) => s.file), ...DERIVED_FILES, ...REPLICATION_FILES, SCALE_FILE, SECRETS_GITIGNORE,
 ];
