@@ -17,6 +17,9 @@ function cstring(buf: Buffer, at: number): [string, number] {
   return [buf.toString('utf8', at, end), end + 1];
 }
 
+/** A Bind message's statement name, from the payload after the type byte and length. */
+const bindStatement = (msg: Buffer): string => cstring(msg, cstring(msg, 0)[1])[0];
+
 /** A Bind message's parameter values (text format), from the payload after the type byte and length. */
 function bindValues(msg: Buffer): (string | null)[] {
   let o = cstring(msg, cstring(msg, 0)[1])[1]; // portal, statement
@@ -41,8 +44,12 @@ export const inlineValues = (text: string, values: readonly (string | null)[]) =
 class FrontendReader {
   private buf: Buffer = Buffer.alloc(0);
   private startup = true;
-  /** The unnamed statement's text (last Parse) and the statements bound since the last Sync. */
-  private parsed = '';
+  /**
+   * Each statement's text by name ('' the unnamed one): PeSquel prepares its statements
+   * (db-prepared-statements), so a later request Binds a name parsed by an earlier one.
+   */
+  private readonly parsed = new Map<string, string>();
+  /** The statements bound since the last Sync. */
   private pipeline: string[] = [];
 
   constructor(private readonly onQuery: (text: string) => void, private readonly onRoundTrip: () => void) {}
@@ -62,9 +69,16 @@ class FrontendReader {
         this.onRoundTrip();
         this.onQuery(this.buf.subarray(5, off + len - 1).toString('utf8'));
       } else if (this.buf[0] === 0x50) {
-        this.parsed = cstring(this.buf.subarray(5, off + len), cstring(this.buf.subarray(5, off + len), 0)[1])[0];
+        const msg = this.buf.subarray(5, off + len);
+        const [name, at] = cstring(msg, 0);
+        this.parsed.set(name, cstring(msg, at)[0]);
       } else if (this.buf[0] === 0x42) {
-        this.pipeline.push(inlineValues(this.parsed, bindValues(this.buf.subarray(5, off + len))));
+        const msg = this.buf.subarray(5, off + len);
+        const text = this.parsed.get(bindStatement(msg));
+        if (text === undefined) throw new Error(`capture: Bind of statement "${bindStatement(msg)}" that was never parsed on this connection`);
+        this.pipeline.push(inlineValues(text, bindValues(msg)));
+      } else if (this.buf[0] === 0x43 && this.buf[5] === 0x53) { // Close of a statement
+        this.parsed.delete(cstring(this.buf.subarray(6, off + len), 0)[0]);
       } else if (this.buf[0] === 0x53) {
         this.onRoundTrip(); // Sync ends an extended-protocol exchange
         if (this.pipeline.length > 0) this.onQuery(this.pipeline.join(';\n'));
