@@ -104,13 +104,9 @@ export async function run(args: string[]): Promise<number> {
   } catch (err) {
     throw new CliError(explainStartError(err, config));
   }
-  process.stderr.write(banner(config, running).join('\n') + '\n');
-  // Stored only now that it has been shown: a start that failed earlier leaves no unseen password.
-  await running.keepAdminPassword().catch((err: unknown) => {
-    process.stderr.write(`warning: the generated admin password could not be stored (${(err as Error).message}); it works until this server stops\n`);
-  });
-
-  return new Promise<number>((resolveExit) => {
+  // Signals are handled from the moment the server runs: the banner is what tells a supervisor
+  // (or a test) that it may send SIGTERM, and the admin password is stored after it.
+  const exit = new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -128,6 +124,12 @@ export async function run(args: string[]): Promise<number> {
       void running.reloadSchema();
     });
   });
+  process.stderr.write(banner(config, running).join('\n') + '\n');
+  // Stored only now that it has been shown: a start that failed earlier leaves no unseen password.
+  await running.keepAdminPassword().catch((err: unknown) => {
+    process.stderr.write(`warning: the generated admin password could not be stored (${(err as Error).message}); it works until this server stops\n`);
+  });
+  return exit;
 }
 
 /** `pesquel start --workers N` (N > 1): the primary process, until SIGINT/SIGTERM. */
