@@ -47,8 +47,9 @@ On PostgreSQL, pg_dump must be as new as the server; else the compose stack's co
   --s3-endpoint URL    S3-compatible endpoint (e.g. https://minio.example.com:9000; default: AWS,
                        or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL); path-style requests
   --s3-region REGION   Region (default AWS_REGION, else us-east-1)
-  --s3-secrets DIR     Read endpoint, region and keys from DIR/pitr_s3_endpoint.txt, pitr_s3_region.txt,
-                       pitr_s3_key.txt, pitr_s3_key_secret.txt (the files of setup --pitr-s3);
+  --s3-secrets DIR     Read endpoint, region and keys from DIR/pitr_s3_endpoint.txt,
+                       pitr_s3_region.txt, pitr_s3_key.txt, pitr_s3_key_secret.txt (the files
+                       of setup --pitr-s3);
                        else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or their _FILE forms)
 
 On PostgreSQL, connect as the database owner or a superuser (--db-url): the API's authenticator
