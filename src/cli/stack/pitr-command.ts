@@ -12,7 +12,8 @@ import { stackDirOption } from './options.js';
 export const pitrHelp = `Point-in-time recovery (pgBackRest, see docs/operations.md):
        pesquel restore --to-time "2026-12-04 10:15:00+00" [--dir DIR]
        pesquel restore --to-latest [--dir DIR]
-       pesquel restore --to-time T --pg-data DIR --stanza NAME [--pgbackrest-config FILE] [--db-url URL]
+       pesquel restore --to-time T --pg-data DIR --stanza NAME [--pgbackrest-config FILE]
+                       [--db-url URL]
 
   --to-time TIME       Restore the cluster as it was at TIME (a UTC offset is required), then promote
   --to-latest          Restore and replay every archived WAL segment (after losing the server)
