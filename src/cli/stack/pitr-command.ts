@@ -15,7 +15,7 @@ export const pitrHelp = `Point-in-time recovery (pgBackRest, see docs/operations
        pesquel restore --to-time T --pg-data DIR --stanza NAME [--pgbackrest-config FILE]
                        [--db-url URL]
 
-  --to-time TIME       Restore the cluster as it was at TIME (a UTC offset is required), then promote
+  --to-time TIME       Restore the cluster as it was at TIME (UTC offset required), then promote
   --to-latest          Restore and replay every archived WAL segment (after losing the server)
   --dir DIR            The compose stack's folder (default: the current folder); the stack's
                        postgres is stopped, restored with --delta, started and checked
