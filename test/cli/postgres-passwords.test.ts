@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { dbUri, writeDerivedFiles } from '../../src/cli/stack/derived.js';
 import { deployDir } from '../../src/cli/stack/paths.js';
 import { randomAlphanumeric } from '../../src/cli/stack/random.js';
 import type { PrimaryValues } from '../../src/cli/stack/secrets.js';
+import { freePort } from '../ops/free-port.js';
 import { which } from './helpers/which.js';
 
 const PG_BIN = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
@@ -151,14 +151,3 @@ describe('PostgreSQL passwords and SCRAM through pgBouncer', { skip }, () => {
     assert.fail(`could not query through pgBouncer: ${String(lastError)}\n${log}`);
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
