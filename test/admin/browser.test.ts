@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { adminKinds, adminPassword, startAdmin, type AdminFixture } from './helpers.js';
+import { until } from '../helpers/until.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, 'test-output', 'screenshots');
@@ -154,9 +155,14 @@ describe(`admin UI in Chromium (${kind})`, { skip: noChromium }, () => {
     assert.equal((await saved).ok(), true);
     await page.reload();
     await page.getByRole('tab', { name: 'Query 2' }).waitFor();
-    assert.equal(await editor().inputValue(), 'select count(*) from api.todos -- tab two');
+    // The tabs come from the server: the editor shows the active tab's text once they have arrived.
+    const tabText = (want: RegExp) => until(`the editor to show ${want}`, async () => {
+      const v = await editor().inputValue();
+      return want.test(v) ? v : undefined;
+    }, 15_000);
+    assert.equal(await tabText(/tab two/), 'select count(*) from api.todos -- tab two');
     await page.getByRole('tab', { name: 'Query 1' }).click();
-    assert.match(await editor().inputValue(), /pg_sleep|todos/);
+    assert.match(await tabText(/pg_sleep|todos/), /pg_sleep|todos/);
   });
 
   it('creates a policy that the REST API enforces for the anonymous role', async () => {
