@@ -148,6 +148,8 @@ describe(`admin UI in Chromium (${kind})`, { skip: noChromium }, () => {
 
   it('keeps tabs on the server across a reload', async () => {
     await page.getByRole('button', { name: 'new tab' }).click();
+    // The new tab is stored first, then selected: typing before that would go into the first tab.
+    await page.getByRole('tab', { name: 'Query 2', selected: true }).waitFor();
     // The editor saves a moment after the last keystroke: wait for that save, however long it takes.
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/sql/tabs') && r.request().method() === 'PUT'
       && (r.request().postData() ?? '').includes('-- tab two'));
@@ -159,7 +161,7 @@ describe(`admin UI in Chromium (${kind})`, { skip: noChromium }, () => {
     const tabText = (want: RegExp) => until(`the editor to show ${want}`, async () => {
       const v = await editor().inputValue();
       return want.test(v) ? v : undefined;
-    }, 15_000);
+    }, 15_000).catch(async (err: Error) => { throw new Error(`${err.message}; the editor shows ${JSON.stringify(await editor().inputValue())}, tabs: ${JSON.stringify(await page.getByRole('tab').allTextContents())}`); });
     assert.equal(await tabText(/tab two/), 'select count(*) from api.todos -- tab two');
     await page.getByRole('tab', { name: 'Query 1' }).click();
     assert.match(await tabText(/pg_sleep|todos/), /pg_sleep|todos/);

@@ -54,9 +54,13 @@ export function SqlEditor({ value, onChange, onRun, names, errorAt }: Props) {
     const caret = el.selectionStart;
     const { start } = currentWord(value, caret);
     const text = value.slice(0, start) + item + value.slice(caret);
+    // The text and caret change now, not after the next render: keys typed meanwhile land after the
+    // completed word (a caret moved in a later frame put them in the middle of it).
+    el.value = text;
+    el.selectionStart = el.selectionEnd = start + item.length;
+    el.focus();
     onChange(text);
     setItems([]);
-    requestAnimationFrame(() => { el.selectionStart = el.selectionEnd = start + item.length; el.focus(); });
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
@@ -75,8 +79,10 @@ export function SqlEditor({ value, onChange, onRun, names, errorAt }: Props) {
       e.preventDefault();
       const el = e.currentTarget as HTMLTextAreaElement;
       const s = el.selectionStart;
-      onChange(value.slice(0, s) + '  ' + value.slice(el.selectionEnd));
-      requestAnimationFrame(() => { el.selectionStart = el.selectionEnd = s + 2; });
+      const text = value.slice(0, s) + '  ' + value.slice(el.selectionEnd);
+      el.value = text;
+      el.selectionStart = el.selectionEnd = s + 2;
+      onChange(text);
     }
   };
   return (
