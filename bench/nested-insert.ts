@@ -10,14 +10,11 @@ import { runOrderLoad, LINES, type OrderLoadResult, type Workload } from './nest
 import { repoRoot } from './servers/child.js';
 import { startPesquel } from './servers/fleet.js';
 import { startServerStack } from './stack.js';
+import { medianOf } from './report/compare.js';
 
 const POOL = 10;
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? 0 : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
+/** The middle value (the mean of the two middle ones for an even count); 0 for none. */
+const median = (xs: readonly number[]): number => (xs.length === 0 ? 0 : medianOf(xs));
 const flag = (argv: readonly string[], name: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
 
 export interface NestedCell { readonly connections: number; readonly runs: readonly OrderLoadResult[] }

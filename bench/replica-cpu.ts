@@ -11,6 +11,7 @@ import { cpuSecondsOf, type ChildServer } from './servers/child.js';
 import { startPesquel } from './servers/fleet.js';
 import { startServerStack } from './stack.js';
 import { processTreeCpuSeconds as treeCpuSeconds } from './workers.js';
+import { medianOf } from './report/compare.js';
 
 const flag = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -35,8 +36,6 @@ async function measure(server: ChildServer, pids: { primary: number; replica: nu
     replica: per(treeCpuSeconds(pids.replica), before.replica),
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1] as number;
 
 async function main(): Promise<void> {
   const rounds = flag('--rounds', 5);
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
       }
     }
     const row = (t: 'primary' | 'replica') => {
-      const m = (k: keyof Sample) => median(samples[t].map((s) => s[k]));
+      const m = (k: keyof Sample) => medianOf(samples[t].map((s) => s[k]));
       return `| ${t} | ${m('rps').toFixed(0)} | ${m('pesquel').toFixed(3)} | ${m('primary').toFixed(3)} | ${m('replica').toFixed(3)} | ${(m('pesquel') + m('primary') + m('replica')).toFixed(3)} | ${samples[t].reduce((a, s) => a + s.errors, 0)} |`;
     };
     process.stdout.write(`GET 10 rows, ${connections} connections, ${rounds} rounds of ${durationMs} ms (medians), pool 10:\n\n` +

@@ -11,6 +11,7 @@ import type { ChildServer } from './servers/child.js';
 import { startPesquel } from './servers/fleet.js';
 import { startServerStack } from './stack.js';
 import { processTreeCpuSeconds } from './workers.js';
+import { medianOf } from './report/compare.js';
 
 const flag = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -33,8 +34,6 @@ async function measure(server: ChildServer, postmaster: number, connections: num
     postgres: per(processTreeCpuSeconds(postmaster), before.postgres),
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1] as number;
 
 async function main(): Promise<void> {
   const rounds = flag('--rounds', 5);
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
       }
     }
     const row = (t: 'one' | 'two', label: string) => {
-      const m = (k: keyof Sample) => median(samples[t].map((s) => s[k]));
+      const m = (k: keyof Sample) => medianOf(samples[t].map((s) => s[k]));
       return `| ${label} | ${m('rps').toFixed(0)} | ${m('pesquel').toFixed(3)} | ${m('postgres').toFixed(3)} | ${(m('pesquel') + m('postgres')).toFixed(3)} | ${samples[t].reduce((a, s) => a + s.errors, 0)} |`;
     };
     process.stdout.write(`GET 10 rows, ${connections} connections, ${rounds} rounds of ${durationMs} ms (medians), db-pool 10 per process:\n\n`
