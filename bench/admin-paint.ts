@@ -4,7 +4,7 @@
 // 1,000 tables (admin-pages.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../test/ops/free-port.js';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../src/config/config.js';
@@ -26,14 +26,6 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 
 export function adminPaintAvailable(): boolean {
   return existsSync(chromiumPath) && existsSync(new URL('../admin-ui/dist/index.html', import.meta.url));
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export async function measureAdminFirstPaint(loads = 5, opts: { pages?: boolean } = { pages: true }): Promise<PaintResult> {

@@ -2,21 +2,13 @@
 // isolated from API requests, session state does not leak into them, and a wrong password is refused.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startTestApi, type TestApi } from '../helpers/backends.js';
+import { freePort } from '../ops/free-port.js';
 
 const exec = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const psqlAvailable = await exec('psql', ['--version']).then(() => true, () => false);
 

@@ -24,12 +24,19 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
+// Every child still alive when the file ends is killed: a failed assertion must not leave a server
+// behind that keeps this file's process (and the whole test run) from ever exiting.
+const children = new Set<ChildProcess>();
+after(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+
 function pesquel(args: string[], opts: { env?: Record<string, string>; uid?: number } = {}): Run {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PESQUEL|PGRST)_/.test(k)));
   const child = spawn(process.execPath, ['--import', tsx, entry, ...args], {
     env: { ...env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let err = '';
   let out = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { err += d; });
