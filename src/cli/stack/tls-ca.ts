@@ -1,15 +1,18 @@
-// `--tls self-signed`: a local CA and a certificate for the domain and its subdomains, built with
-// @peculiar/x509 on Node's WebCrypto (ECDSA P-256). Written once into <stack>/certificates/ (keys
-// owner-only) and reused: a later setup issues a new leaf only for another domain or near expiry,
-// and never replaces the CA, so browsers that trust it keep trusting the stack.
+// `--tls self-signed`: a local CA, name-constrained to the domain, and a certificate for the domain and
+// its subdomains, built with @peculiar/x509 on Node's WebCrypto (ECDSA P-256). Written once into
+// <stack>/certificates/ (keys owner-only) and reused: a later setup issues a new leaf only near expiry
+// or for another domain, and a new CA only when the domain is outside the one it may sign for.
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs the Reflect API; must load first
 import * as x509 from '@peculiar/x509';
-import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError } from '../cli-error.js';
 import { hostNames } from './domain.js';
 import { createFile, ensurePrivateDir, readIfExists, replaceFile } from './files.js';
 import { LOCAL_FILES } from './tls.js';
+import { coversDomain, nameConstraintsExtension, permittedDnsNames } from './tls-constraints.js';
 
 const { caCert: CA_CERT, caKey: CA_KEY, cert: SERVER_CERT, key: SERVER_KEY } = LOCAL_FILES;
 
@@ -21,24 +24,59 @@ const RENEW_WITHIN_DAYS = 30;
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const crypto = webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.create>[1];
 
-export type LocalCertificates = { ca: 'created' | 'kept'; server: 'created' | 'kept' | 'renewed' };
+export type LocalCertificates = {
+  /** 'replaced': the CA could not sign for the domain (constrained to another one), so a new CA was made. */
+  ca: 'created' | 'kept' | 'replaced';
+  server: 'created' | 'kept' | 'renewed';
+  /** False for a CA made before setup added name constraints: it can sign any name (kept, not re-issued silently). */
+  constrained: boolean;
+};
 
 /** Makes sure `dir` holds a CA and a certificate for `domain` and `*.domain`; returns what it did. */
 export async function ensureLocalCertificates(dir: string, domain: string, now = new Date()): Promise<LocalCertificates> {
   ensurePrivateDir(dir);
   createFile(join(dir, LOCAL_FILES.gitignore), '# Written by `pesquel setup`: private keys, never in git.\n*\n');
-  const caCertPath = join(dir, CA_CERT);
-  const caKeyPath = join(dir, CA_KEY);
-  const haveCa = existsSync(caCertPath) && existsSync(caKeyPath);
-  if (!haveCa) await createCa(dir, domain, now);
-  const ca = new X509Certificate(readFileSync(caCertPath));
-
+  const ca = await ensureCa(dir, domain, now);
   const current = readIfExists(join(dir, SERVER_CERT));
-  if (current !== undefined && existsSync(join(dir, SERVER_KEY)) && leafIsGood(new X509Certificate(current), ca, domain, now)) {
-    return { ca: haveCa ? 'kept' : 'created', server: 'kept' };
+  if (current !== undefined && existsSync(join(dir, SERVER_KEY)) && leafIsGood(new X509Certificate(current), ca.cert, domain, now)) {
+    return { ca: ca.state, server: 'kept', constrained: ca.constrained };
   }
-  await issueLeaf(dir, domain, ca, readFileSync(caKeyPath, 'utf8'), now);
-  return { ca: haveCa ? 'kept' : 'created', server: current === undefined ? 'created' : 'renewed' };
+  await issueLeaf(dir, domain, ca.cert, readFileSync(join(dir, CA_KEY), 'utf8'), now);
+  return { ca: ca.state, server: current === undefined ? 'created' : 'renewed', constrained: ca.constrained };
+}
+
+type CaState = { state: LocalCertificates['ca']; cert: X509Certificate; constrained: boolean };
+
+/** Keeps a CA that may sign for `domain` (or any name: an old one); else makes one, replacing a half-written pair. */
+async function ensureCa(dir: string, domain: string, now: Date): Promise<CaState> {
+  const certPath = join(dir, CA_CERT);
+  const keyPath = join(dir, CA_KEY);
+  const haveCert = existsSync(certPath);
+  const haveKey = existsSync(keyPath);
+  if (!haveCert && !haveKey) return { state: 'created', cert: await createCa(dir, domain, now, 'create'), constrained: true };
+  const before = haveCert && haveKey ? readCa(certPath, keyPath) : undefined;
+  if (before === undefined) return { state: 'created', cert: await createCa(dir, domain, now, 'replace'), constrained: true };
+  if (before.permitted === undefined) return { state: 'kept', cert: before.cert, constrained: false };
+  if (coversDomain(before.permitted, domain)) return { state: 'kept', cert: before.cert, constrained: true };
+  return { state: 'replaced', cert: await createCa(dir, domain, now, 'replace'), constrained: true };
+}
+
+/** The CA certificate and the names it may sign for; a damaged file or another certificate's key is a one-line error. */
+function readCa(certPath: string, keyPath: string): { cert: X509Certificate; permitted: string[] | undefined } {
+  const redo = 'delete ca.crt, ca.key, server.crt and server.key and run setup again, then trust the new CA';
+  let cert: X509Certificate;
+  let matches: boolean;
+  let permitted: string[] | undefined;
+  try {
+    cert = new X509Certificate(readFileSync(certPath));
+    const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
+    matches = spki(createPublicKey(createPrivateKey(readFileSync(keyPath)))).equals(spki(cert.publicKey));
+    permitted = permittedDnsNames(cert.raw);
+  } catch (err) {
+    throw new CliError(`${certPath} or ${keyPath} cannot be read (${(err as Error).message.split('\n')[0]}): ${redo}.`);
+  }
+  if (!matches) throw new CliError(`${keyPath} is not the key of ${certPath}: ${redo}.`);
+  return { cert, permitted };
 }
 
 /** Signed by this CA, names the domain (a wildcard covers the subdomains) and is not about to expire. */
@@ -48,7 +86,7 @@ function leafIsGood(leaf: X509Certificate, ca: X509Certificate, domain: string, 
     && expires - now.getTime() > RENEW_WITHIN_DAYS * DAY;
 }
 
-async function createCa(dir: string, domain: string, now: Date): Promise<void> {
+async function createCa(dir: string, domain: string, now: Date, how: 'create' | 'replace'): Promise<X509Certificate> {
   const keys = await crypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -61,11 +99,15 @@ async function createCa(dir: string, domain: string, now: Date): Promise<void> {
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      nameConstraintsExtension(domain),
     ],
   }, crypto);
   // The key first: a certificate without its key would be "an existing CA" that cannot sign.
-  await writeKey(join(dir, CA_KEY), keys.privateKey, 'create');
-  createFile(join(dir, CA_CERT), cert.toString('pem') + '\n');
+  await writeKey(join(dir, CA_KEY), keys.privateKey, how);
+  const pem = cert.toString('pem') + '\n';
+  if (how === 'create') createFile(join(dir, CA_CERT), pem);
+  else replaceFile(join(dir, CA_CERT), pem);
+  return new X509Certificate(pem);
 }
 
 async function issueLeaf(dir: string, domain: string, ca: X509Certificate, caKeyPem: string, now: Date): Promise<void> {

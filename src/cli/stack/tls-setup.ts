@@ -7,6 +7,7 @@ import { execCapture, firstLine } from './exec.js';
 import { trustLines, writeTraefikConfig } from './tls-files.js';
 import { ACME_VOLUME, certificatesDir, LOCAL_FILES, tlsOverlayPaths, traefikConfigDir } from './tls.js';
 import type { TlsSettings } from './tls.js';
+import type { LocalCertificates } from './tls-ca.js';
 
 export type HttpsStep = {
   /** Compose files to layer on the main one (none for plain HTTP). */
@@ -37,10 +38,21 @@ export async function prepareHttps(i: HttpsInput): Promise<HttpsStep> {
     const done = await ensureLocalCertificates(dir, i.domain);
     certificatesChanged = done.server !== 'kept';
     lines.push(`Local CA ${done.ca}, certificate for ${i.domain} and *.${i.domain} ${done.server}, in ${dir}.`);
-    if (done.ca === 'created') lines.push(...trustLines(join(dir, LOCAL_FILES.caCert)));
+    lines.push(...caLines(dir, i.domain, done));
   }
   const changed = writeTraefikConfig(traefikConfigDir(i.stackDir), { domain: i.domain, tls: i.tls, httpsPort: i.httpsPort, apiInstances: i.apiInstances });
   return { overlays: tlsOverlayPaths(i.tls), restartTraefik: certificatesChanged || changed.length > 0, lines };
+}
+
+/** What the operator should do about the CA: trust a new one, or replace one that can sign any name. */
+function caLines(dir: string, domain: string, done: LocalCertificates): string[] {
+  const caCert = join(dir, LOCAL_FILES.caCert);
+  if (!done.constrained) {
+    return [`Warning: the local CA ${caCert} predates name constraints and can sign certificates for any site. To replace it: delete ca.crt, ca.key, server.crt and server.key in ${dir}, run setup again, trust the new CA and remove the old one from the trust store.`];
+  }
+  if (done.ca === 'kept') return [];
+  const why = done.ca === 'replaced' ? `The old local CA could sign only for another domain; the new one signs only ${domain} and its subdomains (remove the old one from the trust store).` : `The local CA signs only ${domain} and its subdomains (X.509 name constraints).`;
+  return [why, ...trustLines(caCert)];
 }
 
 /** The external volume of acme.json: created once, then kept by every setup and teardown. */
