@@ -12,10 +12,13 @@ import type { Invites } from './users/invites.js';
 import type { OwnerBootstrap } from './users/bootstrap.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { TokenAccount } from './auth/jwt-sign-in.js';
+import type { ViewerDb } from './viewer/viewer-db.js';
 
 export interface AdminDeps {
   readonly config: Config;
   readonly adb: AdminDb;
+  /** Server mode: where a viewer's SQL runs (as pesquel_viewer over db-uri); none on PGlite. */
+  readonly viewer?: ViewerDb;
   readonly store: AdminStore;
   /** The API's database (for its pool status). */
   readonly apiDb: Db;

@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { AdminDb } from './db/admin-db.js';
 import { PgliteAdminDb } from './db/pglite-admin.js';
 import { PgAdminDb } from './db/pg-admin.js';
+import { viewerDbFor } from './viewer/start.js';
 import { AdminStore } from './store.js';
 import { passwordCheck } from './auth/password.js';
 import { guard } from './auth/guard.js';
@@ -165,6 +166,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
 
 export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
   const adb = adminDb(o);
+  const viewer = await viewerDbFor(o.config, adb, o.logger);
   try {
     const store = new AdminStore(adb);
     const storeProblem = await store.setup();
@@ -173,7 +175,7 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
       (why) => o.logger.warn({ event: 'admin-accounts-unavailable' }, `admin UI: no accounts, only the admin password signs in: ${why}`));
     const password = accounts ? null : await passwordCheck(o.config.adminPassword, store);
     const deps: AdminDeps = {
-      config: o.config, adb, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
+      config: o.config, adb, viewer, store, apiDb: o.db, apiUrl: o.apiUrl, reloadSchema: o.reloadSchema,
       sessions: new Sessions(), limiter: store.available ? new StoredLoginGate(store) : new LoginLimiter(), logger: o.logger,
       accounts, invites: accounts ? new Invites(adb, accounts) : null, owner, password, audit: new AuditLog(adb, () => accounts !== null, o.logger),
       tokenAccount: tokenSignIn(o.config, (message) => o.logger.warn({ event: 'admin-jwks-error', message }, 'admin UI: token keys unavailable')),
@@ -193,10 +195,12 @@ export async function startAdminUi(o: AdminUiOptions): Promise<AdminUi> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
+        await viewer?.close();
         await adb.close();
       },
     };
   } catch (err) {
+    await viewer?.close().catch(() => undefined);
     await adb.close().catch(() => undefined);
     throw err;
   }

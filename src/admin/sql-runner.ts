@@ -1,9 +1,10 @@
 // Runs an SQL editor script statement by statement on one connection: each statement's columns,
 // rows (capped), row count and time; the first error stops the script and reports its position in
 // the script. With "run as", everything runs in one transaction after role and claims are set; a
-// viewer's script runs in a READ ONLY transaction that is always rolled back (readOnlyScript).
+// viewer's script runs in a READ ONLY transaction that is always rolled back (readOnlyScript; on a
+// server inside the viewer's own transaction as pesquel_viewer: viewerScript, admin/viewer/).
 import type { AdminConn } from './db/admin-db.js';
-import { readOnlyStart, refusedReadOnly } from './auth/read-only.js';
+import { applySettings, readOnlyStart, refusedReadOnly } from './auth/read-only.js';
 import { pgErrorBody, type PgErrorBody } from './errors.js';
 import { leavesTransactionOpen, splitStatements } from './sql-split.js';
 
@@ -89,12 +90,32 @@ export const changesSchema = (script: string) =>
  * end the transaction (COMMIT, ROLLBACK, BEGIN, …) or write files (COPY) are refused before running.
  */
 async function readOnlyScript(c: AdminConn, statements: Statements, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
-  const t0 = performance.now();
   await readOnlyStart(c, settings);
   try {
-    const { results, error } = await runStatements(c, statements, { values: [], refuse: refusedReadOnly });
-    return { results, error, notices: ['read-only: your role (viewer) runs SQL in a read-only transaction, rolled back at the end'], ms: performance.now() - t0 };
+    return await readOnlyStatements(c, statements, performance.now());
   } finally {
     await c.query('ROLLBACK').catch(() => undefined);
   }
+}
+
+async function readOnlyStatements(c: AdminConn, statements: Statements, t0: number): Promise<ScriptResult> {
+  const { results, error } = await runStatements(c, statements, { values: [], refuse: refusedReadOnly });
+  return { results, error, notices: ['read-only: your role (viewer) runs SQL in a read-only transaction, rolled back at the end'], ms: performance.now() - t0 };
+}
+
+/**
+ * A viewer's script on a server, in the READ ONLY transaction ViewerDb.run has opened as
+ * pesquel_viewer (and rolls back): the "run as" settings, then each statement as readOnlyScript does.
+ */
+export async function viewerScript(c: AdminConn, script: string, settings: readonly (readonly [string, string])[]): Promise<ScriptResult> {
+  const t0 = performance.now();
+  try {
+    await applySettings(c, settings);
+  } catch (err) {
+    // "Run as" a role the authenticator may not switch to: PostgreSQL's answer, as the script's error.
+    const body = pgErrorBody(err);
+    if (!body) throw err;
+    return { results: [], error: { ...body, statementIndex: 0 }, notices: ['run as: the role could not be set'], ms: performance.now() - t0 };
+  }
+  return readOnlyStatements(c, splitStatements(script), t0);
 }

@@ -49,6 +49,12 @@ const specialWords = new Set(['none', 'default', 'public', 'current_user', 'sess
 
 export const isSpecialRoleName = (role: string) => role === '' || specialWords.has(role.toLowerCase()) || /^pg_/i.test(role);
 
+/**
+ * PeSquel's own roles (`pesquel_viewer`, which reads every row for the admin UI's viewers, and any
+ * later `pesquel_…`): the authenticator may switch to them, but a request never may.
+ */
+export const isInternalRoleName = (role: string) => /^pesquel_/i.test(role);
+
 export class RoleGuard {
   private roles = new Map<string, RoleFacts>();
   private loadedFor: SchemaCache | null | undefined;
@@ -93,6 +99,7 @@ export class RoleGuard {
     }
     let facts = this.roles.get(role);
     if (isSpecialRoleName(role)) throw facts ? deniedRole(role) : unknownRole(role); // pg_database_owner exists
+    if (isInternalRoleName(role)) throw deniedRole(role);
     if (!facts && Date.now() - this.loadedAt > 1000) {
       await this.load();
       facts = this.roles.get(role);

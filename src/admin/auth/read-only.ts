@@ -3,11 +3,21 @@
 // end that transaction or reach the server's files and programs.
 import type { AdminConn } from '../db/admin-db.js';
 
-/** BEGIN READ ONLY, the "run as" settings, and a first query (it fixes the snapshot). */
-export async function readOnlyStart(c: AdminConn, settings: readonly (readonly [string, string])[]): Promise<void> {
+/** BEGIN READ ONLY and a first query (it fixes the snapshot). */
+export async function readOnlyBegin(c: AdminConn): Promise<void> {
   await c.query('BEGIN TRANSACTION READ ONLY');
   await c.query("SELECT set_config('transaction_read_only', 'on', true)");
+}
+
+/** Transaction-local settings: `[['role', 'pesquel_viewer'], ['request.jwt.claims', '{…}']]`. */
+export async function applySettings(c: AdminConn, settings: readonly (readonly [string, string])[]): Promise<void> {
   for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
+}
+
+/** BEGIN READ ONLY, then the "run as" settings. */
+export async function readOnlyStart(c: AdminConn, settings: readonly (readonly [string, string])[]): Promise<void> {
+  await readOnlyBegin(c);
+  await applySettings(c, settings);
 }
 
 const refused: Readonly<Record<string, string>> = {

@@ -1,8 +1,9 @@
 // Admin access to a PostgreSQL server: one small pool of its own (the API's pool stays for the
 // API), which closes connections idle for a few seconds so the admin holds none between clicks.
-// Every value is read as text; a run records its backend pid so cancel can pg_cancel_backend it.
+// Every value is read as text; a run records its backend pid so cancel can pg_cancel_backend it, or
+// (cancelBy 'protocol', for a pool behind pgBouncer) cancels through the protocol's CancelRequest.
 import pg from 'pg';
-import { clientUnusable, connectionLost, guardClient, isServerError } from '../../db/pg-faults.js';
+import { cancelBackend, clientUnusable, connectionLost, guardClient, isServerError } from '../../db/pg-faults.js';
 import type { AdminConn, AdminDb, AdminResult } from './admin-db.js';
 
 const textTypes = { getTypeParser: () => (v: string) => v };
@@ -16,13 +17,22 @@ export interface PgAdminOptions {
   readonly max?: number;
   readonly idleMs?: number;
   readonly onError?: (message: string) => void;
+  /** Shown in pg_stat_activity (default `pesquel-admin`). */
+  readonly applicationName?: string;
+  /**
+   * How cancel() reaches a run: `pid` (pg_cancel_backend from another connection of this pool) or
+   * `protocol` (a CancelRequest with the run's key: no privilege needed, and pgBouncer forwards it).
+   */
+  readonly cancelBy?: 'pid' | 'protocol';
 }
 
 export class PgAdminDb implements AdminDb {
   readonly kind = 'postgres' as const;
   readonly canCancel = true;
   private readonly pool: pg.Pool;
-  private readonly runs = new Map<string, number>();
+  /** Each registered run's canceller. */
+  private readonly runs = new Map<string, () => Promise<boolean>>();
+  private readonly cancelBy: 'pid' | 'protocol';
   private readonly pids = new Set<number>();
   private readonly max: number;
   /** Clients checked out by use() (the pool reports errors of idle ones itself). */
@@ -30,13 +40,14 @@ export class PgAdminDb implements AdminDb {
 
   constructor(opts: PgAdminOptions) {
     this.max = opts.max ?? 3;
+    this.cancelBy = opts.cancelBy ?? 'pid';
     this.pool = new pg.Pool({
       connectionString: opts.uri,
       max: this.max,
       idleTimeoutMillis: opts.idleMs ?? 5_000,
       connectionTimeoutMillis: 10_000,
       allowExitOnIdle: true,
-      application_name: 'pesquel-admin',
+      application_name: opts.applicationName ?? 'pesquel-admin',
       types: textTypes,
     });
     this.pool.on('error', (err) => opts.onError?.(err.message));
@@ -64,14 +75,18 @@ export class PgAdminDb implements AdminDb {
     };
   }
 
-  async use<T>(fn: (c: AdminConn) => Promise<T>): Promise<T> {
+  use<T>(fn: (c: AdminConn) => Promise<T>): Promise<T> {
+    return this.withClient((c) => fn(c));
+  }
+
+  private async withClient<T>(fn: (c: AdminConn, client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     this.lent.add(client);
     let broken: Error | undefined;
     try {
       const c = this.conn(client);
       try {
-        return await fn(c);
+        return await fn(c, client);
       } finally {
         // Never hand a connection back inside a transaction ('I' = idle, 'T'/'E' = in one).
         if (txStatus(client) !== 'I') await client.query('ROLLBACK').catch(() => undefined);
@@ -90,9 +105,8 @@ export class PgAdminDb implements AdminDb {
   }
 
   run<T>(runId: string, fn: (c: AdminConn) => Promise<T>): Promise<T> {
-    return this.use(async (c) => {
-      const [row] = await c.rows<{ pid: string }>('SELECT pg_backend_pid()::text AS pid');
-      this.runs.set(runId, Number(row?.pid));
+    return this.withClient(async (c, client) => {
+      this.runs.set(runId, this.cancelBy === 'protocol' ? () => cancelBackend(client) : await this.pidCanceller(c));
       try {
         return await fn(c);
       } finally {
@@ -101,10 +115,15 @@ export class PgAdminDb implements AdminDb {
     });
   }
 
+  private async pidCanceller(c: AdminConn): Promise<() => Promise<boolean>> {
+    const [row] = await c.rows<{ pid: string }>('SELECT pg_backend_pid()::text AS pid');
+    const pid = row?.pid ?? '0';
+    return () => this.use(async (o) => (await o.rows<{ ok: string }>('SELECT pg_cancel_backend($1::int)::text AS ok', [pid]))[0]?.ok === 'true');
+  }
+
   async cancel(runId: string): Promise<boolean> {
-    const pid = this.runs.get(runId);
-    if (pid === undefined) return false;
-    return this.use(async (c) => (await c.rows<{ ok: string }>('SELECT pg_cancel_backend($1::int)::text AS ok', [String(pid)]))[0]?.ok === 'true');
+    const cancel = this.runs.get(runId);
+    return cancel ? cancel() : false;
   }
 
   ownPids(): readonly number[] {
