@@ -257,7 +257,8 @@ for (const kind of adminKinds()) {
     describe('roles and security', () => {
       it('lists roles with memberships and tables with RLS', async () => {
         const roles = await f.client.call<Json[]>('GET', '/api/security/roles');
-        assert.deepEqual(roles.find((r) => r.name === 'authenticator')?.member_of, ['api_anon', 'api_user']);
+        // On a server the admin UI grants pesquel_viewer (its viewers' SQL role) to the authenticator.
+        assert.deepEqual(roles.find((r) => r.name === 'authenticator')?.member_of, ['api_anon', 'api_user', ...(kind === 'postgres' ? ['pesquel_viewer'] : [])]);
         const tables = await f.client.call<Json[]>('GET', '/api/security/tables?schema=api');
         assert.equal(tables.find((t) => t.name === 'todos')?.rls_enabled, 't');
       });
