@@ -66,7 +66,7 @@ describe('pesquel setup', { skip: !posix && 'the docker stand-in is a POSIX exec
       '.gitignore', 'authenticator_password.txt', 'authenticator_scram.txt', 'jwt_secret.txt',
       'pesquel_admin_db_uri.txt', 'pesquel_admin_password.txt', 'pesquel_db_listen_uri.txt', 'pesquel_db_uri.txt', 'pgadmin_email.txt',
       'pgadmin_password.txt', 'pgadmin_servers.json', 'pgbouncer_userlist.txt', 'postgres_db.txt',
-      'postgres_password.txt', 'postgres_user.txt', 'traefik_dashboard_password.txt', 'traefik_users.txt',
+      'postgres_password.txt', 'postgres_user.txt', 'setup.json', 'traefik_dashboard_password.txt', 'traefik_users.txt',
     ]);
     for (const [name, f] of files) assert.equal(f.mode, 0o600, `${name} is 0600`);
     assert.equal(statSync(join(stack, 'secrets')).mode & 0o777, 0o700);
@@ -164,12 +164,13 @@ describe('pesquel setup options', { skip: !posix && 'the docker stand-in is a PO
     assert.equal(readFileSync(join(stack, 'secrets', 'pgadmin_email.txt'), 'utf8'), 'admin@theddt.localhost');
   });
 
-  it('--monitoring and --backups layer their compose files and profile on the stack', async () => {
+  it('--monitoring and --backups layer their compose files and profile on the stack (pgAdmin is remembered)', async () => {
     fake.clear();
     const r = await runCli(['setup', '--monitoring', '--backups', '--no-pull'], { cwd: stack, path: [fake.dir] });
     assert.equal(r.code, 0, r.stderr);
     const up = fake.calls().map((c) => c.argv.join(' ')).find((c) => c.endsWith('up --detach --remove-orphans')) ?? '';
-    assert.match(up, /--file \S+docker-compose\.yml --file \S+monitoring\/docker-compose\.monitoring\.yml --file \S+backup\/docker-compose\.backup\.yml --profile monitoring up/);
+    assert.match(up, /--file \S+docker-compose\.yml --file \S+monitoring\/docker-compose\.monitoring\.yml --file \S+backup\/docker-compose\.backup\.yml --profile pgadmin --profile monitoring up/);
+    assert.match(r.stdout, /^Remembered from secrets\/setup\.json: --domain theddt\.localhost --api-db pgbouncer --pgadmin --http-port 8080 --postgres-port 15432 \(a flag overrides each\)\.$/m);
   });
 
   it('prints the exact hosts-file lines for a domain that does not resolve, and continues', async () => {
@@ -185,7 +186,8 @@ describe('pesquel setup options', { skip: !posix && 'the docker stand-in is a PO
     const starting = HEALTHY.replace(/"Health":"healthy"/g, '"Health":"starting"');
     fake.script([{ match: ' ps --all --format json$', responses: [{ stdout: starting }, { stdout: starting }, { stdout: HEALTHY }] }]);
     fake.clear();
-    const r = await runCli(['setup', '--no-pull'], { cwd: stack, path: [fake.dir] });
+    // The --no-… forms turn off what earlier tests left remembered (the compose command lines stay short).
+    const r = await runCli(['setup', '--no-pull', '--no-monitoring', '--no-backups', '--no-pgadmin'], { cwd: stack, path: [fake.dir] });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(fake.commands().filter((c) => c === 'compose ps --all --format json').length, 4);
   });

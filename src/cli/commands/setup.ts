@@ -1,22 +1,24 @@
 // `pesquel setup`: generates the secrets, then creates or updates the Docker Compose stack
 // (PostgreSQL 17, pgBouncer, PeSquel, Traefik, optional pgAdmin) and waits until it is healthy.
-// Idempotent: a second run keeps data and secrets and only converges what differs.
+// Idempotent: a second run keeps data, secrets and the recorded choices (secrets/setup.json), and only
+// converges what differs.
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError } from '../cli-error.js';
 import { composeCapture, composeStep, ensureNetwork, NETWORK, stackVariables } from '../stack/compose.js';
-import type { ApiDbRoute, Stack, StackSettings } from '../stack/compose.js';
+import type { Stack, StackSettings } from '../stack/compose.js';
 import { servicesToRestart } from '../stack/consumers.js';
 import { writeDerivedFiles } from '../stack/derived.js';
 import { checkDocker } from '../stack/docker.js';
-import { DEFAULT_DOMAIN, hostsFileLines, hostsFilePath, parseDomain, systemResolver, unresolvedHosts } from '../stack/domain.js';
+import { DEFAULT_DOMAIN, hostsFileLines, hostsFilePath, systemResolver, unresolvedHosts } from '../stack/domain.js';
 import { ensurePrivateDir } from '../stack/files.js';
 import { isReady, parsePs, waitHealthy } from '../stack/health.js';
-import { parseOrExplain, portOption, secondsOption, stackDirOption } from '../stack/options.js';
+import { parseOrExplain, secondsOption, stackDirOption } from '../stack/options.js';
 import { composeFilePath, overlayPaths, secretsDir } from '../stack/paths.js';
 import { credentialLines, summaryLines } from '../stack/report.js';
 import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
-import { tlsSettings } from '../stack/tls.js';
+import { choiceLines, chooseSetup } from '../stack/setup-choices.js';
+import { readSetupRecord, SETUP_RECORD_FILE, writeSetupRecord } from '../stack/setup-record.js';
 import { prepareHttps } from '../stack/tls-setup.js';
 import { pitrSettings } from '../stack/pitr.js';
 import { PITR_USAGE, pitrStackSteps, preparePitr } from '../stack/pitr-setup.js';
@@ -29,25 +31,28 @@ const usage = `Usage: pesquel setup [options]
 
 Generates ./secrets (never overwriting a file), creates the '${NETWORK}' Docker network, pulls and builds
 the images, starts PostgreSQL 17, pgBouncer, PeSquel and Traefik with Docker Compose, and waits
-until every service is healthy. Safe to run again: data and secrets are kept.
+until every service is healthy. Safe to run again: data and secrets are kept, and so is every choice
+marked (remembered) below: recorded in secrets/${SETUP_RECORD_FILE}, a flag overrides it.
 
 Options:
   --domain <name>        Domain of the URLs (default ${DEFAULT_DOMAIN}: api., admin., traefik.,
-                         pgadmin. subdomains). Prints hosts-file lines if it does not resolve.
-  --api-db <route>       Where the API sends queries: postgres (direct, default) or pgbouncer.
-  --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin').
+                         pgadmin. subdomains). Prints hosts-file lines if it does not resolve. (remembered)
+  --api-db <route>       Where the API sends queries: postgres (direct, default) or pgbouncer. (remembered)
+  --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin'). (remembered; --no-pgadmin)
   --monitoring           Also start Prometheus, Grafana and the exporters (deploy/monitoring/).
-  --backups              Also start the scheduled backup service (deploy/backup/).
-  --http-port <port>     Host port Traefik listens on (default 80).
+                         (remembered; --no-monitoring)
+  --backups              Also start the scheduled backup service (deploy/backup/). (remembered; --no-backups)
+  --http-port <port>     Host port Traefik listens on (default 80). (remembered)
   --acme-email <address> Serve HTTPS with Let's Encrypt certificates (HTTP redirects to HTTPS, HSTS).
-  --acme-staging         Use Let's Encrypt's staging CA (untrusted certificates, for trying out).
+  --acme-staging         Use Let's Encrypt's staging CA (untrusted certificates, for trying out);
+                         --no-acme-staging goes back to trusted certificates.
   --acme-challenge <c>   http (HTTP-01 on port 80, default) or tls-alpn (TLS-ALPN-01 on port 443).
   --tls <mode>           off (plain HTTP, the default), acme (needs --acme-email) or self-signed
                          (a local CA and certificate in ./certificates, made once; setup prints
-                         how to trust the CA).
-  --https-port <port>    Host port of HTTPS (default 443).
+                         how to trust the CA). The mode and the --acme-* settings are (remembered).
+  --https-port <port>    Host port of HTTPS (default 443). (remembered)
 ${PITR_USAGE}
-  --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432).
+  --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432). (remembered)
   --api-instances <n>    Run n PeSquel containers behind Traefik (1-${MAX_API_INSTANCES}, default 1; remembered).
   --pg-replicas <m>      Add m streaming replicas of PostgreSQL for reads (0-${MAX_PG_REPLICAS}, default 0;
                          remembered).
@@ -67,13 +72,17 @@ function parse(args: string[]) {
     options: {
       domain: { type: 'string' },
       'api-db': { type: 'string' },
-      pgadmin: { type: 'boolean', default: false },
-      monitoring: { type: 'boolean', default: false },
-      backups: { type: 'boolean', default: false },
+      pgadmin: { type: 'boolean' },
+      'no-pgadmin': { type: 'boolean' },
+      monitoring: { type: 'boolean' },
+      'no-monitoring': { type: 'boolean' },
+      backups: { type: 'boolean' },
+      'no-backups': { type: 'boolean' },
       'http-port': { type: 'string' },
       tls: { type: 'string' },
       'acme-email': { type: 'string' },
       'acme-staging': { type: 'boolean' },
+      'no-acme-staging': { type: 'boolean' },
       'acme-challenge': { type: 'string' },
       'https-port': { type: 'string' },
       pitr: { type: 'boolean' },
@@ -89,11 +98,6 @@ function parse(args: string[]) {
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values, 'setup');
-}
-
-function apiDbOption(value: string | undefined): ApiDbRoute {
-  if (value === undefined || value === 'pgbouncer' || value === 'postgres') return value ?? 'postgres';
-  throw new CliError(`--api-db must be 'pgbouncer' or 'postgres', not '${value}'.`, 2);
 }
 
 /** The uid:gid that can read the owner-only secrets inside the containers (none needed on Windows). */
@@ -116,15 +120,14 @@ export async function run(args: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const domain = parseDomain(o.domain ?? DEFAULT_DOMAIN);
-  const apiDb = apiDbOption(o['api-db']);
-  const httpPort = portOption('http-port', o['http-port'], 80);
-  const tls = tlsSettings(o, domain);
-  if (tls.mode === 'off' && o['https-port'] !== undefined) throw new CliError('--https-port needs HTTPS: --acme-email <address> or --tls self-signed.', 2);
-  const httpsPort = tls.mode === 'off' ? undefined : portOption('https-port', o['https-port'], 443);
-  const postgresPort = portOption('postgres-port', o['postgres-port'], 5432);
-  const timeoutMs = secondsOption('timeout', o.timeout, 180) * 1000;
   const stackDir = stackDirOption(o.dir);
+  const dir = secretsDir(stackDir);
+  const recorded = readSetupRecord(dir);
+  const chosen = chooseSetup(o, recorded);
+  const choices = chosen.choices;
+  const { domain, tls, apiDb, httpPort, postgresPort } = choices;
+  const httpsPort = tls.mode === 'off' ? undefined : choices.httpsPort;
+  const timeoutMs = secondsOption('timeout', o.timeout, 180) * 1000;
   const scaleFlags = {
     apiInstances: countOption('api-instances', o['api-instances'], 1, MAX_API_INSTANCES),
     pgReplicas: countOption('pg-replicas', o['pg-replicas'], 0, MAX_PG_REPLICAS),
@@ -132,6 +135,7 @@ export async function run(args: string[]): Promise<number> {
 
   const docker = await checkDocker(process.env);
   console.log(`Docker is running (Compose ${docker.composeVersion}${docker.rootless ? ', rootless' : ''}).`);
+  for (const line of choiceLines(`secrets/${SETUP_RECORD_FILE}`, chosen, recorded)) console.log(line);
 
   const missing = await unresolvedHosts(domain, systemResolver());
   if (missing.length > 0 && tls.mode === 'acme') {
@@ -142,8 +146,8 @@ export async function run(args: string[]): Promise<number> {
     console.log('Continuing: the stack starts anyway, the URLs work once the names resolve.');
   }
 
-  const dir = secretsDir(stackDir);
   ensurePrivateDir(dir);
+  writeSetupRecord(dir, choices);
   const secrets = ensurePrimarySecrets(dir, { domain });
   const derived = writeDerivedFiles(dir, readPrimaryValues(dir));
   console.log(`Secrets in ${dir}: ${secrets.created.length} created, ${secrets.kept.length} kept${derived.length > 0 ? `, ${derived.length} derived files updated` : ''}.`);
@@ -161,8 +165,8 @@ export async function run(args: string[]): Promise<number> {
   const settings: StackSettings = { stackDir, domain, apiDb, httpPort, httpsPort, postgresPort, owner: secretsOwner(dir, docker.rootless), scale };
   const stack: Stack = {
     composeFile: composeFilePath(),
-    overlays: [...https.overlays, ...pitr.overlays, ...scaled.overlays, ...overlayPaths({ monitoring: o.monitoring, backups: o.backups })],
-    profiles: [...(o.pgadmin ? ['pgadmin'] : []), ...(o.monitoring ? ['monitoring'] : [])],
+    overlays: [...https.overlays, ...pitr.overlays, ...scaled.overlays, ...overlayPaths(choices)],
+    profiles: [...(choices.pgadmin ? ['pgadmin'] : []), ...(choices.monitoring ? ['monitoring'] : [])],
     env: { ...process.env, ...stackVariables(settings), ...pitr.variables },
   };
   console.log(`Docker network '${NETWORK}': ${await ensureNetwork(stack.env)}.`);
@@ -183,11 +187,11 @@ export async function run(args: string[]): Promise<number> {
   if ((https.restartTraefik || scaled.restartTraefik) && running.includes('traefik') && !restart.includes('traefik')) restart.push('traefik');
   if (restart.length > 0) await composeStep(stack, ['restart', ...restart], 'Restarting services with new secrets');
 
-  const services = ['postgres', 'pgbouncer', 'pesquel', 'traefik', ...scaled.services, ...(o.pgadmin ? ['pgadmin'] : [])];
+  const services = ['postgres', 'pgbouncer', 'pesquel', 'traefik', ...scaled.services, ...(choices.pgadmin ? ['pgadmin'] : [])];
   console.log(`Waiting for ${services.join(', ')} to be healthy...`);
   await waitHealthy(list, services, wait);
 
-  const report = { domain, httpPort, httpsPort, postgresPort, apiDb, pgadmin: o.pgadmin, secretsDir: dir };
+  const report = { domain, httpPort, httpsPort, postgresPort, apiDb, pgadmin: choices.pgadmin, secretsDir: dir };
   for (const line of summaryLines(report)) console.log(line);
   if (o['show-credentials']) for (const line of credentialLines(dir)) console.log(line);
   return 0;

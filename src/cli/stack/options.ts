@@ -9,6 +9,11 @@ export function portOption(name: string, value: string | undefined, fallback: nu
   return n;
 }
 
+/** A port given as a flag, or undefined when the flag is absent (the caller picks the fallback). */
+export function optionalPort(name: string, value: string | undefined): number | undefined {
+  return value === undefined ? undefined : portOption(name, value, 0);
+}
+
 export function secondsOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);

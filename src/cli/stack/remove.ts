@@ -7,6 +7,7 @@ import { DERIVED_FILES, SECRETS_GITIGNORE } from './derived.js';
 import { execCapture, firstLine } from './exec.js';
 import { REPLICATION_FILES } from './replication.js';
 import { SCALE_FILE } from './scale.js';
+import { SETUP_RECORD_FILE } from './setup-record.js';
 import { PRIMARY_SECRETS } from './secrets.js';
 
 /**
@@ -15,7 +16,7 @@ import { PRIMARY_SECRETS } from './secrets.js';
  * the stack (its volume is not part of the main compose file, S3 is elsewhere).
  */
 export const SETUP_FILES: readonly string[] = [
-  ...PRIMARY_SECRETS.map((s) => s.file), ...DERIVED_FILES, ...REPLICATION_FILES, SCALE_FILE, SECRETS_GITIGNORE,
+  ...PRIMARY_SECRETS.map((s) => s.file), ...DERIVED_FILES, ...REPLICATION_FILES, SCALE_FILE, SETUP_RECORD_FILE, SECRETS_GITIGNORE,
 ];
 
 /** Deletes setup's files; removes the folder when nothing else is left. Returns how many it deleted. */
