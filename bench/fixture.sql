@@ -47,6 +47,17 @@ CREATE POLICY activity_all ON api.activity FOR ALL TO api_anon, api_user USING (
 GRANT SELECT ON api.owners, api.comments TO api_anon, api_user;
 GRANT SELECT, INSERT, UPDATE ON api.activity TO api_anon, api_user;
 
+-- The nested-insert scenarios (post-nested, bench/nested-insert.ts) write purchases with their items: an
+-- existing history, analyzed, as a real database has. Into an empty, never-analyzed table every pooled
+-- connection plans its foreign-key check (purchase_items → purchases) as a sequential scan and keeps
+-- that cached plan until the statistics change, so each insert got slower as the table grew (ten scans
+-- of the whole table per order) and the cell measured the age of the table, not PeSquel.
+INSERT INTO api.purchases (title, created_at)
+SELECT 'fixture purchase ' || i, timestamptz '2026-01-01 00:00:00+00' - make_interval(mins => i)
+FROM generate_series(1, __TODOS__ / 10) i;
+INSERT INTO api.purchase_items (purchase_id, sku, qty)
+SELECT p.id, 'sku-' || k, 1 + k FROM api.purchases p, generate_series(0, 9) k;
+
 -- The RPC scenario: a small aggregate over one owner's todos.
 CREATE FUNCTION api.owner_summary(owner int) RETURNS TABLE (open bigint, done bigint)
 LANGUAGE sql STABLE AS $$
