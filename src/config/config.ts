@@ -29,9 +29,13 @@ export interface Config {
   readonly dbPool: number;
   readonly dbPoolAcquisitionTimeout: number;
   readonly dbPoolMaxIdletime: number;
+  readonly dbPoolMaxLifetime: number;
+  readonly dbPoolAutomaticRecovery: boolean;
   readonly dbPreparedStatements: boolean;
   readonly dbChannel: string;
   readonly dbChannelEnabled: boolean;
+  readonly dbConfig: boolean;
+  readonly dbPreConfig: string | null;
   readonly dbTxEnd: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
   readonly dbHoistedTxSettings: readonly string[] | null;
   readonly dbAggregatesEnabled: boolean;
@@ -63,6 +67,9 @@ export interface Config {
   readonly authTrustProxy: boolean;
   readonly serverHost: string;
   readonly serverPort: number;
+  readonly serverUnixSocket: string | null;
+  /** server-unix-socket-mode as given (octal text, validated); socketMode() in listen-target.ts reads it. */
+  readonly serverUnixSocketMode: string;
   /** A number or 'auto' (one per core); read by src/http/workers/count.ts. */
   readonly serverWorkers: string;
   readonly serverCorsAllowedOrigins: readonly string[] | null;
@@ -82,11 +89,13 @@ export interface Config {
   readonly adminJwtClaim: string | null;
   readonly openapiMode: 'follow-privileges' | 'ignore-privileges' | 'disabled';
   readonly openapiServerProxyUri: string | null;
+  readonly openapiSecurityActive: boolean;
   readonly migrationsDir: string;
   readonly backupDir: string;
   readonly backupKeep: number;
   readonly backupMaxAgeDays: number;
   readonly logLevel: 'crit' | 'error' | 'warn' | 'info' | 'debug';
+  readonly logQuery: 'disabled' | 'main-query';
   /** app.settings.* from the config file or env, passed to each request as settings. */
   readonly appSettings: Readonly<Record<string, string>>;
   /** One line per PGRST_* / PESQUEL_* variable that names no option; the CLI logs them at start. */
@@ -233,6 +242,9 @@ function validate(c: Config): Config {
   validateAuth(c);
   if (c.serverMaxBodyTotalBytes < c.serverMaxBodyBytes) {
     throw new ConfigError('server-max-body-total-bytes', `must be at least server-max-body-bytes (${c.serverMaxBodyBytes}): a body between the two could never be accepted`);
+  }
+  if (!/^[0-7]{3,4}$/.test(c.serverUnixSocketMode) || parseInt(c.serverUnixSocketMode, 8) < 0o600 || parseInt(c.serverUnixSocketMode, 8) > 0o777) {
+    throw new ConfigError('server-unix-socket-mode', `expected an octal mode between 600 and 777, got '${c.serverUnixSocketMode}'`);
   }
   if (!/^\.|^$/.test(c.jwtRoleClaimKey)) {
     throw new ConfigError('jwt-role-claim-key', `expected a JSPath such as .role, got '${c.jwtRoleClaimKey}'`);

@@ -18,6 +18,12 @@ export interface PostgresOptions {
   readonly poolSize: number;
   readonly acquisitionTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /**
+   * db-pool-max-lifetime: a connection this old is closed when it next returns to the pool (or at
+   * once when idle) and replaced. PostgreSQL caches plans per session (a foreign-key check planned
+   * while a table was empty keeps seq-scanning it), so recycling bounds how long a stale one lives.
+   */
+  readonly maxLifetimeSeconds?: number;
   readonly applicationName?: string;
   /** db-prepared-statements (default true): the API's statements are prepared per connection. */
   readonly preparedStatements?: boolean;
@@ -90,6 +96,7 @@ export class PostgresDb implements Db {
       max: opts.poolSize,
       connectionTimeoutMillis: opts.acquisitionTimeoutMs,
       idleTimeoutMillis: opts.idleTimeoutMs,
+      maxLifetimeSeconds: opts.maxLifetimeSeconds ?? 0,
       application_name: opts.applicationName ?? 'pesquel',
       types,
     });

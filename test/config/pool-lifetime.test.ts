@@ -1,0 +1,60 @@
+// db-pool-max-lifetime on PostgreSQL: with a 1 s lifetime the API's connections are replaced while
+// requests keep coming (their backend pids change), and no request fails meanwhile.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/config.js';
+import { initScripts } from '../../src/db/init.js';
+import { startPesquel, type Running } from '../../src/http/main.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
+import { until } from '../helpers/until.js';
+
+const password = 'authenticator-lifetime-test';
+
+describe('db-pool-max-lifetime (postgres)', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
+  let server: PgServer;
+  let running: Running | undefined;
+  const superSql = async (text: string) => {
+    const c = new pg.Client({ connectionString: server.superUrl });
+    await c.connect();
+    try { await c.query(text); } finally { await c.end(); }
+  };
+
+  before(async () => {
+    server = await startPostgres();
+    for (const s of initScripts()) await superSql(s.sql);
+    await superSql(`ALTER ROLE authenticator PASSWORD '${password}'`);
+    await superSql(`CREATE FUNCTION api.backend_pid() RETURNS int LANGUAGE sql STABLE AS 'SELECT pg_backend_pid()';
+      GRANT EXECUTE ON FUNCTION api.backend_pid() TO api_anon`);
+    const config = loadConfig({ flags: {
+      'db-uri': server.url('authenticator', password), 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0',
+      'admin-ui-port': '0', 'db-pool': '2', 'db-pool-max-lifetime': '1', 'log-level': 'crit',
+    } });
+    assert.equal(config.dbPoolMaxLifetime, 1);
+    running = await startPesquel(config, { logger: createLogger('crit') });
+  });
+  after(async () => {
+    await running?.close();
+    await server?.stop();
+  });
+
+  it('replaces connections older than the lifetime without failing a request', async () => {
+    const pids = new Set<number>();
+    const statuses: number[] = [];
+    await until('three different backends to serve requests', async () => {
+      const r = await fetch(`${running!.apiUrl}/rpc/backend_pid`);
+      statuses.push(r.status);
+      assert.equal(r.status, 200, await r.clone().text());
+      pids.add((await r.json()) as number);
+      return pids.size >= 3 ? true : undefined;
+    }, 30_000, 100);
+    assert.ok(statuses.every((s) => s === 200), `statuses: ${[...new Set(statuses)].join(', ')}`);
+    assert.ok(running!.db.poolStats().total <= 2);
+  });
+
+  it('defaults to 1800 seconds, as PostgREST', () => {
+    assert.equal(loadConfig({}).dbPoolMaxLifetime, 1800);
+    assert.throws(() => loadConfig({ flags: { 'db-pool-max-lifetime': '0' } }), /db-pool-max-lifetime/);
+  });
+});
