@@ -32,27 +32,29 @@ const usage = `Usage: pesquel setup [options]
 Generates ./secrets (never overwriting a file), creates the '${NETWORK}' Docker network, pulls and builds
 the images, starts PostgreSQL 17, pgBouncer, PeSquel and Traefik with Docker Compose, and waits
 until every service is healthy. Safe to run again: data and secrets are kept, and so is every choice
-marked (remembered) below: recorded in secrets/${SETUP_RECORD_FILE}, a flag overrides it.
+marked "remembered" (recorded in secrets/${SETUP_RECORD_FILE}; a flag overrides it, --no-… turns one off).
 
 Options:
   --domain <name>        Domain of the URLs (default ${DEFAULT_DOMAIN}: api., admin., traefik.,
-                         pgadmin. subdomains). Prints hosts-file lines if it does not resolve. (remembered)
-  --api-db <route>       Where the API sends queries: postgres (direct, default) or pgbouncer. (remembered)
-  --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin'). (remembered; --no-pgadmin)
-  --monitoring           Also start Prometheus, Grafana and the exporters (deploy/monitoring/).
-                         (remembered; --no-monitoring)
-  --backups              Also start the scheduled backup service (deploy/backup/). (remembered; --no-backups)
-  --http-port <port>     Host port Traefik listens on (default 80). (remembered)
+                         pgadmin. subdomains; remembered). Prints hosts-file lines if it does not resolve.
+  --api-db <route>       Where the API sends queries: postgres (direct, default) or pgbouncer
+                         (remembered).
+  --pgadmin              Also start pgAdmin 4 (compose profile 'pgadmin'; remembered, --no-pgadmin).
+  --monitoring           Also start Prometheus, Grafana and the exporters (deploy/monitoring/;
+                         remembered, --no-monitoring).
+  --backups              Also start the scheduled backup service (deploy/backup/; remembered,
+                         --no-backups).
+  --http-port <port>     Host port Traefik listens on (default 80; remembered).
   --acme-email <address> Serve HTTPS with Let's Encrypt certificates (HTTP redirects to HTTPS, HSTS).
   --acme-staging         Use Let's Encrypt's staging CA (untrusted certificates, for trying out);
                          --no-acme-staging goes back to trusted certificates.
   --acme-challenge <c>   http (HTTP-01 on port 80, default) or tls-alpn (TLS-ALPN-01 on port 443).
   --tls <mode>           off (plain HTTP, the default), acme (needs --acme-email) or self-signed
                          (a local CA and certificate in ./certificates, made once; setup prints
-                         how to trust the CA). The mode and the --acme-* settings are (remembered).
-  --https-port <port>    Host port of HTTPS (default 443). (remembered)
+                         how to trust the CA). The mode and the --acme-* settings are remembered.
+  --https-port <port>    Host port of HTTPS (default 443; remembered).
 ${PITR_USAGE}
-  --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432). (remembered)
+  --postgres-port <port> Host port for direct PostgreSQL access on 127.0.0.1 (default 5432; remembered).
   --api-instances <n>    Run n PeSquel containers behind Traefik (1-${MAX_API_INSTANCES}, default 1; remembered).
   --pg-replicas <m>      Add m streaming replicas of PostgreSQL for reads (0-${MAX_PG_REPLICAS}, default 0;
                          remembered).
