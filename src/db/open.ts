@@ -47,7 +47,7 @@ function openReplica(config: Config, uri: string, name: string, onEvent?: (e: Db
   const db = postgresDb(config, uri, (e) => {
     // A pooled connection to it broke (restart, shutdown): no reads until a check passes again.
     if (e.type === 'connection-error') health.markDown(e.message);
-    onEvent?.(e.type === 'connection-error' ? { ...e, message: `${name}: ${e.message}` } : e);
+    onEvent?.(e.type === 'connection-error' ? { ...e, message: `${name}: ${e.message}`, replica: name } : e);
   }, true);
   return { name, address: uriAddress(uri), db, health };
 }

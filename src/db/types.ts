@@ -79,7 +79,8 @@ export interface PoolStats {
 
 export type DbEvent =
   | { readonly type: 'pool-timeout' }
-  | { readonly type: 'connection-error'; readonly message: string }
+  /** `replica`: the read replica whose connection it was (db-replica-uris); absent for the primary. */
+  | { readonly type: 'connection-error'; readonly message: string; readonly replica?: string }
   /** The LISTEN connection broke (database restart); the backend reconnects by itself. */
   | { readonly type: 'listener-lost'; readonly message: string }
   /** LISTEN works again: notifications sent while it was down were lost, so reload what they would have. */

@@ -25,6 +25,7 @@ import { adminAccounts, resetAdminPassword, startAdminUi, type AdminUi } from '.
 import type { AccountRequest } from '../admin/users/account-actions.js';
 import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
 import { checkPortsFree, explainListenError, portClaims, type PortClaim } from './ports.js';
+import { primaryConnectionLost } from './recovery.js';
 
 export interface Running {
   readonly config: Config;
@@ -57,6 +58,11 @@ export interface StartOptions {
   /** Replaces the authenticator built from the configuration (tests inject their own). */
   readonly authenticate?: Authenticate;
   readonly onRequest?: (e: RequestEvent) => void;
+  /**
+   * db-pool-automatic-recovery = false: called once the primary's connection is lost (recovery.ts);
+   * the caller logs, closes and exits. Unset: nothing happens beyond the usual recovery.
+   */
+  readonly onConnectionLost?: (message: string) => void;
   /** This process's slot (1…N) when it is one of several API workers (workers/worker.ts). */
   readonly worker?: number;
 }
@@ -93,6 +99,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     await checkServerReachable(config);
     db = await openDb(config, (e) => {
       observe(e);
+      if (!config.dbPoolAutomaticRecovery && primaryConnectionLost(e)) opts.onConnectionLost?.(e.message);
       // Notifications sent while LISTEN was down are lost: reload as if one had arrived.
       if (e.type === 'listener-reconnected') onReconnect();
     }, lock);

@@ -15,6 +15,7 @@ import { workerCount } from '../../http/workers/count.js';
 import { slotVariable } from '../../http/workers/messages.js';
 import { startWorkers, WorkerStartError, type Supervisor } from '../../http/workers/primary.js';
 import { runWorker } from '../../http/workers/worker.js';
+import { exitOnConnectionLoss } from '../../http/recovery.js';
 import type { Logger } from '../../observability/logger.js';
 
 export const summary = 'Start the API (embedded PostgreSQL by default, or --db-url)';
@@ -99,11 +100,14 @@ export async function run(args: string[]): Promise<number> {
   }
   if (workers > 1) return runPrimary(config, logger, workers);
   let running: Running;
+  // db-pool-automatic-recovery = false: a lost database connection ends the process with status 1.
+  const loss = config.dbPoolAutomaticRecovery ? null : exitOnConnectionLoss(logger);
   try {
-    running = await startPesquel(config, { logger });
+    running = await startPesquel(config, { logger, onConnectionLost: loss?.onConnectionLost });
   } catch (err) {
     throw new CliError(explainStartError(err, config));
   }
+  loss?.attach(running);
   // Signals are handled from the moment the server runs: the banner is what tells a supervisor
   // (or a test) that it may send SIGTERM, and the admin password is stored after it.
   const exit = new Promise<number>((resolveExit) => {
@@ -129,7 +133,12 @@ export async function run(args: string[]): Promise<number> {
   await running.keepAdminPassword().catch((err: unknown) => {
     process.stderr.write(`warning: the generated admin password could not be stored (${(err as Error).message}); it works until this server stops\n`);
   });
-  return exit;
+  if (loss === null) return exit;
+  return Promise.race([exit, loss.exited.then((code) => {
+    // Nothing may keep a process that lost its database alive (its supervisor restarts it).
+    setTimeout(() => process.exit(code), 5000).unref();
+    return code;
+  })]);
 }
 
 /** `pesquel start --workers N` (N > 1): the primary process, until SIGINT/SIGTERM. */
