@@ -97,6 +97,15 @@ describe('viewer SQL isolation (postgres)', { skip: noPg }, () => {
     assert.deepEqual(await f.api.sql('SELECT count(*)::int AS n FROM public.vi_secret'), [{ n: 2 }]);
   });
 
+  it('leaves no advisory lock or prepared statement on its connections', async () => {
+    const planted = await run("DO $$BEGIN EXECUTE 'PREPARE vi_planted AS SELECT 42'; END$$; SELECT pg_advisory_lock(4242); SELECT 1/0");
+    assert.equal(planted.error?.code, '22012', 'cleaned up after a failed statement too');
+    assert.deepEqual(await f.api.sql("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"), [{ n: 0 }]);
+    for (let i = 0; i < 4; i++) assert.deepEqual((await run('SELECT count(*) FROM pg_prepared_statements WHERE from_sql')).results[0]?.rows, [['0']]);
+    assert.match((await errorOf('DEALLOCATE ALL'))?.message ?? '', /viewer cannot run DEALLOCATE/);
+    assert.match((await errorOf('SAVEPOINT a; RELEASE SAVEPOINT a'))?.message ?? '', /viewer cannot run RELEASE/);
+  });
+
   it("runs an editor's SQL as the admin role", async () => {
     const r = await editor.call<SqlRun>('POST', '/api/sql/run', { sql: 'SELECT current_user' });
     assert.deepEqual(r.results[0]?.rows, [['pesquel_admin_test']]);
@@ -193,11 +202,18 @@ describe('viewer SQL through pgBouncer in transaction mode', { skip: (noPg || !p
     await api?.close();
   });
 
-  it('switches per transaction, leaves nothing on the shared connections, and cancels through the bouncer', async () => {
+  it('switches per transaction, leaves no session state on the shared connections, and cancels through the bouncer', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await viewerDb.run('', (c) => viewerScript(c, 'SELECT current_user, session_user', []));
       assert.deepEqual(r.results[0]?.rows, [['pesquel_viewer', 'authenticator']]);
       assert.equal((await api.fetch('/todos?select=id&limit=1')).status, 200, 'API requests on the same server connections');
+    }
+    // Behind the bouncer the next transaction on that server connection may be the API's.
+    await viewerDb.run('', (c) => viewerScript(c, "DO $$BEGIN EXECUTE 'PREPARE vi_planted AS SELECT 42'; END$$; SELECT pg_advisory_lock(4243)", []));
+    assert.deepEqual(await api.sql("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4243"), [{ n: 0 }]);
+    for (let i = 0; i < 4; i++) {
+      const r = await viewerDb.run('', (c) => viewerScript(c, 'SELECT count(*) FROM pg_prepared_statements WHERE from_sql', []));
+      assert.deepEqual(r.results[0]?.rows, [['0']]);
     }
     const runId = randomUUID();
     const running = viewerDb.run(runId, (c) => viewerScript(c, 'select pg_sleep(30) as bounced_sleep', []));

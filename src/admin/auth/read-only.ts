@@ -1,6 +1,6 @@
 // A viewer's SQL: a READ ONLY transaction whose first snapshot is taken at once (so a later
 // `SET TRANSACTION READ WRITE` fails), and the statements a viewer may not send because they would
-// end that transaction or reach the server's files and programs.
+// end that transaction, reach the server's files and programs or change the connection's state.
 import type { AdminConn } from '../db/admin-db.js';
 
 /** BEGIN READ ONLY and a first query (it fixes the snapshot). */
@@ -24,6 +24,8 @@ const refused: Readonly<Record<string, string>> = {
   BEGIN: 'ends the read-only transaction', START: 'ends the read-only transaction', COMMIT: 'ends the read-only transaction',
   END: 'ends the read-only transaction', ROLLBACK: 'ends the read-only transaction', ABORT: 'ends the read-only transaction',
   PREPARE: 'ends the read-only transaction', COPY: 'reads or writes files on the server',
+  RELEASE: "ends the savepoint the viewer's run rolls back to",
+  DEALLOCATE: "drops the connection's prepared statements (behind pgBouncer, the API's)",
 };
 
 /** Why a viewer may not run a statement of this command (`COMMIT`, …), or null. */

@@ -1,10 +1,12 @@
 // A viewer's SQL on a PostgreSQL server: a small pool of its own logged in as the API's
 // authenticator (db-uri, never a superuser), each run one READ ONLY transaction switched to
-// pesquel_viewer with set_config (transaction-local: fine behind pgBouncer), always rolled back.
+// pesquel_viewer with set_config (transaction-local: fine behind pgBouncer), always rolled back and
+// leaving no session state behind.
 import { PgAdminDb } from '../db/pg-admin.js';
 import type { AdminConn, AdminDb } from '../db/admin-db.js';
 import { AdminError, pgErrorBody } from '../errors.js';
 import { applySettings, readOnlyBegin } from '../auth/read-only.js';
+import { ident, render, sql } from '../../sql/sql.js';
 import { prepareViewerRole, viewerRole } from './viewer-role.js';
 
 export interface ViewerDbOptions {
@@ -16,6 +18,27 @@ export interface ViewerDbOptions {
 }
 
 const unavailable = (why: string) => new AdminError(503, 'viewer-sql-off', why);
+
+/** Set after the role switch: rolling back to it leaves even a failed transaction usable for cleanUp. */
+const savepoint = 'pesquel_viewer_run';
+
+/**
+ * What a viewer's SQL can leave on the session although the transaction rolls back: session-level
+ * advisory locks and statements PREPAREd from a DO block. Behind pgBouncer the next transaction on
+ * that server connection may be an API request (a planted `pesquel_…` statement would run in it),
+ * so both are removed before the ROLLBACK. A failure here drops the connection.
+ */
+async function cleanUp(c: AdminConn): Promise<void> {
+  try {
+    await c.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+    await c.query('SELECT pg_advisory_unlock_all()');
+    const planted = await c.rows<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE from_sql AND prepare_time >= now()');
+    for (const p of planted) await c.query(render(sql`DEALLOCATE ${ident(p.name)}`).text);
+    await c.query('ROLLBACK');
+  } catch (err) {
+    throw new Error(`the viewer's session could not be cleaned up (${(err as Error).message}): its connection is closed`, { cause: err });
+  }
+}
 
 export class ViewerDb {
   private readonly pool: PgAdminDb;
@@ -48,6 +71,7 @@ export class ViewerDb {
       try {
         await readOnlyBegin(c);
         await applySettings(c, [['role', viewerRole]]);
+        await c.query(`SAVEPOINT ${savepoint}`);
       } catch (err) {
         const e = pgErrorBody(err);
         if (!e) throw err;
@@ -57,7 +81,7 @@ export class ViewerDb {
       try {
         return await fn(c);
       } finally {
-        await c.query('ROLLBACK').catch(() => undefined);
+        await cleanUp(c);
       }
     });
   }
