@@ -23,6 +23,7 @@ import { loadCompose, readDeployFile } from './helpers/compose-model.js';
 import type { Service } from './helpers/compose-model.js';
 import { FakeDocker } from './helpers/fake-docker.js';
 import { makeStackDir, removeStackDir } from './helpers/stack-dir.js';
+import { localCaSuite } from './helpers/local-ca.js';
 import { handshake } from './helpers/tls-handshake.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -225,23 +226,16 @@ describe('docker-compose config with the HTTPS overlays', { skip: dockerCompose.
 
 describe('local CA (--tls self-signed)', () => {
   const domain = 'pesquel.localhost';
-  let stack: string;
-  let dir: string;
-  before(async () => {
-    stack = makeStackDir();
-    dir = certificatesDir(stack);
-    assert.deepEqual(await ensureLocalCertificates(dir, domain), { ca: 'created', server: 'created', constrained: true });
-  });
-  after(() => removeStackDir(stack));
-  const file = (name: string): string => readFileSync(join(dir, name), 'utf8');
+  const local = localCaSuite(domain);
+  const file = (name: string): string => readFileSync(join(local.dir, name), 'utf8');
 
   /** Serves HTTPS with the leaf; the client trusts only the generated CA and asks for `servername`. */
   const serve = (servername: string, ca: string | undefined) => handshake(file(LOCAL_FILES.cert), file(LOCAL_FILES.key), { servername, ...(ca === undefined ? {} : { ca }) });
 
   it('keys are owner-only; the leaf names the domain and its subdomains, for servers only, signed by the CA', () => {
     if (posix) {
-      for (const name of [LOCAL_FILES.caKey, LOCAL_FILES.key]) assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, name);
-      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      for (const name of [LOCAL_FILES.caKey, LOCAL_FILES.key]) assert.equal(statSync(join(local.dir, name)).mode & 0o777, 0o600, name);
+      assert.equal(statSync(local.dir).mode & 0o777, 0o700);
     }
     const ca = new X509Certificate(file(LOCAL_FILES.caCert));
     const leaf = new X509Certificate(file(LOCAL_FILES.cert));
@@ -251,7 +245,7 @@ describe('local CA (--tls self-signed)', () => {
     const names = [domain, `*.${domain}`, ...['api', 'admin', 'pgadmin', 'traefik'].map((s) => `${s}.${domain}`)];
     assert.equal(leaf.subjectAltName, names.map((n) => `DNS:${n}`).join(', '));
     assert.deepEqual(leaf.keyUsage, ['1.3.6.1.5.5.7.3.1']);
-    assert.equal(readFileSync(join(dir, LOCAL_FILES.gitignore), 'utf8').trim().split('\n').pop(), '*');
+    assert.equal(readFileSync(join(local.dir, LOCAL_FILES.gitignore), 'utf8').trim().split('\n').pop(), '*');
   });
 
   it('Node\'s TLS client verifies https://api.<domain> against the generated CA alone', async () => {
@@ -271,13 +265,13 @@ describe('local CA (--tls self-signed)', () => {
 
   it('running again keeps every file; near expiry re-issues only the leaf, from the same CA', async () => {
     const names = [LOCAL_FILES.caCert, LOCAL_FILES.caKey, LOCAL_FILES.cert, LOCAL_FILES.key];
-    const snapshot = () => names.map((n) => [file(n), statSync(join(dir, n)).mtimeMs]);
+    const snapshot = () => names.map((n) => [file(n), statSync(join(local.dir, n)).mtimeMs]);
     const before = snapshot();
-    assert.deepEqual(await ensureLocalCertificates(dir, domain), { ca: 'kept', server: 'kept', constrained: true });
+    assert.deepEqual(await ensureLocalCertificates(local.dir, domain), { ca: 'kept', server: 'kept', constrained: true });
     assert.deepEqual(snapshot(), before);
 
     const soon = new Date(Date.now() + 810 * 86_400_000);
-    assert.deepEqual(await ensureLocalCertificates(dir, domain, soon), { ca: 'kept', server: 'renewed', constrained: true });
+    assert.deepEqual(await ensureLocalCertificates(local.dir, domain, soon), { ca: 'kept', server: 'renewed', constrained: true });
     assert.equal(file(LOCAL_FILES.caCert), before[0]?.[0]);
     assert.equal(file(LOCAL_FILES.caKey), before[1]?.[0]);
     assert.notEqual(file(LOCAL_FILES.key), before[3]?.[0], 'a new key for the new certificate');

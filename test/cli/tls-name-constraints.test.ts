@@ -15,6 +15,7 @@ import { permittedDnsNames } from '../../src/cli/stack/tls-constraints.js';
 import { prepareHttps } from '../../src/cli/stack/tls-setup.js';
 import { certificatesDir, LOCAL_FILES } from '../../src/cli/stack/tls.js';
 import { makeStackDir, removeStackDir } from './helpers/stack-dir.js';
+import { localCaSuite } from './helpers/local-ca.js';
 import { handshake } from './helpers/tls-handshake.js';
 
 const crypto = webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.create>[1];
@@ -60,17 +61,10 @@ const chainCheck = (dir: string, leaf: Pem, servername: string) => handshake(lea
 
 describe('local CA name constraints', () => {
   const domain = 'pesquel.localhost';
-  let stack: string;
-  let dir: string;
-  before(async () => {
-    stack = makeStackDir();
-    dir = certificatesDir(stack);
-    assert.deepEqual(await ensureLocalCertificates(dir, domain), { ca: 'created', server: 'created', constrained: true });
-  });
-  after(() => removeStackDir(stack));
+  const local = localCaSuite(domain);
 
   it('the CA carries a critical extension permitting only the domain (its subdomains included) and no IP address', () => {
-    const ca = new x509.X509Certificate(read(dir, LOCAL_FILES.caCert));
+    const ca = new x509.X509Certificate(read(local.dir, LOCAL_FILES.caCert));
     const ext = ca.getExtension('2.5.29.30');
     assert.ok(ext, 'nameConstraints present');
     assert.equal(ext.critical, true);
@@ -80,41 +74,41 @@ describe('local CA name constraints', () => {
   });
 
   it('Node verifies the certificate setup issued for api.<domain> against the CA', async () => {
-    const r = await handshake(read(dir, LOCAL_FILES.cert), read(dir, LOCAL_FILES.key), { servername: `api.${domain}`, ca: read(dir, LOCAL_FILES.caCert) });
+    const r = await handshake(read(local.dir, LOCAL_FILES.cert), read(local.dir, LOCAL_FILES.key), { servername: `api.${domain}`, ca: read(local.dir, LOCAL_FILES.caCert) });
     assert.equal(r.error, undefined, r.message);
     assert.equal(r.authorized, true);
     assert.match(r.body ?? '', /hello over TLS$/);
   });
 
   it('a certificate for another name signed with the same CA key is refused: permitted subtree violation', async () => {
-    const r = await chainCheck(dir, await forgeLeaf(dir, [{ type: 'dns', value: 'example.com' }]), 'example.com');
+    const r = await chainCheck(local.dir, await forgeLeaf(local.dir, [{ type: 'dns', value: 'example.com' }]), 'example.com');
     assert.equal(r.authorized, false);
     assert.match(r.message ?? '', /permitted subtree violation/);
   });
 
   it('so is one for a look-alike name (suffix without the dot) and one naming an IP address', async () => {
-    const lookAlike = await chainCheck(dir, await forgeLeaf(dir, [{ type: 'dns', value: `evil${domain}` }]), `evil${domain}`);
+    const lookAlike = await chainCheck(local.dir, await forgeLeaf(local.dir, [{ type: 'dns', value: `evil${domain}` }]), `evil${domain}`);
     assert.match(lookAlike.message ?? '', /permitted subtree violation/);
-    const ip = await chainCheck(dir, await forgeLeaf(dir, [{ type: 'ip', value: '127.0.0.1' }]), 'localhost');
+    const ip = await chainCheck(local.dir, await forgeLeaf(local.dir, [{ type: 'ip', value: '127.0.0.1' }]), 'localhost');
     assert.match(ip.message ?? '', /excluded subtree violation/);
   });
 
   it('a forged subdomain is within the constraint (the check is by name, not by who signed)', async () => {
-    const r = await chainCheck(dir, await forgeLeaf(dir, [{ type: 'dns', value: `db.${domain}` }]), `db.${domain}`);
+    const r = await chainCheck(local.dir, await forgeLeaf(local.dir, [{ type: 'dns', value: `db.${domain}` }]), `db.${domain}`);
     assert.equal(r.error, undefined, r.message);
   });
 
   it('another domain gets a new CA constrained to it, and setup says to trust it', async () => {
-    const oldCa = read(dir, LOCAL_FILES.caCert);
-    const step = await prepareHttps({ stackDir: stack, domain: 'theddt.localhost', tls: { mode: 'self-signed' }, httpsPort: 443, env: process.env });
-    assert.notEqual(read(dir, LOCAL_FILES.caCert), oldCa);
+    const oldCa = read(local.dir, LOCAL_FILES.caCert);
+    const step = await prepareHttps({ stackDir: local.stack, domain: 'theddt.localhost', tls: { mode: 'self-signed' }, httpsPort: 443, env: process.env });
+    assert.notEqual(read(local.dir, LOCAL_FILES.caCert), oldCa);
     assert.match(step.lines.join('\n'), /Local CA replaced, certificate for theddt\.localhost .* renewed/);
     assert.match(step.lines.join('\n'), /new one signs only theddt\.localhost[\s\S]*Browsers warn until/);
-    const ca = new x509.X509Certificate(read(dir, LOCAL_FILES.caCert));
+    const ca = new x509.X509Certificate(read(local.dir, LOCAL_FILES.caCert));
     assert.deepEqual(permittedDnsNames(new Uint8Array(ca.rawData)), ['theddt.localhost']);
-    const r = await handshake(read(dir, LOCAL_FILES.cert), read(dir, LOCAL_FILES.key), { servername: 'api.theddt.localhost', ca: read(dir, LOCAL_FILES.caCert) });
+    const r = await handshake(read(local.dir, LOCAL_FILES.cert), read(local.dir, LOCAL_FILES.key), { servername: 'api.theddt.localhost', ca: read(local.dir, LOCAL_FILES.caCert) });
     assert.equal(r.authorized, true, r.message);
-    assert.deepEqual(await ensureLocalCertificates(dir, 'theddt.localhost'), { ca: 'kept', server: 'kept', constrained: true });
+    assert.deepEqual(await ensureLocalCertificates(local.dir, 'theddt.localhost'), { ca: 'kept', server: 'kept', constrained: true });
   });
 });
 
