@@ -26,11 +26,13 @@ import type { AccountRequest } from '../admin/users/account-actions.js';
 import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
 import { checkPortsFree, explainListenError, portClaims, type PortClaim } from './ports.js';
 import { primaryConnectionLost } from './recovery.js';
+import { clearStaleSocket, listenUnix, socketMode } from './unix-socket.js';
 
 export interface Running {
   readonly config: Config;
   readonly db: Db;
   readonly schema: SchemaCacheHolder;
+  /** http://host:port, or http+unix://<path, URI-encoded> with server-unix-socket. */
   readonly apiUrl: string;
   readonly adminUrl: string | null;
   /** psql URL of the embedded database (embedded-psql-port), null in server mode or when off. */
@@ -96,6 +98,7 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
   let db: Db;
   try {
     await checkPortsFree(claims);
+    if (config.serverUnixSocket !== null) await clearStaleSocket(config.serverUnixSocket);
     await checkServerReachable(config);
     db = await openDb(config, (e) => {
       observe(e);
@@ -180,9 +183,11 @@ async function serve(
     s.closeAllConnections();
     return closed;
   };
-  const address = await listen(server, config.serverPort, config.serverHost, claim('server-port'));
+  // server-unix-socket takes precedence over server-host/server-port (PostgREST): no TCP listener then.
+  const socket = config.serverUnixSocket === null ? null : await listenUnix(server, config.serverUnixSocket, socketMode(config.serverUnixSocketMode));
+  const apiUrl = socket ? socket.url : urlOf(config.serverHost, await listen(server, config.serverPort, config.serverHost, claim('server-port')));
   opened.push(closeServer(server));
-  const apiUrl = urlOf(config.serverHost, address);
+  if (socket) opened.push(async () => socket.remove());
 
   let admin: Server | null = null;
   let adminUrl: string | null = null;
@@ -236,6 +241,7 @@ async function serve(
       }, shutdownGraceMs);
       await stopped;
       clearTimeout(grace);
+      socket?.remove();
       await psql?.close();
       await control?.close();
       await adminUi?.close();

@@ -22,7 +22,7 @@ export class PortInUseError extends Error {
 /** The fixed ports of this configuration (0 means "any free port" for the API, "off" for the others). */
 export function portClaims(config: Config): PortClaim[] {
   const claims: PortClaim[] = [];
-  if (config.serverPort > 0) claims.push({ option: 'server-port', flag: '--port', host: config.serverHost, port: config.serverPort });
+  if (config.serverPort > 0 && config.serverUnixSocket === null) claims.push({ option: 'server-port', flag: '--port', host: config.serverHost, port: config.serverPort });
   if (config.adminServerPort > 0) claims.push({ option: 'admin-server-port', flag: '--admin-server-port', host: config.adminServerHost, port: config.adminServerPort });
   if (config.adminUiPort > 0) claims.push({ option: 'admin-ui-port', flag: '--admin-ui-port', host: config.adminServerHost, port: config.adminUiPort });
   if (config.dbUri === null && config.embeddedPsqlPort > 0) claims.push({ option: 'embedded-psql-port', flag: '--embedded-psql-port', host: '127.0.0.1', port: config.embeddedPsqlPort });

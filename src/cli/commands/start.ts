@@ -41,10 +41,15 @@ type Started = Pick<Running, 'apiUrl' | 'adminUrl' | 'adminUiUrl' | 'adminPasswo
 
 function banner(config: Config, running: Started): string[] {
   const port = new URL(running.apiUrl).port;
-  const lines = [
+  const socket = config.serverUnixSocket;
+  const lines = socket === null ? [
     `PeSquel is running.`,
     `  API:           ${running.apiUrl}/  (also http://api.pesquel.localhost:${port}/)`,
     `  Try:           curl ${running.apiUrl}/todos`,
+  ] : [
+    `PeSquel is running.`,
+    `  API:           Unix socket ${socket}  (server-unix-socket; no TCP port)`,
+    `  Try:           curl --unix-socket ${socket} http://localhost/todos`,
   ];
   if (running.adminUiUrl) {
     const uiPort = new URL(running.adminUiUrl).port;
