@@ -28,7 +28,8 @@ secrets in ./secrets. Without an answer (end of input) nothing is deleted. A sca
 Options:
   --volumes     Delete the data volumes without asking (ALL DATABASE DATA).
   --network     Remove the '${NETWORK}' Docker network without asking.
-  --secrets     Delete the files setup wrote in ./secrets without asking.
+  --secrets     Delete the files setup wrote in ./secrets without asking (the next setup starts
+                from the defaults: its remembered choices go too).
   -y, --yes     Answer yes to every question: delete volumes, network and secrets.
   --certificates  Also delete the TLS certificates: the Let's Encrypt volume and ./certificates
                 (the local CA). Never asked, and not part of --yes.
@@ -62,7 +63,7 @@ async function answers(o: ReturnType<typeof parse>, dir: string): Promise<Answer
     return {
       volumes: given.volumes || (await asker.ask('Delete the data volumes (the PostgreSQL database and pgAdmin settings)? This cannot be undone.')),
       network: given.network || (await asker.ask(`Remove the Docker network '${NETWORK}'?`)),
-      secrets: given.secrets || (await asker.ask(`Delete the secrets in ${dir} (passwords, JWT secret)?`)),
+      secrets: given.secrets || (await asker.ask(`Delete the secrets in ${dir} (passwords, JWT secret, the choices setup remembers)?`)),
     };
   } finally {
     asker.close();
