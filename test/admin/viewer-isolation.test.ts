@@ -69,8 +69,10 @@ describe('viewer SQL isolation (postgres)', { skip: noPg }, () => {
     assert.equal((await errorOf("SELECT * FROM pg_ls_dir('/')"))?.code, '42501');
     // The POST's account check has just used the admin pool, so its connection is there to aim at
     // (unless it closed as idle in between: then no row, and the next POST opens it again).
-    const kill = await until('an admin pool connection to aim at', async () =>
-      (await errorOf("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pesquel-admin'")) ?? undefined);
+    const kill = await until('an admin pool connection to aim at', async () => {
+      const r = await run("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pesquel-admin'");
+      return r.error ?? (r.results[0]?.rows.length ? { code: 'none', message: `terminated ${JSON.stringify(r.results[0].rows)}` } : undefined);
+    });
     assert.equal(kill.code, '42501', `expected a refusal, got ${JSON.stringify(kill)}`);
     // The test's own superuser connection is always there.
     assert.equal((await errorOf("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE usename = 'postgres' AND backend_type = 'client backend'"))?.code, '42501');
