@@ -22,6 +22,7 @@ import type { ClientGone, RequestTx } from '../db/types.js';
 import { ServerTiming } from './server-timing.js';
 import { preRequestStatement, withPreRequest } from '../auth/pre-request.js';
 import { Lru } from '../util/lru.js';
+import { mainStatementText } from './log-query.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Handler {
     return lru;
   };
   const preRequest = config.dbPreRequest === null ? null : preRequestStatement(config.dbPreRequest);
+  const logQuery = config.logQuery === 'main-query';
   return async (raw, clientGone) => {
     const t0 = performance.now();
     const timing = config.serverTimingEnabled ? new ServerTiming(t0) : null;
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): Handler {
     let unexpected: unknown;
     let own: Promise<ApiResponse> | null;
     let cors: ApiResponse | null = null;
+    let mainQuery: string | undefined;
     try {
       if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined && (cors = preflight(raw, config)) !== null) {
         response = cors;
@@ -110,6 +113,7 @@ export function createApp(deps: AppDeps): Handler {
               timing?.mark('plan');
               // Read replicas (db/routed.ts) take GET/HEAD reads and read-only calls, unless the client overrides the end or asks for the primary.
               const replicaOk = (req.method === 'GET' || req.method === 'HEAD') && tx.readOnly && req.preferences.tx === null && req.preferences.read === null;
+              if (logQuery) mainQuery = mainStatementText(tx.main);
               const result = withPreRequest(preRequest, tx, (t) => deps.db.request({ readOnly: t.readOnly, replicaOk, settings, before: t.before, main: t.main, end: t.end, clientGone }));
               return timing ? result.finally(() => timing.mark('transaction')) : result;
             },
@@ -140,7 +144,7 @@ export function createApp(deps: AppDeps): Handler {
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
       type: 'request', method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,
-      role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected,
+      role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected, ...(mainQuery === undefined ? {} : { query: mainQuery }),
     });
     return response;
   };

@@ -15,6 +15,8 @@ export interface RequestFinished {
   /** 'success' when a valid JWT was presented, 'failure' when credentials were refused. */
   readonly auth?: 'anonymous' | 'success' | 'failure';
   readonly unexpected?: unknown;
+  /** log-query = main-query: the main statement's text with its `$n` placeholders (never the values). */
+  readonly query?: string;
 }
 
 /**

@@ -41,9 +41,10 @@ export function createLogger(level: Config['logLevel'], destination?: NodeJS.Wri
 
 /**
  * Writes a request line: exactly these fields, never headers, bodies or query strings (positional,
- * so that no object is built per request for it).
+ * so that no object is built per request for it). `query` (log-query = main-query) is the main SQL
+ * statement with `$n` placeholders: values travel as bind parameters and never reach the line.
  */
-export type RequestLogger = (method: string, path: string, status: number, ms: number, role: string | null, code: string | null) => void;
+export type RequestLogger = (method: string, path: string, status: number, ms: number, role: string | null, code: string | null, query?: string) => void;
 
 // Strings JSON must escape (quotes, backslashes, control characters, lone surrogates): rare in
 // these fields, so the common case is pasted between quotes.
@@ -76,11 +77,11 @@ function isoNow(): string {
 export function requestLogger(log: Logger): RequestLogger {
   const stream = (log as unknown as Record<symbol, { write(s: string): unknown } | undefined>)[pino.symbols.streamSym];
   if (stream === undefined) {
-    return (method, path, status, ms, role, code) => log.info({ method, path, status, ms, role, code: code ?? undefined }, 'request');
+    return (method, path, status, ms, role, code, query) => log.info({ method, path, status, ms, role, code: code ?? undefined, query }, 'request');
   }
-  return (method, path, status, ms, role, code) => {
+  return (method, path, status, ms, role, code, query) => {
     if (!log.isLevelEnabled('info')) return;
     stream.write(`{"level":30,"time":"${isoNow()}","method":${jsonString(method)},"path":${jsonString(path)},"status":${status},"ms":${ms},"role":${
-      role === null ? 'null' : jsonString(role)}${code === null ? '' : `,"code":${jsonString(code)}`},"msg":"request"}\n`);
+      role === null ? 'null' : jsonString(role)}${code === null ? '' : `,"code":${jsonString(code)}`}${query === undefined ? '' : `,"query":${jsonString(query)}`},"msg":"request"}\n`);
   };
 }

@@ -14,7 +14,7 @@ function onRequest(log: Logger, logRequest: RequestLogger, m: Metrics | null, e:
   }
   if (e.unexpected != null) log.error({ err: e.unexpected, method: e.method, path: e.path }, 'unexpected error');
   // Exactly these fields: never headers, bodies or query strings, which may carry tokens.
-  logRequest(e.method, e.path, e.status, round(e.ms), e.role, e.errorCode);
+  logRequest(e.method, e.path, e.status, round(e.ms), e.role, e.errorCode, e.query);
 }
 
 export function createObserver(log: Logger, metrics: Metrics | null): Observe {
