@@ -10,6 +10,7 @@ import { authPaths, type AuthDocOptions } from './auth-paths.js';
 import { addNestedBodies } from './nested-bodies.js';
 import { relationPath, type Privilege } from './relations.js';
 import { ref, type DocContext, type PathItem } from './types.js';
+import { documentSecurity, securitySchemes } from './security.js';
 
 export interface OpenApiOptions {
   readonly schema: string;
@@ -18,6 +19,8 @@ export interface OpenApiOptions {
   readonly serverUrl: string;
   /** The built-in auth service's endpoints, when auth-enabled. */
   readonly authService?: AuthDocOptions | null;
+  /** openapi-security-active: PostgREST's `JWT` scheme, required by every operation (security.ts). */
+  readonly securityActive?: boolean;
 }
 
 const uncallable = new Set(['trigger', 'event_trigger']);
@@ -93,10 +96,9 @@ export function generateOpenApi(cache: SchemaCache, opts: OpenApiOptions): Recor
       schemas: ctx.schemas,
       parameters: ctx.parameters,
       responses: { error: { description: 'Error', content: { 'application/json': { schema: ref('schemas', errorKey) } } } },
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT whose `role` claim names the database role.' } },
+      securitySchemes: securitySchemes(opts.securityActive === true),
     },
-    // Anonymous access is allowed (the anon role); a bearer token switches role.
-    security: [{ bearerAuth: [] }, {}],
+    security: documentSecurity(opts.securityActive === true),
     'x-pesquel-schema': opts.schema,
   };
 }

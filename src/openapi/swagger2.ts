@@ -1,6 +1,7 @@
 // Swagger 2.0 for legacy clients, derived from the OpenAPI 3 document: what PostgREST serves,
 // for tools that never learned OpenAPI 3. Asked for explicitly with
 // `Accept: application/openapi+json;version=2.0` (plain application/openapi+json gets OpenAPI 3).
+import { swagger2SecurityDefinitions } from './security.js';
 import type { MediaType } from '../request/types.js';
 
 type Obj = Record<string, unknown>;
@@ -112,7 +113,7 @@ export function toSwagger2(doc: Obj): Obj {
     definitions: section('schemas', schema),
     parameters: section('parameters', parameter),
     responses: section('responses', response),
-    securityDefinitions: { bearerAuth: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Bearer <JWT>' } },
+    securityDefinitions: swagger2SecurityDefinitions(components.securitySchemes),
     security: doc.security,
     'x-pesquel-schema': doc['x-pesquel-schema'],
   };

@@ -27,6 +27,7 @@ export async function handleRoot(ctx: RouteContext): Promise<ApiResponse> {
     role: mode === 'follow-privileges' ? auth.role : null,
     serverUrl: deps.config.openapiServerProxyUri ?? `${proto}://${host}`,
     authService: deps.config.authEnabled ? { cookieMode: deps.config.authCookieMode, signup: deps.config.authSignup } : null,
+    securityActive: deps.config.openapiSecurityActive,
   });
   return {
     status: 200,
