@@ -18,6 +18,7 @@ import { composeFilePath, overlayPaths, secretsDir } from '../stack/paths.js';
 import { credentialLines, summaryLines } from '../stack/report.js';
 import { ensurePrimarySecrets, readPrimaryValues } from '../stack/secrets.js';
 import { choiceLines, chooseSetup } from '../stack/setup-choices.js';
+import { checkLegacyStack } from '../stack/setup-legacy.js';
 import { readSetupRecord, SETUP_RECORD_FILE, writeSetupRecord } from '../stack/setup-record.js';
 import { prepareHttps } from '../stack/tls-setup.js';
 import { pitrSettings } from '../stack/pitr.js';
@@ -127,6 +128,7 @@ export async function run(args: string[]): Promise<number> {
   const recorded = readSetupRecord(dir);
   const chosen = chooseSetup(o, recorded);
   const choices = chosen.choices;
+  if (recorded === undefined) checkLegacyStack(stackDir, dir, o, choices);
   const { domain, tls, apiDb, httpPort, postgresPort } = choices;
   const httpsPort = tls.mode === 'off' ? undefined : choices.httpsPort;
   const timeoutMs = secondsOption('timeout', o.timeout, 180) * 1000;
