@@ -39,7 +39,7 @@ export function chooseTls(f: TlsChoiceFlags, recorded: TlsSettings, domain: stri
   }
 }
 
-/** `Let's Encrypt (staging) for ops@example.com`, `the local CA`, `plain HTTP`. */
+/** For the lines setup prints: `HTTPS from Let's Encrypt`, `… Let's Encrypt's staging CA`, `HTTPS from the local CA`, `plain HTTP`. */
 export function describeTls(t: TlsSettings): string {
   if (t.mode === 'off') return 'plain HTTP';
   if (t.mode === 'self-signed') return 'HTTPS from the local CA';
