@@ -110,7 +110,7 @@ export interface ConfigSources {
   readonly flags?: Readonly<Record<string, string | boolean | undefined>>;
 }
 
-const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+export const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const envName = (prefix: string, name: string) => prefix + name.toUpperCase().replace(/[-.]/g, '_');
 
 /** Reads a value from `@path` (PostgREST) syntax. */
@@ -123,7 +123,8 @@ function deref(setting: string, value: string): string {
   }
 }
 
-function coerce(name: string, spec: OptionSpec, raw: string | boolean): unknown {
+/** A raw value of an option as its type (also for in-database values, overrides.ts). */
+export function coerce(name: string, spec: OptionSpec, raw: string | boolean): unknown {
   const t = spec.type;
   if (typeof raw === 'boolean') {
     if (t !== 'bool') throw new ConfigError(name, 'a value is required');
@@ -229,7 +230,8 @@ function unknownVariables(env: Readonly<Record<string, string | undefined>>): st
     .map((k) => `${k} is not a PeSquel option (ignored)`);
 }
 
-function validate(c: Config): Config {
+/** The checks across options; throws a ConfigError naming the setting. */
+export function validate(c: Config): Config {
   if (c.dbSchemas.length === 0) throw new ConfigError('db-schemas', 'at least one schema is required');
   if (c.dbUri !== null && !/^postgres(ql)?:\/\//.test(c.dbUri)) {
     throw new ConfigError('db-uri', "expected a URI starting with postgres:// or postgresql://");

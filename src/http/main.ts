@@ -26,9 +26,12 @@ import type { AccountRequest } from '../admin/users/account-actions.js';
 import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
 import { checkPortsFree, explainListenError, portClaims, type PortClaim } from './ports.js';
 import { primaryConnectionLost } from './recovery.js';
+import { configWithInDb, LiveConfig } from './live-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { clearStaleSocket, listenUnix, socketMode } from './unix-socket.js';
 
 export interface Running {
+  /** The configuration in force: the one given, with the in-database values (db-config) on top. */
   readonly config: Config;
   readonly db: Db;
   readonly schema: SchemaCacheHolder;
@@ -52,6 +55,8 @@ export interface Running {
   /** Reports an operational event (e.g. an auth decision at a login endpoint) to the logs and /metrics. */
   readonly observe: Observe;
   reloadSchema(): Promise<void>;
+  /** Reads the in-database configuration again (db-config; NOTIFY 'reload config', SIGUSR2); a failure keeps the current one and is logged. */
+  reloadConfig(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -143,7 +148,15 @@ async function serve(
   } catch (err) {
     throw new Error(`could not apply the init SQL: ${(err as Error).message}. Run 'pesquel init --db-url <superuser URL>' once, or set db-init=false.`, { cause: err });
   }
-  const schema = new SchemaCacheHolder(db, config.dbSchemas, (e) => observe(e), config.dbExtraSearchPath);
+  // db-config: the pgrst.* settings in the database win over flags, file and environment (PostgREST).
+  let initial: Config;
+  try {
+    initial = await configWithInDb(config, db);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new Error(`could not read the in-database configuration (db-config): ${(err as Error).message}`, { cause: err });
+  }
+  const schema = new SchemaCacheHolder(db, initial.dbSchemas, (e) => observe(e), initial.dbExtraSearchPath);
   try {
     await schema.reload();
   } catch (err) {
@@ -152,29 +165,50 @@ async function serve(
   const reloadSchema = async () => {
     await schema.reload().catch(() => undefined);
   };
-  setOnReconnect(() => void reloadSchema());
+
+  // The API as one configuration makes it: auth (JWT keys, anon role, the role guard) and the app.
+  const buildApi = async (c: Config) => {
+    // JWT verification, the auth service, and the refusal of superuser/BYPASSRLS request roles.
+    const auth = await setupAuth({ config: c, db, schemaCache: () => schema.current(), warn: (m) => log.warn({ event: 'auth' }, m), onDecision: (e) => observe(e) });
+    for (const warning of await auth.check()) log.warn({ event: 'auth-safety' }, warning);
+    return createApp({
+      config: c,
+      db,
+      schemaCache: () => schema.current(),
+      authenticate: opts.authenticate ?? auth.authenticate,
+      routes: auth.routes,
+      onRequest: (e) => {
+        opts.onRequest?.(e);
+        observe(e);
+      },
+    });
+  };
+  let app = await buildApi(initial);
+  const live = new LiveConfig(config, db, initial, async (next, previous) => {
+    const built = await buildApi(next);
+    if (next.dbSchemas.join() !== previous.dbSchemas.join() || next.dbExtraSearchPath.join() !== previous.dbExtraSearchPath.join()) {
+      schema.configure(next.dbSchemas, next.dbExtraSearchPath);
+      try {
+        await schema.reload();
+      } catch (err) {
+        schema.configure(previous.dbSchemas, previous.dbExtraSearchPath);
+        throw err;
+      }
+    }
+    app = built;
+  }, (e) => observe(e));
+  const reloadConfig = () => live.reload();
+  // Notifications sent while LISTEN was down are lost: both reloads run as if one had arrived.
+  setOnReconnect(() => void reloadConfig().then(reloadSchema));
   if (config.dbChannelEnabled) {
     await db.listen(config.dbChannel, (payload) => {
-      if (payload === '' || payload === 'reload schema') void reloadSchema();
+      // PostgREST: an empty payload reloads both; config first, its schemas may have changed.
+      if (payload === '') void reloadConfig().then(reloadSchema);
+      else if (payload === 'reload schema') void reloadSchema();
+      else if (payload === 'reload config') void reloadConfig();
     });
   }
-
-  // JWT verification, the auth service, and the refusal of superuser/BYPASSRLS request roles.
-  const auth = await setupAuth({ config, db, schemaCache: () => schema.current(), warn: (m) => log.warn({ event: 'auth' }, m), onDecision: (e) => observe(e) });
-  for (const warning of await auth.check()) log.warn({ event: 'auth-safety' }, warning);
-
-  const app = createApp({
-    config,
-    db,
-    schemaCache: () => schema.current(),
-    authenticate: opts.authenticate ?? auth.authenticate,
-    routes: auth.routes,
-    onRequest: (e) => {
-      opts.onRequest?.(e);
-      observe(e);
-    },
-  });
-  const handle = nodeHandler(app, { serverHeader: `pesquel/${version}`, bodyLimits: bodyLimits(config) });
+  const handle = nodeHandler((raw, gone) => app(raw, gone), { serverHeader: `pesquel/${version}`, bodyLimits: bodyLimits(config) });
   const server = createServer(handle);
   server.keepAliveTimeout = 65_000;
   applyServerLimits(server, config);
@@ -256,7 +290,7 @@ async function serve(
     log.warn({ event: 'admin-password-generated', url: adminUi.url }, 'admin UI password generated (stored hashed; shown once in the start banner)');
   };
   return {
-    config, db, schema, apiUrl, adminUrl, adminUiUrl: adminUi?.url ?? null, adminPasswordGenerated: adminUi?.generatedPassword ?? null, keepAdminPassword,
+    get config() { return live.current; }, db, schema, apiUrl, reloadConfig, adminUrl, adminUiUrl: adminUi?.url ?? null, adminPasswordGenerated: adminUi?.generatedPassword ?? null, keepAdminPassword,
     psqlUrl: psql?.url ?? null, psql: psql && { url: psql.publicUrl, passwordFile: psql.passwordFile }, initialized, metrics, observe, reloadSchema, close,
   };
 }

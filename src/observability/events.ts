@@ -50,4 +50,9 @@ export type MaintenanceEvent =
   | { readonly type: 'migrations-applied'; readonly applied: readonly string[] }
   | { readonly type: 'backup-written'; readonly file: string; readonly bytes: number; readonly ms: number };
 
-export type OpsEvent = RequestFinished | AuthDecided | DbOpsEvent | SchemaOpsEvent | MaintenanceEvent;
+/** db-config: the in-database configuration read again (`changed`: option names, never values) or refused. */
+export type ConfigOpsEvent =
+  | { readonly type: 'config-loaded'; readonly changed: readonly string[] }
+  | { readonly type: 'config-load-failed'; readonly message: string };
+
+export type OpsEvent = RequestFinished | AuthDecided | DbOpsEvent | SchemaOpsEvent | MaintenanceEvent | ConfigOpsEvent;

@@ -64,6 +64,12 @@ export function createObserver(log: Logger, metrics: Metrics | null): Observe {
         metrics?.schemaLoads.inc({ status: 'FAIL' });
         log.error({ event: e.type, message: e.message }, 'schema cache load failed');
         return;
+      case 'config-loaded':
+        log.info({ event: e.type, changed: e.changed }, e.changed.length > 0 ? `config reloaded: ${e.changed.join(', ')}` : 'config reloaded: no change');
+        return;
+      case 'config-load-failed':
+        log.error({ event: e.type }, `config reload failed, the previous configuration stays: ${e.message}`);
+        return;
       case 'migrations-applied':
         metrics?.migrationsApplied.inc(e.applied.length);
         log.info({ event: e.type, applied: e.applied }, `applied ${e.applied.length} migration(s)`);

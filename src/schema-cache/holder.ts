@@ -33,11 +33,17 @@ export class SchemaCacheHolder {
 
   constructor(
     private readonly db: Db,
-    private readonly schemas: readonly string[],
+    private schemas: readonly string[],
     private readonly onEvent: (e: SchemaEvent) => void = () => undefined,
     /** db-extra-search-path: their media-type handlers count too. */
-    private readonly extraSchemas: readonly string[] = [],
+    private extraSchemas: readonly string[] = [],
   ) {}
+
+  /** db-schemas / db-extra-search-path changed (in-database configuration): the next load uses them. */
+  configure(schemas: readonly string[], extraSchemas: readonly string[]): void {
+    this.schemas = schemas;
+    this.extraSchemas = extraSchemas;
+  }
 
   current(): SchemaCache | null {
     return this.snapshot;

@@ -33,8 +33,8 @@ Every port is checked before the database opens: a busy one stops the start at o
 
 ${configHelp(options, [['--<option> VALUE', 'Any other option of docs/configuration.md by its name, e.g. --db-max-rows 1000']])}
 
-Signals: SIGINT/SIGTERM stop cleanly (in-flight requests finish); SIGUSR1 reloads the schema cache
-(of every worker, sent to the primary process).`;
+Signals: SIGINT/SIGTERM stop cleanly (in-flight requests finish); SIGUSR1 reloads the schema cache,
+SIGUSR2 the in-database configuration (of every worker, sent to the primary process).`;
 
 /** What the banner shows: a Running server, or the primary of several workers. */
 type Started = Pick<Running, 'apiUrl' | 'adminUrl' | 'adminUiUrl' | 'adminPasswordGenerated' | 'psql' | 'initialized'> & { readonly workers?: number };
@@ -132,6 +132,10 @@ export async function run(args: string[]): Promise<number> {
       logger.info('SIGUSR1: reloading the schema cache');
       void running.reloadSchema();
     });
+    process.on('SIGUSR2', () => {
+      logger.info('SIGUSR2: reloading the configuration (db-config)');
+      void running.reloadConfig();
+    });
   });
   process.stderr.write(banner(config, running).join('\n') + '\n');
   // Stored only now that it has been shown: a start that failed earlier leaves no unseen password.
@@ -169,6 +173,10 @@ async function runPrimary(config: Config, logger: Logger, workers: number): Prom
     process.on('SIGUSR1', () => {
       logger.info({ workers }, 'SIGUSR1: reloading the schema cache of every worker');
       supervisor.reload();
+    });
+    process.on('SIGUSR2', () => {
+      logger.info({ workers }, 'SIGUSR2: reloading the configuration (db-config) of every worker');
+      supervisor.reloadConfig();
     });
   });
 }

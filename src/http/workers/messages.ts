@@ -23,6 +23,7 @@ export interface WorkerReadiness {
 export type ToWorker =
   | { readonly type: 'pesquel:ready?'; readonly id: number }
   | { readonly type: 'pesquel:reload' }
+  | { readonly type: 'pesquel:reload-config' }
   | { readonly type: 'pesquel:stop' };
 
 export type FromWorker = WorkerStarted | WorkerReadiness;
@@ -33,7 +34,7 @@ export const isFromWorker = (m: unknown): m is FromWorker =>
   isObject(m) && (m.type === 'pesquel:started' || m.type === 'pesquel:readiness');
 
 export const isToWorker = (m: unknown): m is ToWorker =>
-  isObject(m) && (m.type === 'pesquel:ready?' || m.type === 'pesquel:reload' || m.type === 'pesquel:stop');
+  isObject(m) && (m.type === 'pesquel:ready?' || m.type === 'pesquel:reload' || m.type === 'pesquel:reload-config' || m.type === 'pesquel:stop');
 
 /** Environment variable that gives a worker its slot (1…N); read and removed before the config loads. */
 export const slotVariable = 'PESQUEL_WORKER_SLOT';

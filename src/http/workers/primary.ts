@@ -33,6 +33,8 @@ export interface Supervisor {
   readonly adminPasswordGenerated: string | null;
   /** Asks every worker to reload its schema cache (SIGUSR1 on the primary). */
   reload(): void;
+  /** Asks every worker to read the in-database configuration again (SIGUSR2 on the primary). */
+  reloadConfig(): void;
   /** Drains every worker, then closes the admin port; resolves with the exit code. */
   stop(): Promise<number>;
 }
@@ -147,6 +149,7 @@ export async function startWorkers(config: Config, log: Logger, count: number): 
   return {
     workers: count, apiUrl: first.apiUrl, adminUrl, adminUiUrl: first.adminUiUrl, adminPasswordGenerated: first.adminPassword,
     reload: () => { for (const s of slots) if (s.worker) tell(s.worker, { type: 'pesquel:reload' }); },
+    reloadConfig: () => { for (const s of slots) if (s.worker) tell(s.worker, { type: 'pesquel:reload-config' }); },
     stop: () => (stopped ??= stopAll()),
   };
 }

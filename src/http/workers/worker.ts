@@ -48,6 +48,7 @@ export async function runWorker(config: Config, logger: Logger, slot: number): P
       if (!isToWorker(m)) return;
       if (m.type === 'pesquel:stop') stop('asked by the primary');
       else if (m.type === 'pesquel:reload') reload();
+      else if (m.type === 'pesquel:reload-config') void running.reloadConfig();
       else {
         const id = m.id;
         const db = running.db;
@@ -61,5 +62,6 @@ export async function runWorker(config: Config, logger: Logger, slot: number): P
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGUSR1', reload);
+    process.on('SIGUSR2', () => void running.reloadConfig());
   });
 }

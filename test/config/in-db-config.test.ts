@@ -1,0 +1,123 @@
+// db-config / db-pre-config on PostgreSQL: pgrst.* settings of the authenticator role (ALTER ROLE …
+// SET, database-specific ones first) and what the pre-config function sets override the configuration
+// at start and on NOTIFY pgrst 'reload config'; an invalid value keeps the old one with one log line.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/config.js';
+import { initScripts } from '../../src/db/init.js';
+import { startPesquel, type Running } from '../../src/http/main.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
+import { until } from '../helpers/until.js';
+
+const password = 'authenticator-indb-test';
+
+describe('in-database configuration (postgres)', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
+  let server: PgServer;
+  let running: Running | undefined;
+  const lines: string[] = [];
+  const superSql = async (text: string) => {
+    const c = new pg.Client({ connectionString: server.superUrl });
+    await c.connect();
+    try { await c.query(text); } finally { await c.end(); }
+  };
+  const start = async (flags: Record<string, string> = {}) => {
+    const out = new PassThrough();
+    let buf = '';
+    out.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
+    });
+    return startPesquel(loadConfig({ flags: {
+      'db-uri': server.url('authenticator', password), 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0',
+      'admin-ui-port': '0', 'log-level': 'info', ...flags,
+    } }), { logger: createLogger('info', out) });
+  };
+  const rows = async () => {
+    const r = await fetch(`${running!.apiUrl}/todos`);
+    assert.equal(r.status, 200);
+    return ((await r.json()) as unknown[]).length;
+  };
+  const notify = () => superSql(`NOTIFY pgrst, 'reload config'`);
+
+  before(async () => {
+    server = await startPostgres();
+    for (const s of initScripts()) await superSql(s.sql);
+    await superSql(`ALTER ROLE authenticator PASSWORD '${password}'`);
+    await superSql(`INSERT INTO api.todos (title) SELECT 'todo ' || i FROM generate_series(1, 5) i`);
+    // PostgREST's documented pre-config: a function the authenticator may call, in a schema the API does not expose.
+    await superSql(`CREATE SCHEMA postgrest; GRANT USAGE ON SCHEMA postgrest TO authenticator;
+      CREATE FUNCTION postgrest.pre_config() RETURNS void LANGUAGE sql AS $$
+        SELECT set_config('pgrst.server_trace_header', 'X-Request-Id', true), set_config('pgrst.db_max_rows', '4', true) $$`);
+    await superSql(`ALTER ROLE authenticator SET pgrst.openapi_security_active = 'true'`);
+    running = await start({ 'db-pre-config': 'postgrest.pre_config' });
+  });
+  after(async () => {
+    await running?.close();
+    await server?.stop();
+  });
+
+  it('reads role settings and the pre-config function at start', async () => {
+    assert.equal(running!.config.openapiSecurityActive, true);
+    assert.equal(running!.config.serverTraceHeader, 'X-Request-Id');
+    assert.equal(await rows(), 4);
+    const r = await fetch(`${running!.apiUrl}/todos`, { headers: { 'X-Request-Id': 'abc-1' } });
+    assert.equal(r.headers.get('x-request-id'), 'abc-1');
+  });
+
+  it('applies ALTER ROLE changes on NOTIFY reload config; a database-specific setting wins, and it beats the function', async () => {
+    await superSql(`ALTER ROLE authenticator SET pgrst.db_max_rows = '1'`);
+    await notify();
+    await until('db-max-rows 1 from the role setting', async () => ((await rows()) === 1 ? true : undefined));
+    await superSql(`ALTER ROLE authenticator IN DATABASE ${server.database} SET pgrst.db_max_rows = '2'`);
+    await notify();
+    await until('db-max-rows 2 from the database-specific setting', async () => ((await rows()) === 2 ? true : undefined));
+    assert.ok(lines.some((l) => /config reloaded: db-max-rows/.test(l)));
+  });
+
+  it('keeps the configuration in force when a value is invalid, with one log line', async () => {
+    const failedBefore = lines.filter((l) => /config reload failed/.test(l)).length;
+    await superSql(`ALTER ROLE authenticator IN DATABASE ${server.database} SET pgrst.db_max_rows = 'lots'`);
+    await notify();
+    const failed = await until('the failed reload to be logged', async () => {
+      const now = lines.filter((l) => /config reload failed/.test(l));
+      return now.length > failedBefore ? now.slice(failedBefore) : undefined;
+    });
+    assert.equal(failed.length, 1);
+    assert.match(failed[0] as string, /invalid setting 'pgrst\.db_max_rows': expected a whole number, got 'lots'/);
+    assert.equal(await rows(), 2);
+    await superSql(`ALTER ROLE authenticator IN DATABASE ${server.database} RESET pgrst.db_max_rows`);
+    await running!.reloadConfig(); // what SIGUSR2 does
+    assert.equal(await rows(), 1);
+  });
+
+  it('changes the exposed schemas and reloads the schema cache for them', async () => {
+    await superSql(`CREATE SCHEMA other; CREATE TABLE other.things (id int); INSERT INTO other.things VALUES (1), (2);
+      GRANT USAGE ON SCHEMA other TO api_anon; GRANT SELECT ON other.things TO api_anon`);
+    assert.equal((await fetch(`${running!.apiUrl}/things`, { headers: { 'Accept-Profile': 'other' } })).status, 406);
+    await superSql(`ALTER ROLE authenticator SET pgrst.db_schemas = 'api, other'`);
+    await notify();
+    await until('the other schema to be served', async () =>
+      ((await fetch(`${running!.apiUrl}/things`, { headers: { 'Accept-Profile': 'other' } })).status === 200 ? true : undefined));
+    assert.deepEqual(running!.config.dbSchemas, ['api', 'other']);
+  });
+
+  it('ignores the database with db-config=false', async () => {
+    const plain = await start({ 'db-config': 'false' });
+    try {
+      assert.equal(plain.config.dbMaxRows, null);
+      assert.equal(plain.config.openapiSecurityActive, false);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('refuses to start on an invalid in-database value, naming the setting', async () => {
+    await superSql(`ALTER ROLE authenticator SET pgrst.jwt_aud = ''; ALTER ROLE authenticator SET pgrst.openapi_mode = 'sometimes'`);
+    await assert.rejects(start(), /invalid setting 'pgrst\.openapi_mode': expected one of follow-privileges, ignore-privileges, disabled, got 'sometimes'/);
+    await superSql(`ALTER ROLE authenticator RESET pgrst.openapi_mode`);
+  });
+});
