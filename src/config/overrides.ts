@@ -6,7 +6,7 @@ import { optionSpecs, type OptionName } from './options.js';
 /** PostgREST v13's options with an in-database name ("In-Database" in its configuration reference). */
 export const inDbOptions = [
   'db-aggregates-enabled', 'db-anon-role', 'db-pre-config', 'db-extra-search-path', 'db-max-rows', 'db-plan-enabled',
-  'db-pre-request', 'db-root-spec', 'db-schemas', 'jwt-aud', 'jwt-role-claim-key', 'jwt-secret', 'jwt-secret-is-base64',
+  'db-pre-request', 'db-prepared-statements', 'db-root-spec', 'db-schemas', 'jwt-aud', 'jwt-role-claim-key', 'jwt-secret', 'jwt-secret-is-base64',
   'jwt-cache-max-lifetime', 'openapi-mode', 'openapi-security-active', 'openapi-server-proxy-uri', 'server-cors-allowed-origins',
   'server-trace-header', 'server-timing-enabled',
 ] as const satisfies readonly OptionName[];

@@ -162,6 +162,12 @@ export class PostgresDb implements Db {
   private prepared: boolean;
   private preparedLost = 0;
 
+  /** db-prepared-statements changed in the database's configuration (db-config). */
+  usePreparedStatements(on: boolean): void {
+    this.prepared = on;
+    this.preparedLost = 0;
+  }
+
   /**
    * Runs a request. When a prepared statement turns out to be gone or stale (26000 behind a pooler
    * that moved the session, 0A000 after a table's columns changed), the failed transaction changed

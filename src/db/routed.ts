@@ -119,6 +119,10 @@ export class RoutedDb implements Db {
     return this.primary.db.listen(channel, onPayload);
   }
 
+  usePreparedStatements(on: boolean): void {
+    for (const b of [this.primary, ...this.replicas]) b.db.usePreparedStatements?.(on);
+  }
+
   /** The primary's pool (each replica has a pool of the same size of its own). */
   poolStats(): PoolStats {
     return this.primary.db.poolStats();

@@ -109,6 +109,8 @@ export interface Db {
   readonly kind: 'pglite' | 'postgres';
   request(tx: RequestTx): Promise<RequestResult>;
   /** Runs fn with one connection to itself; on PGlite, with exclusive use of the database. */
+  /** db-prepared-statements set again (in-database configuration); PostgreSQL only. */
+  usePreparedStatements?(on: boolean): void;
   withConnection<T>(fn: (conn: Conn) => Promise<T>): Promise<T>;
   /** A single statement in its own implicit transaction. */
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;

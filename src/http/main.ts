@@ -156,6 +156,7 @@ async function serve(
     if (err instanceof ConfigError) throw err;
     throw new Error(`could not read the in-database configuration (db-config): ${(err as Error).message}`, { cause: err });
   }
+  if (initial.dbPreparedStatements !== config.dbPreparedStatements) db.usePreparedStatements?.(initial.dbPreparedStatements);
   const schema = new SchemaCacheHolder(db, initial.dbSchemas, (e) => observe(e), initial.dbExtraSearchPath);
   try {
     await schema.reload();
@@ -196,6 +197,7 @@ async function serve(
       }
     }
     app = built;
+    if (next.dbPreparedStatements !== previous.dbPreparedStatements) db.usePreparedStatements?.(next.dbPreparedStatements);
   }, (e) => observe(e));
   const reloadConfig = () => live.reload();
   // Notifications sent while LISTEN was down are lost: both reloads run as if one had arrived.

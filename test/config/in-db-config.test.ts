@@ -105,6 +105,31 @@ describe('in-database configuration (postgres)', { skip: !pgBinariesAvailable() 
     assert.deepEqual(running!.config.dbSchemas, ['api', 'other']);
   });
 
+  it('turns prepared statements off and on from the database', async () => {
+    // One connection, so that the function below sees the session the API's statements ran on.
+    await superSql(`CREATE FUNCTION api.prepared_count() RETURNS int LANGUAGE sql AS 'SELECT count(*)::int FROM pg_prepared_statements';
+      GRANT EXECUTE ON FUNCTION api.prepared_count() TO api_anon;
+      ALTER ROLE authenticator SET pgrst.db_prepared_statements = 'false'`);
+    const one = await start({ 'db-pool': '1' });
+    try {
+      const call = async (path: string) => {
+        const r = await fetch(`${one.apiUrl}${path}`);
+        assert.equal(r.status, 200);
+        return r.json();
+      };
+      assert.equal(one.config.dbPreparedStatements, false);
+      await call('/todos?select=id,title');
+      assert.equal(await call('/rpc/prepared_count'), 0);
+      await superSql(`ALTER ROLE authenticator RESET pgrst.db_prepared_statements`);
+      await one.reloadConfig();
+      assert.equal(one.config.dbPreparedStatements, true);
+      await call('/todos?select=id,title');
+      assert.ok(((await call('/rpc/prepared_count')) as number) > 0);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('ignores the database with db-config=false', async () => {
     const plain = await start({ 'db-config': 'false' });
     try {
