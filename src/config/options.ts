@@ -30,7 +30,7 @@ export const optionSpecs = {
   'db-prepared-statements': { type: 'bool', default: true, doc: 'Prepare the API\'s statements on each connection (parsed once, then bound per request). Off: unnamed statements, for a pooler in transaction mode without prepared-statement support (pgBouncer before 1.21, or max_prepared_statements = 0); PeSquel also turns them off by itself when the server keeps losing them.' },
   'db-channel': { type: 'string', default: 'pgrst', doc: 'NOTIFY channel for schema/config reloads.' },
   'db-channel-enabled': { type: 'bool', default: true, doc: 'Listen on db-channel.' },
-  'db-config': { type: 'bool', default: true, doc: 'Read in-database configuration (pgrst.* settings of the db-uri role, and db-pre-config) at start and on reload config (NOTIFY or SIGUSR2); it overrides the file and environment. Server mode only.' },
+  'db-config': { type: 'bool', default: true, doc: 'Read in-database configuration (pgrst.* settings of the db-uri role, and db-pre-config) at start and on reload config (NOTIFY or SIGUSR2); it overrides flags, file and environment (docs/configuration.md, In-database configuration).' },
   'db-pre-config': { type: 'string', default: null, doc: 'Function called before the in-database configuration is read; it sets pgrst.* values with set_config(…, true).' },
   'db-tx-end': { type: { enum: ['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override'] }, default: 'commit', doc: 'How request transactions end.' },
   'db-hoisted-tx-settings': { type: 'list', default: ['statement_timeout', 'plan_filter.statement_cost_limit', 'default_transaction_isolation'], doc: 'Function SET settings applied to the whole transaction of an RPC call.' },
