@@ -6,23 +6,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { initScripts } from '../../src/db/init.js';
-import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
+import { pgBinariesAvailable } from '../helpers/postgres-server.js';
 import { until } from '../helpers/until.js';
 import { pesquel, startPesquelCli, type CliProcess } from '../ops/cli.js';
 import { freePort } from '../ops/free-port.js';
 import { stopPostgres } from '../ops/pg-outage.js';
+import { startApiDatabase, type ApiDatabase } from './harness.js';
 
 const password = 'authenticator-recovery-test';
 
 describe('db-pool-automatic-recovery (postgres, pesquel start)', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
-  let server: PgServer;
+  let pgdb: ApiDatabase | undefined;
   let cwd: string;
   const children: CliProcess[] = [];
   const start = async (extra: string[]) => {
     const port = await freePort();
-    const cli = startPesquelCli(['start', '--db-url', server.url('authenticator', password), '--port', String(port), '--admin-server-port', '0',
+    const cli = startPesquelCli(['start', '--db-url', (pgdb as ApiDatabase).url, '--port', String(port), '--admin-server-port', '0',
       '--admin-ui-port', '0', '--db-init', 'false', '--log-level', 'warn', ...extra], { cwd });
     children.push(cli);
     const api = `http://127.0.0.1:${port}`;
@@ -35,24 +34,18 @@ describe('db-pool-automatic-recovery (postgres, pesquel start)', { skip: !pgBina
 
   before(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'pesquel-recovery-'));
-    server = await startPostgres();
-    const c = new pg.Client({ connectionString: server.superUrl });
-    await c.connect();
-    try {
-      for (const s of initScripts()) await c.query(s.sql);
-      await c.query(`ALTER ROLE authenticator PASSWORD '${password}'`);
-    } finally { await c.end(); }
+    pgdb = await startApiDatabase(password);
   });
   after(async () => {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-    await server?.stop();
+    await pgdb?.server.stop();
     rmSync(cwd, { recursive: true, force: true });
   });
 
   it('exits 1 with one line when the connection is lost and recovery is off; the default keeps serving 503', async () => {
     const off = await start(['--db-pool-automatic-recovery', 'false']);
     const on = await start([]);
-    stopPostgres(server);
+    stopPostgres((pgdb as ApiDatabase).server);
     const result = await off.cli.done;
     assert.equal(result.code, 1, result.stderr);
     const lines = result.stdout.split('\n').filter((l) => /db-pool-automatic-recovery is false/.test(l));

@@ -3,39 +3,25 @@
 // at start and on NOTIFY pgrst 'reload config'; an invalid value keeps the old one with one log line.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
-import { initScripts } from '../../src/db/init.js';
 import { startPesquel, type Running } from '../../src/http/main.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
+import { pgBinariesAvailable, type PgServer } from '../helpers/postgres-server.js';
 import { until } from '../helpers/until.js';
+import { logLines, startApiDatabase } from './harness.js';
 
 const password = 'authenticator-indb-test';
 
 describe('in-database configuration (postgres)', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
   let server: PgServer;
   let running: Running | undefined;
-  const lines: string[] = [];
-  const superSql = async (text: string) => {
-    const c = new pg.Client({ connectionString: server.superUrl });
-    await c.connect();
-    try { await c.query(text); } finally { await c.end(); }
-  };
-  const start = async (flags: Record<string, string> = {}) => {
-    const out = new PassThrough();
-    let buf = '';
-    out.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
-    });
-    return startPesquel(loadConfig({ flags: {
+  let superSql: (text: string) => Promise<void>;
+  const { out, lines } = logLines();
+  const start = async (flags: Record<string, string> = {}) =>
+    startPesquel(loadConfig({ flags: {
       'db-uri': server.url('authenticator', password), 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0',
       'admin-ui-port': '0', 'log-level': 'info', ...flags,
     } }), { logger: createLogger('info', out) });
-  };
   const rows = async () => {
     const r = await fetch(`${running!.apiUrl}/todos`);
     assert.equal(r.status, 200);
@@ -44,9 +30,7 @@ describe('in-database configuration (postgres)', { skip: !pgBinariesAvailable() 
   const notify = () => superSql(`NOTIFY pgrst, 'reload config'`);
 
   before(async () => {
-    server = await startPostgres();
-    for (const s of initScripts()) await superSql(s.sql);
-    await superSql(`ALTER ROLE authenticator PASSWORD '${password}'`);
+    ({ server, superSql } = await startApiDatabase(password));
     await superSql(`INSERT INTO api.todos (title) SELECT 'todo ' || i FROM generate_series(1, 5) i`);
     // PostgREST's documented pre-config: a function the authenticator may call, in a schema the API does not expose.
     await superSql(`CREATE SCHEMA postgrest; GRANT USAGE ON SCHEMA postgrest TO authenticator;

@@ -2,26 +2,19 @@
 // values (filters, bodies) never appear. disabled (the default): no query field.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTestApi, type TestApi } from '../helpers/backends.js';
 import { until } from '../helpers/until.js';
+import { logLines } from './harness.js';
 
 const secret = 'filter-secret-4b1d';
 const bodySecret = 'body-secret-9c2e';
 
 describe('log-query (pglite)', () => {
   let api: TestApi;
-  const lines: string[] = [];
+  const { out, lines } = logLines();
   before(async () => {
-    const out = new PassThrough();
-    let buf = '';
-    out.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
-    });
     api = await startTestApi('pglite', { options: { 'log-query': 'main-query' }, start: { logger: createLogger('info', out) } });
   });
   after(async () => { await api?.close(); });

@@ -2,33 +2,25 @@
 // requests keep coming (their backend pids change), and no request fails meanwhile.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
-import { initScripts } from '../../src/db/init.js';
 import { startPesquel, type Running } from '../../src/http/main.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { pgBinariesAvailable, startPostgres, type PgServer } from '../helpers/postgres-server.js';
+import { pgBinariesAvailable } from '../helpers/postgres-server.js';
 import { until } from '../helpers/until.js';
+import { startApiDatabase, type ApiDatabase } from './harness.js';
 
 const password = 'authenticator-lifetime-test';
 
 describe('db-pool-max-lifetime (postgres)', { skip: !pgBinariesAvailable() && 'no PostgreSQL binaries' }, () => {
-  let server: PgServer;
+  let pgdb: ApiDatabase | undefined;
   let running: Running | undefined;
-  const superSql = async (text: string) => {
-    const c = new pg.Client({ connectionString: server.superUrl });
-    await c.connect();
-    try { await c.query(text); } finally { await c.end(); }
-  };
 
   before(async () => {
-    server = await startPostgres();
-    for (const s of initScripts()) await superSql(s.sql);
-    await superSql(`ALTER ROLE authenticator PASSWORD '${password}'`);
-    await superSql(`CREATE FUNCTION api.backend_pid() RETURNS int LANGUAGE sql STABLE AS 'SELECT pg_backend_pid()';
+    pgdb = await startApiDatabase(password);
+    await pgdb.superSql(`CREATE FUNCTION api.backend_pid() RETURNS int LANGUAGE sql STABLE AS 'SELECT pg_backend_pid()';
       GRANT EXECUTE ON FUNCTION api.backend_pid() TO api_anon`);
     const config = loadConfig({ flags: {
-      'db-uri': server.url('authenticator', password), 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0',
+      'db-uri': pgdb.url, 'db-init': 'false', 'server-port': '0', 'admin-server-port': '0',
       'admin-ui-port': '0', 'db-pool': '2', 'db-pool-max-lifetime': '1', 'log-level': 'crit',
     } });
     assert.equal(config.dbPoolMaxLifetime, 1);
@@ -36,7 +28,7 @@ describe('db-pool-max-lifetime (postgres)', { skip: !pgBinariesAvailable() && 'n
   });
   after(async () => {
     await running?.close();
-    await server?.stop();
+    await pgdb?.server.stop();
   });
 
   it('replaces connections older than the lifetime without failing a request', async () => {
