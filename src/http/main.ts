@@ -4,7 +4,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
-import { setupAuth } from '../auth/setup.js';
 import type { Authenticate } from '../auth/types.js';
 import { prepareConfiguredDatabase } from '../db/prepare.js';
 import { checkServerReachable, openDb } from '../db/open.js';
@@ -16,7 +15,7 @@ import { createMetrics, shareMetricsWithPrimary, type Metrics } from '../observa
 import { createObserver, type Observe } from '../observability/observer.js';
 import { newestBackupAt } from '../backup/manifest.js';
 import { version } from '../version.js';
-import { createApp, type RequestEvent } from './app.js';
+import type { RequestEvent } from './app.js';
 import { nodeHandler } from './node-adapter.js';
 import { applyServerLimits, bodyLimits } from './server-limits.js';
 import { createAdminServer } from './admin-server.js';
@@ -26,7 +25,8 @@ import type { AccountRequest } from '../admin/users/account-actions.js';
 import { startEmbeddedPsql, type EmbeddedPsql } from '../db/embedded-psql.js';
 import { checkPortsFree, explainListenError, portClaims, type PortClaim } from './ports.js';
 import { primaryConnectionLost } from './recovery.js';
-import { configWithInDb, LiveConfig } from './live-config.js';
+import { configWithInDb } from './live-config.js';
+import { liveApi } from './live-api.js';
 import { ConfigError } from '../config/config-error.js';
 import { clearStaleSocket, listenUnix, socketMode } from './unix-socket.js';
 
@@ -167,38 +167,7 @@ async function serve(
     await schema.reload().catch(() => undefined);
   };
 
-  // The API as one configuration makes it: auth (JWT keys, anon role, the role guard) and the app.
-  const buildApi = async (c: Config) => {
-    // JWT verification, the auth service, and the refusal of superuser/BYPASSRLS request roles.
-    const auth = await setupAuth({ config: c, db, schemaCache: () => schema.current(), warn: (m) => log.warn({ event: 'auth' }, m), onDecision: (e) => observe(e) });
-    for (const warning of await auth.check()) log.warn({ event: 'auth-safety' }, warning);
-    return createApp({
-      config: c,
-      db,
-      schemaCache: () => schema.current(),
-      authenticate: opts.authenticate ?? auth.authenticate,
-      routes: auth.routes,
-      onRequest: (e) => {
-        opts.onRequest?.(e);
-        observe(e);
-      },
-    });
-  };
-  let app = await buildApi(initial);
-  const live = new LiveConfig(config, db, initial, async (next, previous) => {
-    const built = await buildApi(next);
-    if (next.dbSchemas.join() !== previous.dbSchemas.join() || next.dbExtraSearchPath.join() !== previous.dbExtraSearchPath.join()) {
-      schema.configure(next.dbSchemas, next.dbExtraSearchPath);
-      try {
-        await schema.reload();
-      } catch (err) {
-        schema.configure(previous.dbSchemas, previous.dbExtraSearchPath);
-        throw err;
-      }
-    }
-    app = built;
-    if (next.dbPreparedStatements !== previous.dbPreparedStatements) db.usePreparedStatements?.(next.dbPreparedStatements);
-  }, (e) => observe(e));
+  const { live, handler } = await liveApi({ base: config, initial, db, schema, log, observe, authenticate: opts.authenticate, onRequest: opts.onRequest });
   const reloadConfig = () => live.reload();
   // Notifications sent while LISTEN was down are lost: both reloads run as if one had arrived.
   setOnReconnect(() => void reloadConfig().then(reloadSchema));
@@ -210,7 +179,7 @@ async function serve(
       else if (payload === 'reload config') void reloadConfig();
     });
   }
-  const handle = nodeHandler((raw, gone) => app(raw, gone), { serverHeader: `pesquel/${version}`, bodyLimits: bodyLimits(config) });
+  const handle = nodeHandler(handler, { serverHeader: `pesquel/${version}`, bodyLimits: bodyLimits(config) });
   const server = createServer(handle);
   server.keepAliveTimeout = 65_000;
   applyServerLimits(server, config);
