@@ -9,6 +9,11 @@ import { createLogger } from '../../src/observability/logger.js';
 import { pgBinariesAvailable, type PgServer } from '../helpers/postgres-server.js';
 import { until } from '../helpers/until.js';
 import { logLines, startApiDatabase } from './harness.js';
+import { startPesquelCli } from '../ops/cli.js';
+import { freePort } from '../ops/free-port.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const password = 'authenticator-indb-test';
 
@@ -111,6 +116,32 @@ describe('in-database configuration (postgres)', { skip: !pgBinariesAvailable() 
       assert.ok(((await call('/rpc/prepared_count')) as number) > 0);
     } finally {
       await one.close();
+    }
+  });
+
+  it('reloads on SIGUSR2 to pesquel start', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'pesquel-indb-'));
+    const port = await freePort();
+    const cli = startPesquelCli(['start', '--db-url', server.url('authenticator', password), '--port', String(port), '--admin-server-port', '0',
+      '--admin-ui-port', '0', '--db-init', 'false', '--log-level', 'warn', '--db-channel-enabled', 'false'], { cwd });
+    try {
+      const count = async () => {
+        const r = await fetch(`http://127.0.0.1:${port}/todos`);
+        return r.status === 200 ? ((await r.json()) as unknown[]).length : undefined;
+      };
+      await superSql(`ALTER ROLE authenticator SET pgrst.db_max_rows = '1'`);
+      await until('pesquel start to serve', async () => {
+        if (cli.child.exitCode !== null) throw new Error('exited');
+        return (await count()) === 1 ? true : undefined;
+      }, 60_000, 100);
+      await superSql(`ALTER ROLE authenticator SET pgrst.db_max_rows = '3'`);
+      cli.child.kill('SIGUSR2');
+      await until('db-max-rows 3 after SIGUSR2', async () => ((await count()) === 3 ? true : undefined));
+    } finally {
+      cli.child.kill('SIGTERM');
+      const done = await cli.done;
+      rmSync(cwd, { recursive: true, force: true });
+      assert.equal(done.code, 0, done.stderr);
     }
   });
 
