@@ -106,8 +106,9 @@ export async function startPesquel(config: Config, opts: StartOptions): Promise<
     if (config.serverUnixSocket !== null) await clearStaleSocket(config.serverUnixSocket);
     await checkServerReachable(config);
     db = await openDb(config, (e) => {
+      // Without automatic recovery the loss is the one line logged (no "reconnecting" before the exit).
+      if (!config.dbPoolAutomaticRecovery && opts.onConnectionLost && primaryConnectionLost(e)) return opts.onConnectionLost(e.message);
       observe(e);
-      if (!config.dbPoolAutomaticRecovery && primaryConnectionLost(e)) opts.onConnectionLost?.(e.message);
       // Notifications sent while LISTEN was down are lost: reload as if one had arrived.
       if (e.type === 'listener-reconnected') onReconnect();
     }, lock);

@@ -50,6 +50,7 @@ describe('db-pool-automatic-recovery (postgres, pesquel start)', { skip: !pgBina
     assert.equal(result.code, 1, result.stderr);
     const lines = result.stdout.split('\n').filter((l) => /db-pool-automatic-recovery is false/.test(l));
     assert.equal(lines.length, 1, result.stdout);
+    assert.doesNotMatch(result.stdout, /reconnecting/);
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(password));
     const r = await fetch(`${on.api}/todos`);
     assert.equal(r.status, 503);
