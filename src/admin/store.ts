@@ -114,7 +114,7 @@ export class AdminStore {
     this.check();
     const rows = await this.db.use((c) => c.rows<{ id: string; sql: string; ran_at: string; ms: string | null; ok: string; summary: string | null }>(
       `SELECT id::text, sql, to_char(ran_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ran_at, ms::text, ok::text, summary
-       FROM pesquel_admin.history ORDER BY id DESC LIMIT $1`, [String(limit)]));
+       FROM pesquel_admin.history ORDER BY history.id DESC LIMIT $1`, [String(limit)]));
     return rows.map((r) => ({ id: r.id, sql: r.sql, ranAt: r.ran_at, ms: r.ms === null ? null : Number(r.ms), ok: r.ok === 'true', summary: r.summary }));
   }
 

@@ -239,6 +239,11 @@ for (const kind of adminKinds()) {
         assert.deepEqual(tabs, [{ id: 'tab-1', title: 'Todos', sql: 'select * from api.todos', position: 0 }]);
         const history = await f.client.call<Json[]>('GET', '/api/sql/history?limit=5');
         assert.ok(history.some((h) => String(h.sql).startsWith("select 1 as one") && h.ok === false));
+        // Newest first by number, not as text (entry 9 used to sort before 17): past ten runs, the
+        // last runs come back in the order they ran, newest first.
+        for (let i = 0; i < 12; i++) await f.client.call('POST', '/api/sql/run', { sql: `select ${i} as history_order` });
+        const newest = await f.client.call<Json[]>('GET', '/api/sql/history?limit=3');
+        assert.deepEqual(newest.map((h) => h.sql), ['select 11 as history_order', 'select 10 as history_order', 'select 9 as history_order']);
       });
       it('runs as a role and as a JWT, with the policies applying', async () => {
         await f.api.sql("CREATE TABLE api.secret (id int PRIMARY KEY, owner text)");
