@@ -8,6 +8,7 @@ import type { Route } from '../http-kit.js';
 import { rlsTablesSql, rolesSql } from '../catalog/security.sql.js';
 import { policyChange, type PolicyChange } from '../policy-sql.js';
 import { apiAuthorization, type RunAs } from '../run-as.js';
+import { sendToApi } from '../api-transport.js';
 
 const methods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -95,12 +96,12 @@ export function securityRoutes(d: AdminDeps): Route[] {
         if (auth) headers.Authorization = auth;
         if (b.body) headers['Content-Type'] ??= 'application/json';
         const t0 = performance.now();
-        const r = await fetch(url, { method, headers, body: b.body && method !== 'GET' && method !== 'HEAD' ? b.body : undefined, redirect: 'manual' })
+        const r = await sendToApi(url, { method, headers, body: b.body && method !== 'GET' && method !== 'HEAD' ? b.body : undefined })
           .catch((err: unknown) => { throw new AdminError(502, 'api-unreachable', `the API did not answer: ${(err as Error).message}`); });
-        const text = await r.text();
+        const text = r.text;
         return {
           json: {
-            status: r.status, ms: performance.now() - t0, headers: Object.fromEntries(r.headers.entries()),
+            status: r.status, ms: performance.now() - t0, headers: r.headers,
             body: text.length > 1_000_000 ? text.slice(0, 1_000_000) : text, authorization: auth ? 'Bearer …' : null,
           },
         };
