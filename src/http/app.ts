@@ -144,7 +144,7 @@ export function createApp(deps: AppDeps): Handler {
     const authOutcome = auth?.authenticated ? 'success' : errorCode !== null && /^PGRST30[1-3]$/.test(errorCode) ? 'failure' : 'anonymous';
     deps.onRequest?.({
       type: 'request', method: raw.method, path: pathOf(raw.url), status: response.status, ms: performance.now() - t0,
-      role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected, ...(mainQuery === undefined ? {} : { query: mainQuery }),
+      role: auth?.role ?? null, errorCode, routeKind, auth: authOutcome, unexpected, query: mainQuery,
     });
     return response;
   };

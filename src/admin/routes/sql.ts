@@ -9,6 +9,7 @@ import { changesSchema, runScript, viewerScript } from '../sql-runner.js';
 import type { Session } from '../auth/sessions.js';
 import type { ViewerDb } from '../viewer/viewer-db.js';
 import { runAsSettings, type RunAs } from '../run-as.js';
+import { applySettings } from '../auth/read-only.js';
 import { splitStatements } from '../sql-split.js';
 
 const explainPrefix = 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ';
@@ -87,7 +88,7 @@ export function sqlRoutes(d: AdminDeps): Route[] {
         const explain = async (c: AdminConn) => {
           if (begin) await c.query(begin);
           try {
-            for (const [k, v] of settings) await c.query('SELECT set_config($1, $2, true)', [k, v]);
+            await applySettings(c, settings);
             const r = await c.query(explainPrefix + stmt.text, []);
             const plan = JSON.parse(Object.values(r.rows[0] ?? {})[0] ?? '[]') as unknown;
             return { plan, statement: stmt.text };
